@@ -1,0 +1,79 @@
+import * as vscode from 'vscode';
+import { ActionError } from '../core/incidents/actions';
+import { StoreError } from '../core/incidents/storeErrors';
+import type { IncidentsController } from '../incidents/incidentsController';
+import type { ComponentLog, Log } from '../util/log';
+
+/** Thrown when the user dismisses a prompt: the command ends quietly. */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'Cancelled';
+  }
+}
+
+/** An argument a command was given (by code, not the input box) that does not pass validation. */
+export class InvalidInput extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidInput';
+  }
+}
+
+/** What every command gets: the controller and a log. */
+export interface CommandContext {
+  incidents: IncidentsController;
+  log: ComponentLog;
+  logChannel: Log;
+}
+
+export interface CommandDefinition {
+  id: string;
+  run(ctx: CommandContext, ...args: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Registers a command behind the one error wrapper: cancellation is silent, refusals are explained,
+ * write failures say the change is kept and offer a retry, record errors open the file at the spot.
+ */
+export function registerCommand(def: CommandDefinition, ctx: CommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand(def.id, async (...args: unknown[]) => {
+    try {
+      return await def.run(ctx, ...args);
+    } catch (e) {
+      if (e instanceof Cancelled) return undefined;
+      await report(def.id, e, ctx);
+      return undefined;
+    }
+  });
+}
+
+async function report(id: string, e: unknown, ctx: CommandContext): Promise<void> {
+  if (e instanceof InvalidInput) {
+    void vscode.window.showErrorMessage(e.message);
+    return;
+  }
+  if (ActionError.is(e)) {
+    void vscode.window.showInformationMessage(e.message);
+    return;
+  }
+  ctx.log.error(`${id}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  if (StoreError.is(e, 'writeFailed')) {
+    const pick = await vscode.window.showWarningMessage(e.message, 'Retry Now', 'Show Log');
+    if (pick === 'Retry Now') await vscode.commands.executeCommand('incidentDesk.incidents.retryPendingWrites');
+    if (pick === 'Show Log') ctx.logChannel.show();
+    return;
+  }
+  if (StoreError.is(e) && e.location?.line) {
+    const loc = e.location;
+    const pick = await vscode.window.showErrorMessage(e.message, 'Open File');
+    if (pick) await ctx.incidents.openFile(vscode.Uri.file(loc.file), loc.line, loc.column);
+    return;
+  }
+  if (StoreError.is(e)) {
+    void vscode.window.showErrorMessage(e.message);
+    return;
+  }
+  const pick = await vscode.window.showErrorMessage(`Incident Desk: ${e instanceof Error ? e.message : String(e)}`, 'Show Log');
+  if (pick) ctx.logChannel.show();
+}

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { registerCommand, type CommandContext } from './commands/commandRunner';
+import { INCIDENT_COMMANDS } from './commands/incidents/incidentCommands';
+import { runbookCommands } from './commands/runbooks/runbookCommands';
+import { affectsPolicy, SETTINGS } from './config/settings';
+import { IncidentsController } from './incidents/incidentsController';
+import { SlaWatch } from './incidents/slaWatch';
+import { Log } from './util/log';
+import { IncidentsTreeProvider, type IncidentNode } from './views/incidentsTree';
+import { RunbooksTreeProvider } from './views/runbooksTree';
+import { SlaStatusBar } from './views/slaStatusBar';
+
+/** The composition root: builds every part once and owns their disposables. */
+export class Container implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly incidents: IncidentsController;
+  /** Exposed for the integration tests, which read the real views in the real host. */
+  readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch };
+
+  constructor(context: vscode.ExtensionContext) {
+    const log = this.own(new Log());
+    const incidents = this.own(new IncidentsController(context, log.for('incidents')));
+    this.incidents = incidents;
+    const ctx: CommandContext = { incidents, log: log.for('commands'), logChannel: log };
+
+    const incidentsTree = this.own(new IncidentsTreeProvider(incidents));
+    const incidentsView = this.own(vscode.window.createTreeView<IncidentNode>('incidentDesk.incidents', { treeDataProvider: incidentsTree, showCollapseAll: false }));
+    this.own(incidentsView.onDidChangeSelection((e) => {
+      const node = e.selection[0];
+      if (node?.kind === 'incident' && node.entry.incident.status !== 'resolved') void incidents.setFocus(node.incidentId);
+    }));
+    this.own(incidents.onDidChange(() => {
+      const n = incidents.active().length;
+      incidentsView.badge = n ? { value: n, tooltip: `${n} active incident${n === 1 ? '' : 's'}` } : undefined;
+    }));
+    const runbooksTree = this.own(new RunbooksTreeProvider());
+    this.own(vscode.window.registerTreeDataProvider('incidentDesk.runbooks', runbooksTree));
+    const statusBar = this.own(new SlaStatusBar(incidents));
+    const slaWatch = this.own(new SlaWatch(incidents, log.for('sla')));
+    this.views = { incidentsTree, statusBar, slaWatch };
+
+    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(runbooksTree)]) this.own(registerCommand(def, ctx));
+
+    this.own(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsPolicy(e)) this.reportPolicy(true);
+      else if (e.affectsConfiguration(SETTINGS.section)) incidents.tick();
+    }));
+
+    // Reading incidents/ happens after activate() returns: activation stays fast whatever the folder holds.
+    void incidents.start().then(() => this.reportPolicy(false), (e) => log.for('incidents').error(`start: ${String(e)}`));
+  }
+
+  private reportPolicy(reload: boolean): void {
+    if (reload) this.incidents.reloadPolicy();
+    const errors = this.incidents.policy.errors;
+    if (errors.length) {
+      void vscode.window.showWarningMessage(`Incident Desk severity settings: ${errors.join(' ')}`, 'Open Settings').then((p) => {
+        if (p) void vscode.commands.executeCommand('workbench.action.openSettings', 'incidentDesk.severities');
+      });
+    }
+  }
+
+  private own<T extends vscode.Disposable>(d: T): T {
+    this.disposables.push(d);
+    return d;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.reverse()) d.dispose();
+  }
+}

@@ -1,0 +1,202 @@
+import * as path from 'node:path';
+import { Emitter } from '../util/emitter';
+import { UnsafePathError } from '../util/fsSafe';
+import { isoNow, utcDate } from '../util/time';
+import type { TimelineProblem } from '../timeline/events';
+import { declare, type Change, type DeclareInput } from './actions';
+import { loadIncident, scanIncidentsFolder, type IncidentEntry, type LoadedIncident } from './incidentLoader';
+import { folderIsFree, writeOp, type PendingOp } from './incidentWriter';
+import type { Incident } from './model';
+import { incidentId } from './slug';
+import { RETRYABLE_CODES, StoreError } from './storeErrors';
+
+export const INCIDENTS_FOLDER = 'incidents';
+
+export interface StoreOptions {
+  /** Workspace folder that holds incidents/. */
+  root: string;
+  now?: () => number;
+  /** Diagnostics sink (the extension passes its log channel). */
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/** Newly found unreadable timeline lines, to report once. */
+export interface DamageReport {
+  id: string;
+  problems: TimelineProblem[];
+}
+
+/**
+ * The incidents of one workspace folder: read from incidents/, written only through here.
+ * Every change is an event appended (fsynced) to the timeline plus an atomic rewrite of the record;
+ * a change the disk refuses stays queued in memory, in order, and is retried.
+ */
+export class IncidentStore {
+  readonly incidentsDir: string;
+  private readonly now: () => number;
+  private readonly log: NonNullable<StoreOptions['log']>;
+  private entries = new Map<string, IncidentEntry>();
+  private folderError: string | undefined;
+  private readonly pending: PendingOp[] = [];
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly reportedDamage = new Set<string>();
+  private readonly changed = new Emitter<void>();
+  private readonly damaged = new Emitter<DamageReport>();
+  readonly onDidChange = this.changed.event;
+  readonly onDidFindDamage = this.damaged.event;
+  loaded = false;
+
+  constructor(options: StoreOptions) {
+    this.incidentsDir = path.join(options.root, INCIDENTS_FOLDER);
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** All entries: loaded incidents, broken records, and declarations not yet on disk. */
+  list(): IncidentEntry[] {
+    return [...this.entries.values()];
+  }
+
+  get(id: string): LoadedIncident | undefined {
+    const e = this.entries.get(id);
+    return e?.kind === 'incident' ? e : undefined;
+  }
+
+  /** incidents/ itself is unusable (e.g. a symbolic link). */
+  get problem(): string | undefined {
+    return this.folderError;
+  }
+
+  /** Changes kept in memory because the disk refused them. */
+  pendingFor(id?: string): PendingOp[] {
+    return id === undefined ? [...this.pending] : this.pending.filter((p) => p.id === id);
+  }
+
+  /** Declarations that exist only in memory so far, shown so the user knows they are not lost. */
+  unsavedDeclarations(): Incident[] {
+    return this.pending.filter((p) => p.create && !this.entries.has(p.id)).map((p) => p.change.apply(undefined)!).filter(Boolean);
+  }
+
+  async loadAll(): Promise<void> {
+    let scan;
+    try {
+      scan = await scanIncidentsFolder(this.incidentsDir);
+    } catch (e) {
+      this.folderError = `incidents/ cannot be read: ${(e as Error).message}`;
+      scan = { ids: [] as string[] };
+    }
+    this.folderError = scan.error ?? (this.folderError?.startsWith('incidents/ cannot') ? undefined : this.folderError);
+    const next = new Map<string, IncidentEntry>();
+    const loaded = await Promise.all(scan.ids.map((id) => this.loadOne(id)));
+    for (const entry of loaded) if (entry) next.set(entry.id, entry);
+    this.entries = next;
+    this.loaded = true;
+    this.changed.fire();
+  }
+
+  /** Re-reads one incident (after an external edit, or our own write). */
+  async reload(id: string): Promise<void> {
+    const entry = await this.loadOne(id);
+    if (entry) this.entries.set(id, entry);
+    else this.entries.delete(id);
+    this.changed.fire();
+  }
+
+  private async loadOne(id: string): Promise<IncidentEntry | undefined> {
+    const entry = await loadIncident(this.incidentsDir, id, isoNow(this.now()), (e) => this.log('warn', `could not copy damaged timeline lines of ${id} aside: ${String(e)}`));
+    if (entry?.kind === 'incident' && entry.problems.length) {
+      const fresh = entry.problems.filter((p) => !this.reportedDamage.has(`${id}:${p.offset}`));
+      fresh.forEach((p) => this.reportedDamage.add(`${id}:${p.offset}`));
+      if (fresh.length) {
+        for (const p of fresh) this.log('warn', `${path.join(entry.dir, 'timeline.jsonl')}:${p.line}:${p.column}: ${p.message}`);
+        this.damaged.fire({ id, problems: fresh });
+      }
+    }
+    return entry;
+  }
+
+  /** Declares a new incident; returns it once its folder, event and record are on disk. */
+  async declare(input: Omit<DeclareInput, 'id'>, actor: string): Promise<Incident> {
+    const ms = this.now();
+    const taken = new Set([...this.entries.keys(), ...this.pending.map((p) => p.id)]);
+    let id = incidentId(utcDate(ms), input.title, taken);
+    try {
+      while (!(await folderIsFree(this.incidentsDir, id))) {
+        taken.add(id);
+        id = incidentId(utcDate(ms), input.title, taken);
+      }
+    } catch (e) {
+      // incidents/ cannot even be listed: the write below will fail and queue with a clear error.
+      this.log('warn', `checking ${id} is free: ${String(e)}`);
+    }
+    const change = declare({ ...input, id }, actor, isoNow(ms));
+    await this.enqueue({ id, change, eventWritten: false, create: true });
+    return this.get(id)?.incident ?? change.apply(undefined)!;
+  }
+
+  /** Records a change on an existing incident. Throws StoreError('writeFailed') when it stays queued. */
+  async record(id: string, change: Change): Promise<Incident | undefined> {
+    if (!this.entries.has(id) && !this.pending.some((p) => p.id === id)) throw new StoreError('notFound', `No incident ${id} in incidents/.`);
+    await this.enqueue({ id, change, eventWritten: false, create: false });
+    return this.get(id)?.incident;
+  }
+
+  /** Tries every queued change again, in order; resolves to how many are still queued. */
+  async retryPending(): Promise<number> {
+    const ids = [...new Set(this.pending.map((p) => p.id))];
+    await Promise.all(ids.map((id) => this.serial(id, () => this.flush(id)).catch(() => undefined)));
+    return this.pending.length;
+  }
+
+  private async enqueue(op: PendingOp): Promise<void> {
+    this.pending.push(op);
+    await this.serial(op.id, () => this.flush(op.id));
+    if (this.pending.includes(op)) {
+      throw new StoreError('writeFailed', `Could not save to ${path.join(this.incidentsDir, op.id)}: ${op.lastError}. The change is kept in memory and retried; nothing already written was changed.`,
+        { file: path.join(this.incidentsDir, op.id) });
+    }
+  }
+
+  /** Runs `fn` after any earlier write of the same incident from this window. */
+  private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    this.chains.set(id, run.catch(() => undefined));
+    return run;
+  }
+
+  private async flush(id: string): Promise<void> {
+    let wrote = false;
+    try {
+      for (const op of this.pending.filter((p) => p.id === id)) {
+        try {
+          await writeOp(this.incidentsDir, op);
+          wrote = true;
+          this.pending.splice(this.pending.indexOf(op), 1);
+        } catch (e) {
+          op.lastError = describe(e);
+          this.log('error', `saving ${op.change.event.type} for ${id}: ${op.lastError}`);
+          if (StoreError.is(e) || UnsafePathError.is(e) || isRetryable(e)) return;
+          throw e;
+        }
+      }
+    } finally {
+      if (wrote || this.pending.some((p) => p.id === id)) await this.reload(id);
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.damaged.dispose();
+  }
+}
+
+function isRetryable(e: unknown): boolean {
+  return RETRYABLE_CODES.has((e as NodeJS.ErrnoException)?.code ?? '');
+}
+
+function describe(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code && err.syscall) return `${err.code} (${err.syscall}${err.path ? ` ${err.path}` : ''})`;
+  return err instanceof Error ? err.message : String(e);
+}

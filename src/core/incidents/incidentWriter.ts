@@ -1,0 +1,91 @@
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { assertNoSymlink, joinInside, mkdirDurable, readFileNoFollow, writeFileAtomic } from '../util/fsSafe';
+import { TIMELINE_FILE, appendEvents } from '../timeline/timelineFile';
+import type { TimelineEvent } from '../timeline/events';
+import { MAX_RECORD_BYTES, RECORD_FILE, RecordError, parseRecord, stringifyRecord } from './record';
+import type { Change } from './actions';
+import { StoreError } from './storeErrors';
+
+/** Lets two people's timeline appends merge in git without conflicts (see README). */
+export const GITATTRIBUTES = '# Incident Desk: timelines are append-only, so a union merge keeps every line of both sides.\n*/timeline.jsonl merge=union\n*/timeline.damaged.jsonl merge=union\n';
+
+/** A change waiting to reach the disk, in order per incident. */
+export interface PendingOp {
+  id: string;
+  change: Change;
+  /** The event is fsynced; only the record rewrite is left. */
+  eventWritten: boolean;
+  /** Declaration: the folder may not exist yet. */
+  create: boolean;
+  /** The last failure, for display. */
+  lastError?: string;
+}
+
+async function ensureIncidentsFolder(incidentsDir: string): Promise<void> {
+  if (await assertNoSymlink(incidentsDir, 'dir')) return;
+  await mkdirDurable(incidentsDir);
+  const attrs = path.join(incidentsDir, '.gitattributes');
+  await fsp.writeFile(attrs, GITATTRIBUTES, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e;
+  });
+}
+
+/** A free id for a declaration, checked against the disk (another window may have taken it). */
+export async function folderIsFree(incidentsDir: string, id: string): Promise<boolean> {
+  try {
+    await fsp.lstat(joinInside(incidentsDir, id));
+    return false;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw e;
+  }
+}
+
+/**
+ * Writes one pending change: the event first (appended and fsynced), then the record, rewritten
+ * atomically from what is on disk now. If someone else rewrote the record between our read and our
+ * rename, we read again and re-apply, so their edit is never overwritten blindly.
+ */
+export async function writeOp(incidentsDir: string, op: PendingOp): Promise<void> {
+  const dir = joinInside(incidentsDir, op.id);
+  if (op.create) {
+    await ensureIncidentsFolder(incidentsDir);
+    await mkdirDurable(dir);
+  } else {
+    await assertNoSymlink(incidentsDir, 'dir');
+  }
+  if (!(await assertNoSymlink(dir, 'dir'))) throw new StoreError('notFound', `The incident folder ${op.id} no longer exists.`, { file: dir });
+  const recordFile = path.join(dir, RECORD_FILE);
+  if (!op.eventWritten) {
+    await appendEvents(path.join(dir, TIMELINE_FILE), [op.change.event]);
+    op.eventWritten = true;
+  }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const before = await readFileNoFollow(recordFile, MAX_RECORD_BYTES);
+    const beforeText = before?.toString('utf8');
+    let parsed;
+    try {
+      parsed = beforeText === undefined ? undefined : parseRecord(beforeText, op.id);
+    } catch (e) {
+      if (e instanceof RecordError) {
+        throw new StoreError('recordInvalid', `incident.yaml has a problem at line ${e.line}, column ${e.column}: ${e.message}. Fix it, then retry; the event is already on the timeline.`,
+          { file: recordFile, line: e.line, column: e.column });
+      }
+      throw e;
+    }
+    if (!parsed && !op.create) throw new StoreError('notFound', `${recordFile} is missing.`, { file: recordFile });
+    const next = op.change.apply(parsed?.incident);
+    if (!next || (parsed && next === parsed.incident)) return;
+    const text = stringifyRecord(next, parsed?.doc);
+    const now = await readFileNoFollow(recordFile, MAX_RECORD_BYTES);
+    if (now?.toString('utf8') !== beforeText) continue; // changed under us: read again and re-apply
+    await writeFileAtomic(recordFile, text);
+    return;
+  }
+  throw new StoreError('writeFailed', `${recordFile} kept changing while saving; retry.`, { file: recordFile });
+}
+
+export function describeOp(event: TimelineEvent): string {
+  return `${event.type} at ${event.ts}`;
+}

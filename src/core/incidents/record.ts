@@ -1,0 +1,122 @@
+import { Document, LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { isIsoUtc } from '../util/time';
+import { isStatus, type Incident } from './model';
+
+export const RECORD_FILE = 'incident.yaml';
+/** Larger than any real record; a cap keeps a corrupted or hostile file from eating memory. */
+export const MAX_RECORD_BYTES = 256 * 1024;
+
+/** A problem in incident.yaml with where it is (1-based line and column). */
+export class RecordError extends Error {
+  constructor(message: string, readonly line: number, readonly column: number) {
+    super(message);
+    this.name = 'RecordError';
+  }
+}
+
+export interface ParsedRecord {
+  incident: Incident;
+  /** The parsed document, kept so a rewrite preserves comments, key order and fields we do not know. */
+  doc: Document;
+}
+
+const HEADER = ' Incident record kept by Incident Desk. The history is in timeline.jsonl (append-only).';
+
+function position(lc: LineCounter, node: Node | undefined | null): { line: number; col: number } {
+  const offset = node?.range?.[0];
+  return offset === undefined ? { line: 1, col: 1 } : lc.linePos(offset);
+}
+
+/** Parses and validates incident.yaml; throws RecordError naming the line and column. */
+export function parseRecord(text: string, folderId: string): ParsedRecord {
+  if (Buffer.byteLength(text, 'utf8') > MAX_RECORD_BYTES) throw new RecordError(`file is larger than ${MAX_RECORD_BYTES / 1024} KiB`, 1, 1);
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  const first = doc.errors[0];
+  if (first) {
+    const p = lc.linePos(first.pos[0]);
+    throw new RecordError(first.message.split('\n')[0], p.line, p.col);
+  }
+  if (!isMap(doc.contents)) throw new RecordError('expected a mapping of fields (title, severity, status, …)', 1, 1);
+  const map = doc.contents;
+  const node = (key: string): Node | undefined => map.get(key, true) as Node | undefined;
+  const fail = (key: string, message: string): never => {
+    const n = node(key);
+    const p = n ? position(lc, n) : { line: 1, col: 1 };
+    throw new RecordError(`${key}: ${message}`, p.line, p.col);
+  };
+  let raw: Record<string, unknown>;
+  try {
+    raw = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+  } catch (e) {
+    throw new RecordError(e instanceof Error ? e.message : String(e), 1, 1);
+  }
+  const str = (key: string, required = true): string => {
+    const v = raw[key];
+    if (v === undefined || v === null) return required ? fail(key, 'is missing') : '';
+    if (typeof v !== 'string') return fail(key, 'must be text');
+    return v;
+  };
+  const time = (key: string, required: boolean): string | null => {
+    const v = raw[key];
+    if (v === undefined || v === null || v === '') return required ? fail(key, 'is missing') : null;
+    if (!isIsoUtc(v)) return fail(key, `must be an ISO-8601 UTC time such as 2026-11-22T14:05:00.000Z (got ${JSON.stringify(v)})`);
+    return v;
+  };
+  if (raw.version !== undefined && raw.version !== 1) fail('version', `this version of Incident Desk reads version 1 (got ${JSON.stringify(raw.version)})`);
+  const id = str('id');
+  if (id !== folderId) fail('id', `"${id}" does not match its folder "${folderId}"`);
+  const title = str('title');
+  if (!title.trim()) fail('title', 'is empty');
+  const severity = raw.severity === undefined ? fail('severity', 'is missing') : String(raw.severity);
+  const status = raw.status;
+  if (!isStatus(status)) fail('status', `must be one of investigating, identified, monitoring, resolved (got ${JSON.stringify(status)})`);
+  const roles: Record<string, string> = {};
+  if (raw.roles !== undefined && raw.roles !== null) {
+    if (typeof raw.roles !== 'object' || Array.isArray(raw.roles)) fail('roles', 'must map a role to a person, e.g. "commander: Dana"');
+    for (const [k, v] of Object.entries(raw.roles as Record<string, unknown>)) {
+      if (typeof v !== 'string') fail('roles', `${k} must name a person`);
+      roles[k] = v as string;
+    }
+  }
+  const reached = raw.escalationsReached ?? [];
+  if (!Array.isArray(reached) || reached.some((n) => !Number.isInteger(n) || (n as number) < 0)) fail('escalationsReached', 'must be a list of step numbers');
+  const incident: Incident = {
+    version: 1,
+    id,
+    title,
+    severity,
+    status: status as Incident['status'],
+    service: str('service', false),
+    summary: str('summary', false),
+    roles,
+    declaredAt: time('declaredAt', true)!,
+    declaredBy: str('declaredBy', false),
+    acknowledgedAt: time('acknowledgedAt', false),
+    mitigatedAt: time('mitigatedAt', false),
+    resolvedAt: time('resolvedAt', false),
+    lastUpdateAt: time('lastUpdateAt', false),
+    escalationsReached: reached as number[],
+  };
+  if (incident.status === 'resolved' && !incident.resolvedAt) fail('resolvedAt', 'is missing for a resolved incident');
+  return { incident, doc };
+}
+
+const FIELD_ORDER: Array<keyof Incident> = ['version', 'id', 'title', 'severity', 'status', 'service', 'summary', 'roles', 'declaredAt', 'declaredBy', 'acknowledgedAt', 'mitigatedAt', 'resolvedAt', 'lastUpdateAt', 'escalationsReached'];
+
+/**
+ * Serialises `next`. With the document it was read from, only changed fields are set on it, so a
+ * person's comments and extra fields survive the rewrite.
+ */
+export function stringifyRecord(next: Incident, from?: Document): string {
+  const doc = from ? (from.clone() as Document) : new Document({});
+  if (!from) doc.commentBefore = HEADER;
+  const before = (from ? doc.toJS({ maxAliasCount: 50 }) : {}) as Record<string, unknown>;
+  for (const key of FIELD_ORDER) {
+    const value = next[key];
+    const current = doc.get(key, true);
+    const same = isScalar(current) ? current.value === value : JSON.stringify(before[key]) === JSON.stringify(value);
+    if (!doc.has(key) || !same) doc.set(key, doc.createNode(value));
+  }
+  return doc.toString({ lineWidth: 0 });
+}

@@ -1,0 +1,58 @@
+import { formatDuration } from '../util/time';
+import { ROLE_LABELS, STATUS_LABELS, type Incident } from './model';
+import type { SeverityLevel } from '../severity/policy';
+
+export type UpdateKind = 'initial' | 'update' | 'resolved';
+
+export const UPDATE_KIND_LABELS: Record<UpdateKind, string> = {
+  initial: 'Initial notification',
+  update: 'Progress update',
+  resolved: 'Resolution notice',
+};
+
+/** What a status page says at each stage, in the plain wording teams post. */
+const STATUS_SENTENCE: Record<Incident['status'], string> = {
+  investigating: 'We are investigating the issue and will share more as soon as we know it.',
+  identified: 'The cause has been identified and a fix is being put in place.',
+  monitoring: 'A fix has been applied and we are monitoring the results.',
+  resolved: 'This incident has been resolved.',
+};
+
+function hhmm(iso: string): string {
+  return `${iso.slice(11, 16)} UTC`;
+}
+
+/** The kind that fits the incident now: initial before any update went out, resolved at the end. */
+export function suggestedKind(incident: Incident): UpdateKind {
+  if (incident.status === 'resolved') return 'resolved';
+  return incident.lastUpdateAt ? 'update' : 'initial';
+}
+
+/**
+ * A status update ready to paste into a status page, chat or e-mail. Only facts from the record go
+ * in; nothing is invented (no ETA unless the cadence gives the next update time).
+ */
+export function renderStatusUpdate(incident: Incident, kind: UpdateKind, level: SeverityLevel | undefined, nowMs: number): string {
+  const affected = incident.service ? incident.service : 'some of our services';
+  const impact = incident.summary ? incident.summary : undefined;
+  const lines: string[] = [];
+  const sev = level ? `${incident.severity} ${level.label}` : incident.severity;
+  const nextUpdate = level ? hhmm(new Date(nowMs + level.updateMinutes * 60_000).toISOString()) : undefined;
+  if (kind === 'initial') {
+    lines.push(`[${sev}] Investigating: ${incident.title}`);
+    lines.push(`We are aware of an issue affecting ${affected} and are investigating.${impact ? ` Impact: ${impact}` : ''}`);
+    lines.push(`Started: ${hhmm(incident.declaredAt)}.${nextUpdate ? ` Next update by ${nextUpdate}.` : ''}`);
+  } else if (kind === 'update') {
+    lines.push(`[${sev}] ${STATUS_LABELS[incident.status]}: ${incident.title}`);
+    lines.push(`${STATUS_SENTENCE[incident.status]}${impact ? ` Impact: ${impact}` : ''}`);
+    lines.push(`Affected: ${affected}. Ongoing for ${formatDuration(nowMs - Date.parse(incident.declaredAt))}.${nextUpdate && incident.status !== 'resolved' ? ` Next update by ${nextUpdate}.` : ''}`);
+  } else {
+    const end = incident.resolvedAt ?? new Date(nowMs).toISOString();
+    lines.push(`[${sev}] Resolved: ${incident.title}`);
+    lines.push(`${STATUS_SENTENCE.resolved} ${affected[0].toUpperCase()}${affected.slice(1)} ${incident.service ? 'is' : 'are'} operating normally.`);
+    lines.push(`Duration: ${formatDuration(Date.parse(end) - Date.parse(incident.declaredAt))} (${hhmm(incident.declaredAt)} to ${hhmm(end)}). A post-incident review will follow.`);
+  }
+  const commander = incident.roles.commander;
+  if (commander) lines.push(`${ROLE_LABELS.commander}: ${commander}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,146 @@
+import { constants as C, promises as fsp } from 'node:fs';
+import { isTimelineEvent, type TimelineEvent, type TimelineProblem } from './events';
+
+export const TIMELINE_FILE = 'timeline.jsonl';
+/** Lines that could not be read are copied here, once each, so nothing is silently lost. */
+export const DAMAGED_FILE = 'timeline.damaged.jsonl';
+
+const NEWLINE = 0x0a;
+
+/** Serialises one event as a single line (JSON escapes every newline inside strings). */
+export function serializeEvent(event: TimelineEvent): string {
+  const { ts, type, actor, text, data } = event;
+  return JSON.stringify(data === undefined ? { ts, type, actor, text } : { ts, type, actor, text, data });
+}
+
+/**
+ * Appends events as whole lines and returns after fsync, so a caller may show them as saved.
+ * One write() with O_APPEND keeps lines from two windows whole; if the file does not end in a
+ * newline (a torn write from a crash), the new lines start on a fresh line instead of gluing onto it.
+ * Refuses to follow a symbolic link.
+ */
+export async function appendEvents(file: string, events: readonly TimelineEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const fh = await fsp.open(file, C.O_WRONLY | C.O_APPEND | C.O_CREAT | C.O_NOFOLLOW, 0o644);
+  try {
+    let prefix = '';
+    const { size } = await fh.stat();
+    if (size > 0) {
+      // O_APPEND ignores the position for writes only; reading the last byte needs a readable fd.
+      const probe = await fsp.open(file, C.O_RDONLY | C.O_NOFOLLOW);
+      try {
+        const last = Buffer.alloc(1);
+        await probe.read(last, 0, 1, size - 1);
+        if (last[0] !== NEWLINE) prefix = '\n';
+      } finally {
+        await probe.close();
+      }
+    }
+    const buf = Buffer.from(prefix + events.map(serializeEvent).join('\n') + '\n', 'utf8');
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+      off += bytesWritten;
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export interface ParsedTimeline {
+  events: TimelineEvent[];
+  problems: TimelineProblem[];
+}
+
+function jsonErrorColumn(e: unknown): number {
+  const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+  return m ? Number(m[1]) + 1 : 1;
+}
+
+/**
+ * Reads every line; lines that are not events are reported with line and column, never dropped
+ * from the file. A last line without a newline that does not parse is a torn write.
+ */
+export function parseTimeline(buf: Buffer): ParsedTimeline {
+  const events: TimelineEvent[] = [];
+  const problems: TimelineProblem[] = [];
+  let start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  let line = 0;
+  while (start < buf.length) {
+    line++;
+    let end = buf.indexOf(NEWLINE, start);
+    const complete = end >= 0;
+    if (!complete) end = buf.length;
+    let text = buf.toString('utf8', start, end);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.trim() !== '') {
+      let value: unknown;
+      let problem: string | undefined;
+      let column = 1;
+      try {
+        value = JSON.parse(text);
+        if (!isTimelineEvent(value)) problem = 'not a timeline event: needs string fields ts, type, actor and text';
+      } catch (e) {
+        problem = /^(<{7}|={7}|>{7})/.test(text) ? 'unresolved git merge conflict marker' : `invalid JSON (${e instanceof Error ? e.message : String(e)})`;
+        column = jsonErrorColumn(e);
+      }
+      if (problem === undefined) events.push(value as TimelineEvent);
+      else problems.push({ line, column, message: complete ? problem : `torn last line (a write was cut short): ${problem}`, torn: !complete, raw: text, offset: start });
+    }
+    start = end + 1;
+  }
+  // Union merges of two people's appends interleave by file position; show them in time order.
+  if (events.some((e, i) => i > 0 && e.ts < events[i - 1].ts)) events.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+  return { events, problems };
+}
+
+export async function readTimeline(file: string): Promise<ParsedTimeline> {
+  let buf: Buffer;
+  try {
+    buf = await fsp.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], problems: [] };
+    throw e;
+  }
+  return parseTimeline(buf);
+}
+
+/**
+ * Copies unreadable lines to the damaged-lines file (each once, keyed by offset and text) and
+ * returns the ones newly kept. The timeline itself is never rewritten: it is append-only.
+ */
+export async function keepAside(damagedFile: string, problems: readonly TimelineProblem[], now: string): Promise<TimelineProblem[]> {
+  if (problems.length === 0) return [];
+  const known = new Set<string>();
+  try {
+    const existing = parseTimelineLoose(await fsp.readFile(damagedFile, 'utf8'));
+    for (const k of existing) known.add(k);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const fresh = problems.filter((p) => !known.has(`${p.offset}:${p.raw}`));
+  if (fresh.length === 0) return [];
+  const lines = fresh.map((p) => JSON.stringify({ keptAt: now, line: p.line, offset: p.offset, torn: p.torn, message: p.message, raw: p.raw }));
+  const fh = await fsp.open(damagedFile, C.O_WRONLY | C.O_APPEND | C.O_CREAT | C.O_NOFOLLOW, 0o644);
+  try {
+    await fh.write(lines.join('\n') + '\n');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return fresh;
+}
+
+function parseTimelineLoose(text: string): string[] {
+  const keys: string[] = [];
+  for (const l of text.split('\n')) {
+    try {
+      const v = JSON.parse(l) as { offset?: number; raw?: string };
+      if (typeof v.offset === 'number' && typeof v.raw === 'string') keys.push(`${v.offset}:${v.raw}`);
+    } catch {
+      // a damaged line in the damaged-lines file is itself ignored: it only dedupes
+    }
+  }
+  return keys;
+}

@@ -1,0 +1,28 @@
+/** ISO-8601 UTC with milliseconds, the one time format written to disk. */
+export function isoNow(now: number = Date.now()): string {
+  return new Date(now).toISOString();
+}
+
+export function isIsoUtc(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** `1h 05m`, `12m`, `45s`, `2d 3h`: compact enough for a tree row or the status bar. */
+export function formatDuration(ms: number): string {
+  const neg = ms < 0;
+  let s = Math.floor(Math.abs(ms) / 1000);
+  const d = Math.floor(s / 86400); s -= d * 86400;
+  const h = Math.floor(s / 3600); s -= h * 3600;
+  const m = Math.floor(s / 60); s -= m * 60;
+  let out: string;
+  if (d > 0) out = `${d}d ${h}h`;
+  else if (h > 0) out = `${h}h ${String(m).padStart(2, '0')}m`;
+  else if (m > 0) out = `${m}m`;
+  else out = `${s}s`;
+  return neg ? `-${out}` : out;
+}
+
+/** `2026-11-22` for the UTC day of `ms`. */
+export function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

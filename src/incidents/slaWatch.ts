@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import { escalate } from '../core/incidents/actions';
+import { dueEscalations } from '../core/severity/sla';
+import { isoNow } from '../core/util/time';
+import type { ComponentLog } from '../util/log';
+import type { IncidentsController } from './incidentsController';
+
+/** How often clocks refresh; elapsed times are shown to the minute (seconds in the first minute). */
+const TICK_MS = 5_000;
+
+/**
+ * Drives the clock: refreshes views while an incident is active, and records each escalation step
+ * once when it falls due (on the timeline, with one notification).
+ */
+export class SlaWatch implements vscode.Disposable {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly subscription: vscode.Disposable;
+  private readonly inFlight = new Set<string>();
+
+  constructor(private readonly incidents: IncidentsController, private readonly log: ComponentLog) {
+    this.subscription = incidents.onDidChange(() => this.schedule());
+  }
+
+  private schedule(): void {
+    const anyActive = this.incidents.active().length > 0;
+    if (anyActive && !this.timer) {
+      this.timer = setInterval(() => this.tick(), TICK_MS);
+      void this.checkEscalations();
+    } else if (!anyActive && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private tick(): void {
+    void this.checkEscalations();
+    this.incidents.tick();
+  }
+
+  /** Records due escalation steps; safe to call often (dedupes by incident and step). */
+  async checkEscalations(now = Date.now()): Promise<void> {
+    const store = this.incidents.store;
+    if (!store) return;
+    for (const entry of this.incidents.active()) {
+      const level = this.incidents.level(entry.incident);
+      const due = dueEscalations(entry.incident, level, now).filter((i) => !this.inFlight.has(`${entry.id}#${i}`));
+      if (!level || due.length === 0 || store.pendingFor(entry.id).length) continue;
+      due.forEach((i) => this.inFlight.add(`${entry.id}#${i}`));
+      try {
+        for (const i of due) await store.record(entry.id, escalate(entry.incident, i, level.escalation[i], isoNow(now)));
+        const who = due.map((i) => level.escalation[i].notify).join(', then ');
+        const minutes = Math.floor((now - Date.parse(entry.incident.declaredAt)) / 60_000);
+        void vscode.window.showWarningMessage(`${entry.incident.severity} "${entry.incident.title}": ${minutes} min without mitigation. Escalate: bring in ${who}.`, 'Acknowledge', 'Add Note')
+          .then((pick) => {
+            if (pick === 'Acknowledge') void vscode.commands.executeCommand('incidentDesk.incident.acknowledge', entry.id);
+            if (pick === 'Add Note') void vscode.commands.executeCommand('incidentDesk.incident.addNote', entry.id);
+          });
+      } catch (e) {
+        this.log.warn(`recording escalation for ${entry.id}: ${String(e)}`);
+      } finally {
+        due.forEach((i) => this.inFlight.delete(`${entry.id}#${i}`));
+      }
+    }
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.subscription.dispose();
+  }
+}

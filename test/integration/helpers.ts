@@ -1,0 +1,46 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { IncidentDeskApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'incident-desk.incident-desk';
+
+/** The running extension's exports (activates it if needed). */
+export async function api(): Promise<IncidentDeskApi> {
+  const ext = vscode.extensions.getExtension<IncidentDeskApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed in this host`);
+  const desk = await ext.activate();
+  const incidents = desk.container.incidents;
+  await waitFor(() => incidents.store?.loaded === true, 'the incident store to load');
+  return desk;
+}
+
+export function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the integration tests need a workspace folder');
+  return folder.uri.fsPath;
+}
+
+export function incidentDir(id: string): string {
+  return path.join(workspaceRoot(), 'incidents', id);
+}
+
+export interface RawEvent { ts: string; type: string; actor: string; text: string; data?: Record<string, unknown> }
+
+export function timelineOf(id: string): RawEvent[] {
+  return fs.readFileSync(path.join(incidentDir(id), 'timeline.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RawEvent);
+}
+
+export function recordOf(id: string): string {
+  return fs.readFileSync(path.join(incidentDir(id), 'incident.yaml'), 'utf8');
+}
+
+/** Polls `check` until it holds; fails with what it was waiting for. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

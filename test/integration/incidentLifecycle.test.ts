@@ -1,0 +1,161 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { IncidentNode } from '../../src/views/incidentsTree';
+import { api, incidentDir, recordOf, timelineOf, waitFor } from './helpers';
+
+/** The tree's top-level rows as the view shows them (label + description). */
+async function rows(): Promise<Array<{ node: IncidentNode; label: string; description: string; contextValue?: string }>> {
+  const tree = (await api()).container.views.incidentsTree;
+  return tree.getChildren().map((node) => {
+    const item = tree.getTreeItem(node);
+    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    return { node, label, description: String(item.description ?? ''), contextValue: item.contextValue };
+  });
+}
+
+describe('incident lifecycle through the commands, in the real extension host', () => {
+  let id: string;
+
+  before(async () => {
+    await api();
+  });
+
+  it('declares an incident: folder, record, declared event, tree row, status bar', async () => {
+    id = (await vscode.commands.executeCommand<string>('incidentDesk.incident.declare', { title: 'Checkout returns 502', severity: 'P1', service: 'web' }))!;
+    assert.match(id, /^\d{4}-\d{2}-\d{2}-checkout-returns-502$/);
+    const events = timelineOf(id);
+    assert.equal(events.length >= 1, true);
+    assert.equal(events[0].type, 'declared');
+    assert.equal(events[0].data?.severity, 'P1');
+    assert.match(recordOf(id), /status: investigating/);
+    assert.match(fs.readFileSync(path.join(incidentDir(id), '..', '.gitattributes'), 'utf8'), /timeline\.jsonl merge=union/);
+    const row = (await rows()).find((r) => r.label === 'Checkout returns 502');
+    assert.ok(row, 'no tree row for the declared incident');
+    assert.match(row.description, /^P1 · Investigating · \d+s · ack in 1[45]m/);
+    assert.equal(row.contextValue, 'incident:active:unacknowledged');
+    const bar = (await api()).container.views.statusBar.state;
+    assert.ok(bar, 'status bar item hidden');
+    assert.match(bar.text, /P1 \d+s · ack in 1[45]m/);
+  });
+
+  it('records the 0-minute escalation step once, however often the clock checks', async () => {
+    const watch = (await api()).container.views.slaWatch;
+    await watch.checkEscalations();
+    await watch.checkEscalations();
+    const escalations = timelineOf(id).filter((e) => e.type === 'escalation');
+    assert.equal(escalations.length, 1);
+    assert.equal(escalations[0].data?.notify, 'On-call engineer');
+    assert.match(recordOf(id), /escalationsReached:\s*\n\s*- 0/);
+  });
+
+  it('acknowledges: event, record, tree context changes', async () => {
+    await vscode.commands.executeCommand('incidentDesk.incident.acknowledge', id);
+    assert.equal(timelineOf(id).filter((e) => e.type === 'acknowledged').length, 1);
+    assert.match(recordOf(id), /acknowledgedAt: "?\d{4}-/);
+    const row = (await rows()).find((r) => r.label === 'Checkout returns 502')!;
+    assert.equal(row.contextValue, 'incident:active:acknowledged');
+    assert.match(row.description, /update in/);
+  });
+
+  it('moves through the statuses, severity, roles and notes, each on the timeline', async () => {
+    await vscode.commands.executeCommand('incidentDesk.incident.setStatus', id, 'identified', 'bad deploy of web');
+    await vscode.commands.executeCommand('incidentDesk.incident.changeSeverity', id, 'P2', 'only EU users affected');
+    await vscode.commands.executeCommand('incidentDesk.incident.assignRole', id, 'commander', 'Dana');
+    await vscode.commands.executeCommand('incidentDesk.incident.addNote', id, 'Rolled back to the previous image');
+    await vscode.commands.executeCommand('incidentDesk.incident.setStatus', id, 'monitoring', '');
+    const types = timelineOf(id).map((e) => e.type);
+    assert.deepEqual(types.slice(-5), ['status_changed', 'severity_changed', 'role_assigned', 'note', 'status_changed']);
+    const record = recordOf(id);
+    assert.match(record, /severity: P2/);
+    assert.match(record, /commander: Dana/);
+    assert.match(record, /status: monitoring/);
+    assert.match(record, /mitigatedAt: "?\d{4}-/);
+  });
+
+  it('copies a status update to the clipboard and records it', async () => {
+    const message = await vscode.commands.executeCommand<string>('incidentDesk.incident.copyStatusUpdate', id, 'update');
+    assert.ok(message);
+    assert.match(message, /^\[P2 High\] Monitoring: Checkout returns 502/);
+    assert.match(message, /Incident Commander: Dana/);
+    const last = timelineOf(id).at(-1)!;
+    assert.equal(last.type, 'status_update');
+    assert.equal(last.data?.message, message);
+    assert.equal(await vscode.env.clipboard.readText(), message);
+  });
+
+  it('resolves into the collapsed Resolved group, and reopens', async () => {
+    await vscode.commands.executeCommand('incidentDesk.incident.resolve', id, 'fixed by rollback');
+    assert.match(recordOf(id), /status: resolved/);
+    const group = (await rows()).find((r) => r.node.kind === 'resolvedGroup');
+    assert.ok(group, 'no Resolved group');
+    const tree = (await api()).container.views.incidentsTree;
+    assert.equal(tree.getTreeItem(group.node).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    assert.ok(tree.getChildren(group.node).some((n) => n.kind === 'incident' && n.incidentId === id));
+    assert.equal((await rows()).some((r) => r.label === 'Checkout returns 502'), false, 'resolved incident still among the active rows');
+    await vscode.commands.executeCommand('incidentDesk.incident.reopen', id, 'errors are back');
+    assert.match(recordOf(id), /status: investigating/);
+    assert.equal(timelineOf(id).at(-1)!.type, 'reopened');
+  });
+
+  it('refuses a title that would escape incidents/ by slugging it, and rejects a bidi override', async () => {
+    const evil = (await vscode.commands.executeCommand<string>('incidentDesk.incident.declare', { title: '../../.vscode/settings', severity: 'P3', service: '' }))!;
+    assert.match(evil, /^\d{4}-\d{2}-\d{2}-vscode-settings$/);
+    assert.ok(fs.existsSync(path.join(incidentDir(evil), 'incident.yaml')));
+    const before = fs.readdirSync(path.dirname(incidentDir(evil))).length;
+    const refused = await vscode.commands.executeCommand<string | undefined>('incidentDesk.incident.declare', { title: 'abc\u202Eexe.txt', severity: 'P3', service: '' });
+    assert.equal(refused, undefined);
+    assert.equal(fs.readdirSync(path.dirname(incidentDir(evil))).length, before, 'a folder was created for a refused title');
+    await vscode.commands.executeCommand('incidentDesk.incident.resolve', evil, '');
+  });
+
+  it('picks up an external edit of incident.yaml (git pull, another window) and keeps it on the next write', async () => {
+    const file = path.join(incidentDir(id), 'incident.yaml');
+    const edited = recordOf(id).replace(/^title: .*$/m, 'title: Checkout returns 502 for EU cards') + '# kept by hand\nticket: OPS-42\n';
+    fs.writeFileSync(file, edited);
+    const incidents = (await api()).container.incidents;
+    await waitFor(() => incidents.store?.get(id)?.incident.title === 'Checkout returns 502 for EU cards', 'the watcher to reload the edited record');
+    await vscode.commands.executeCommand('incidentDesk.incident.addNote', id, 'after the external edit');
+    const record = recordOf(id);
+    assert.match(record, /title: Checkout returns 502 for EU cards/);
+    assert.match(record, /# kept by hand/);
+    assert.match(record, /ticket: OPS-42/);
+  });
+
+  it('shows a hand-broken record as an error row with file, line and column; the others still load', async () => {
+    const dir = path.join(path.dirname(incidentDir(id)), '2026-01-02-broken-one');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'incident.yaml'), 'version: 1\nid: 2026-01-02-broken-one\ntitle: Broken\nseverity: P2\nstatus: on-fire\ndeclaredAt: 2026-01-02T10:00:00.000Z\n');
+    await waitFor(async () => (await rows()).some((r) => r.node.kind === 'broken'), 'the broken row');
+    const broken = (await rows()).find((r) => r.node.kind === 'broken')!;
+    assert.equal(broken.label, '2026-01-02-broken-one');
+    assert.match(broken.description, /^incident\.yaml:5:9 status: must be one of/);
+    assert.ok((await rows()).some((r) => r.label === 'Checkout returns 502 for EU cards'), 'the good incident disappeared');
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('reports a torn timeline line, keeps it aside, and appends after it on a fresh line', async () => {
+    const timeline = path.join(incidentDir(id), 'timeline.jsonl');
+    fs.appendFileSync(timeline, '{"ts":"2026-11-22T10:00:00.000Z","type":"no');
+    const incidents = (await api()).container.incidents;
+    await waitFor(() => (incidents.store?.get(id)?.problems.length ?? 0) > 0, 'the torn line to be reported');
+    const problem = incidents.store!.get(id)!.problems[0];
+    assert.equal(problem.torn, true);
+    const aside = fs.readFileSync(path.join(incidentDir(id), 'timeline.damaged.jsonl'), 'utf8');
+    assert.match(aside, /"raw":"\{\\"ts\\":\\"2026-11-22T10:00:00.000Z\\",\\"type\\":\\"no"/);
+    await vscode.commands.executeCommand('incidentDesk.incident.addNote', id, 'written after the torn line');
+    assert.equal(timelineOf2(timeline).at(-1), 'written after the torn line');
+  });
+});
+
+/** Last readable event's text, skipping the torn line the previous test left (it stays: append-only). */
+function timelineOf2(file: string): string[] {
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).flatMap((l) => {
+    try {
+      return [(JSON.parse(l) as { text: string }).text];
+    } catch {
+      return [];
+    }
+  });
+}
