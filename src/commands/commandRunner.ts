@@ -48,6 +48,7 @@ export function registerCommand(def: CommandDefinition, ctx: CommandContext): vs
   });
 }
 
+/** Shows what went wrong without waiting for the user: the command settles at once. */
 async function report(id: string, e: unknown, ctx: CommandContext): Promise<void> {
   if (e instanceof InvalidInput) {
     void vscode.window.showErrorMessage(e.message);
@@ -59,21 +60,24 @@ async function report(id: string, e: unknown, ctx: CommandContext): Promise<void
   }
   ctx.log.error(`${id}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   if (StoreError.is(e, 'writeFailed')) {
-    const pick = await vscode.window.showWarningMessage(e.message, 'Retry Now', 'Show Log');
-    if (pick === 'Retry Now') await vscode.commands.executeCommand('incidentDesk.incidents.retryPendingWrites');
-    if (pick === 'Show Log') ctx.logChannel.show();
+    void vscode.window.showWarningMessage(e.message, 'Retry Now', 'Show Log').then((pick) => {
+      if (pick === 'Retry Now') void vscode.commands.executeCommand('incidentDesk.incidents.retryPendingWrites');
+      if (pick === 'Show Log') ctx.logChannel.show();
+    });
     return;
   }
   if (StoreError.is(e) && e.location?.line) {
     const loc = e.location;
-    const pick = await vscode.window.showErrorMessage(e.message, 'Open File');
-    if (pick) await ctx.incidents.openFile(vscode.Uri.file(loc.file), loc.line, loc.column);
+    void vscode.window.showErrorMessage(e.message, 'Open File').then((pick) => {
+      if (pick) void ctx.incidents.openFile(vscode.Uri.file(loc.file), loc.line, loc.column);
+    });
     return;
   }
   if (StoreError.is(e)) {
     void vscode.window.showErrorMessage(e.message);
     return;
   }
-  const pick = await vscode.window.showErrorMessage(`Incident Desk: ${e instanceof Error ? e.message : String(e)}`, 'Show Log');
-  if (pick) ctx.logChannel.show();
+  void vscode.window.showErrorMessage(`Incident Desk: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((pick) => {
+    if (pick) ctx.logChannel.show();
+  });
 }

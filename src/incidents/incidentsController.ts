@@ -10,6 +10,8 @@ import type { ComponentLog } from '../util/log';
 
 const FOCUS_KEY = 'incidentDesk.focusedIncident';
 const LAST_SERVICE_KEY = 'incidentDesk.lastService';
+/** How often changes the disk refused are tried again. */
+const RETRY_MS = 15_000;
 
 /**
  * The extension's view of the workspace's incidents: owns the store, the file watcher, the severity
@@ -23,6 +25,7 @@ export class IncidentsController implements vscode.Disposable {
   private policyValue: SeverityPolicy;
   private actorName: Promise<string> | undefined;
   private readonly reloadTimers = new Map<string, NodeJS.Timeout>();
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: ComponentLog) {
     this.policyValue = readPolicy();
@@ -86,7 +89,15 @@ export class IncidentsController implements vscode.Disposable {
     const store = this.storeInstance!;
     void vscode.commands.executeCommand('setContext', 'incidentDesk.loaded', store.loaded);
     void vscode.commands.executeCommand('setContext', 'incidentDesk.hasIncidents', store.list().length > 0 || store.unsavedDeclarations().length > 0 || !!store.problem);
-    void vscode.commands.executeCommand('setContext', 'incidentDesk.hasPendingWrites', store.pendingFor().length > 0);
+    const pending = store.pendingFor().length > 0;
+    void vscode.commands.executeCommand('setContext', 'incidentDesk.hasPendingWrites', pending);
+    // Changes the disk refused are retried on their own until they are saved.
+    if (pending && !this.retryTimer) {
+      this.retryTimer = setInterval(() => void store.retryPending().catch((e) => this.log.warn(`retry: ${String(e)}`)), RETRY_MS);
+    } else if (!pending && this.retryTimer) {
+      clearInterval(this.retryTimer);
+      this.retryTimer = undefined;
+    }
     this.changed.fire();
   }
 
@@ -168,6 +179,7 @@ export class IncidentsController implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.reloadTimers.values()) clearTimeout(t);
+    clearInterval(this.retryTimer);
     vscode.Disposable.from(...this.disposables).dispose();
   }
 }

@@ -15,7 +15,8 @@ const TICK_MS = 5_000;
 export class SlaWatch implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private readonly subscription: vscode.Disposable;
-  private readonly inFlight = new Set<string>();
+  /** Checks run one after another, so a step is never recorded twice by overlapping checks. */
+  private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly incidents: IncidentsController, private readonly log: ComponentLog) {
     this.subscription = incidents.onDidChange(() => this.schedule());
@@ -37,15 +38,19 @@ export class SlaWatch implements vscode.Disposable {
     this.incidents.tick();
   }
 
-  /** Records due escalation steps; safe to call often (dedupes by incident and step). */
-  async checkEscalations(now = Date.now()): Promise<void> {
+  /** Records due escalation steps; safe to call often (checks are serialised, steps deduped). */
+  checkEscalations(now?: number): Promise<void> {
+    this.running = this.running.then(() => this.recordDueSteps(now ?? Date.now()));
+    return this.running;
+  }
+
+  private async recordDueSteps(now: number): Promise<void> {
     const store = this.incidents.store;
     if (!store) return;
     for (const entry of this.incidents.active()) {
       const level = this.incidents.level(entry.incident);
-      const due = dueEscalations(entry.incident, level, now).filter((i) => !this.inFlight.has(`${entry.id}#${i}`));
+      const due = dueEscalations(entry.incident, level, now);
       if (!level || due.length === 0 || store.pendingFor(entry.id).length) continue;
-      due.forEach((i) => this.inFlight.add(`${entry.id}#${i}`));
       try {
         for (const i of due) await store.record(entry.id, escalate(entry.incident, i, level.escalation[i], isoNow(now)));
         const who = due.map((i) => level.escalation[i].notify).join(', then ');
@@ -57,8 +62,6 @@ export class SlaWatch implements vscode.Disposable {
           });
       } catch (e) {
         this.log.warn(`recording escalation for ${entry.id}: ${String(e)}`);
-      } finally {
-        due.forEach((i) => this.inFlight.delete(`${entry.id}#${i}`));
       }
     }
   }

@@ -79,13 +79,14 @@ export class IncidentStore {
 
   async loadAll(): Promise<void> {
     let scan;
+    // Each load states the folder's problem afresh: a fixed folder clears it, a failed listing sets it.
     try {
       scan = await scanIncidentsFolder(this.incidentsDir);
+      this.folderError = scan.error;
     } catch (e) {
       this.folderError = `incidents/ cannot be read: ${(e as Error).message}`;
       scan = { ids: [] as string[] };
     }
-    this.folderError = scan.error ?? (this.folderError?.startsWith('incidents/ cannot') ? undefined : this.folderError);
     const next = new Map<string, IncidentEntry>();
     const loaded = await Promise.all(scan.ids.map((id) => this.loadOne(id)));
     for (const entry of loaded) if (entry) next.set(entry.id, entry);
@@ -134,9 +135,20 @@ export class IncidentStore {
     return this.get(id)?.incident ?? change.apply(undefined)!;
   }
 
-  /** Records a change on an existing incident. Throws StoreError('writeFailed') when it stays queued. */
+  /**
+   * Records a change on an existing incident. Throws StoreError('recordInvalid') for a record that
+   * cannot be read (nothing written); when the change stays queued, StoreError('writeFailed') for a
+   * disk refusal, or the writer's own reason ('recordInvalid', 'unsafePath').
+   */
   async record(id: string, change: Change): Promise<Incident | undefined> {
-    if (!this.entries.has(id) && !this.pending.some((p) => p.id === id)) throw new StoreError('notFound', `No incident ${id} in incidents/.`);
+    const entry = this.entries.get(id);
+    const queued = this.pending.some((p) => p.id === id);
+    if (!entry && !queued) throw new StoreError('notFound', `No incident ${id} in incidents/.`);
+    if (entry?.kind === 'broken' && !queued) {
+      // Nothing can be applied to a record that cannot be read: refuse before appending anything.
+      throw new StoreError('recordInvalid', `${entry.message} (${entry.file}${entry.line ? `:${entry.line}:${entry.column ?? 1}` : ''}). Fix it, then try again.`,
+        { file: entry.file, line: entry.line, column: entry.column });
+    }
     await this.enqueue({ id, change, eventWritten: false, create: false });
     return this.get(id)?.incident;
   }
@@ -152,7 +164,15 @@ export class IncidentStore {
     this.pending.push(op);
     await this.serial(op.id, () => this.flush(op.id));
     if (this.pending.includes(op)) {
-      throw new StoreError('writeFailed', `Could not save to ${path.join(this.incidentsDir, op.id)}: ${op.lastError}. The change is kept in memory and retried; nothing already written was changed.`,
+      // Keep the writer's reason (a broken record, a symbolic link) so the caller can point at it;
+      // only a refusal by the disk is 'writeFailed'. The change stays queued either way.
+      if (StoreError.is(op.failure) && op.failure.reason !== 'writeFailed') throw op.failure;
+      if (UnsafePathError.is(op.failure)) {
+        throw new StoreError('unsafePath', `${op.failure.message}. The change is kept in memory; fix the folder, then retry.`, { file: op.failure.target });
+      }
+      // An op queued behind an earlier failed one was not tried: report the earlier failure.
+      const why = op.lastError ?? this.pending.find((p) => p.id === op.id && p.lastError)?.lastError ?? 'an earlier change is still waiting';
+      throw new StoreError('writeFailed', `Could not save to ${path.join(this.incidentsDir, op.id)}: ${why}. The change is kept in memory and retried; nothing already written was changed.`,
         { file: path.join(this.incidentsDir, op.id) });
     }
   }
@@ -175,6 +195,7 @@ export class IncidentStore {
           this.pending.splice(this.pending.indexOf(op), 1);
         } catch (e) {
           op.lastError = describe(e);
+          op.failure = e;
           this.log('error', `saving ${op.change.event.type} for ${id}: ${op.lastError}`);
           if (StoreError.is(e) || UnsafePathError.is(e) || isRetryable(e)) return;
           throw e;

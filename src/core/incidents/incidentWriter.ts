@@ -20,6 +20,8 @@ export interface PendingOp {
   create: boolean;
   /** The last failure, for display. */
   lastError?: string;
+  /** The last failure itself, so the caller gets its typed reason. */
+  failure?: unknown;
 }
 
 async function ensureIncidentsFolder(incidentsDir: string): Promise<void> {

@@ -68,7 +68,10 @@ export function parseRecord(text: string, folderId: string): ParsedRecord {
   if (id !== folderId) fail('id', `"${id}" does not match its folder "${folderId}"`);
   const title = str('title');
   if (!title.trim()) fail('title', 'is empty');
-  const severity = raw.severity === undefined ? fail('severity', 'is missing') : String(raw.severity);
+  // An empty `severity:` is null in YAML: it must not become the id "null".
+  if (raw.severity === undefined || raw.severity === null || raw.severity === '') fail('severity', 'is missing');
+  if (typeof raw.severity !== 'string' && typeof raw.severity !== 'number') fail('severity', 'must be a severity id such as P1');
+  const severity = String(raw.severity);
   const status = raw.status;
   if (!isStatus(status)) fail('status', `must be one of investigating, identified, monitoring, resolved (got ${JSON.stringify(status)})`);
   const roles: Record<string, string> = {};

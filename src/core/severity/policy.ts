@@ -54,6 +54,9 @@ export function severityRank(policy: SeverityPolicy, id: string): number {
   return i < 0 ? policy.levels.length : i;
 }
 
+const LEVEL_FIELDS = new Set(['id', 'label', 'description', 'responseMinutes', 'updateMinutes', 'escalation']);
+const STEP_FIELDS = new Set(['afterMinutes', 'notify']);
+
 function isPositive(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0;
 }
@@ -86,6 +89,8 @@ export function buildPolicy(scale: unknown, custom: unknown): SeverityPolicy {
     if (seen.has(r.id)) { errors.push(`${where}.id: ${r.id} is listed twice; the first one is used.`); return; }
     if (!isPositive(r.responseMinutes)) { errors.push(`${where}.responseMinutes: must be a number of minutes above 0.`); return; }
     if (r.updateMinutes !== undefined && !isPositive(r.updateMinutes)) { errors.push(`${where}.updateMinutes: must be a number of minutes above 0.`); return; }
+    // A misspelt optional field (`updateMinute`) would otherwise be dropped without a word.
+    for (const key of Object.keys(r)) if (!LEVEL_FIELDS.has(key)) errors.push(`${where}.${key}: unknown field, ignored.`);
     const escalation: EscalationStep[] = [];
     if (r.escalation !== undefined) {
       if (!Array.isArray(r.escalation)) { errors.push(`${where}.escalation: must be a list of { afterMinutes, notify }.`); return; }
@@ -95,6 +100,7 @@ export function buildPolicy(scale: unknown, custom: unknown): SeverityPolicy {
           errors.push(`${where}.escalation[${j}]: needs afterMinutes (0 or more) and notify (who to bring in).`);
           return;
         }
+        for (const key of Object.keys(step)) if (!STEP_FIELDS.has(key)) errors.push(`${where}.escalation[${j}].${key}: unknown field, ignored.`);
         escalation.push({ afterMinutes: step.afterMinutes, notify: step.notify.trim() });
       }
     }

@@ -17,7 +17,8 @@ export class UnsafePathError extends Error {
 export function joinInside(root: string, ...parts: string[]): string {
   const resolved = path.resolve(root, ...parts);
   const rel = path.relative(root, resolved);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+  // `..` as a whole first segment escapes; a name that merely starts with dots (`..notes`) does not.
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new UnsafePathError('outside', resolved, `${resolved} is outside ${root}`);
   }
   return resolved;

@@ -4,7 +4,10 @@ export function isoNow(now: number = Date.now()): string {
 }
 
 export function isIsoUtc(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(value) && !Number.isNaN(Date.parse(value));
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(value)) return false;
+  const ms = Date.parse(value);
+  // Date.parse rolls impossible dates over (2026-02-30 is read as 2 March, 24:00 as the next day).
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === value.slice(0, 19);
 }
 
 /** `1h 05m`, `12m`, `45s`, `2d 3h`: compact enough for a tree row or the status bar. */
