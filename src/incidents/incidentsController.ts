@@ -12,6 +12,8 @@ const FOCUS_KEY = 'incidentDesk.focusedIncident';
 const LAST_SERVICE_KEY = 'incidentDesk.lastService';
 /** How often changes the disk refused are tried again. */
 const RETRY_MS = 15_000;
+/** How often the files are compared with what was read, in case the file watcher missed an event. */
+const CHECK_MS = 2_000;
 
 /**
  * The extension's view of the workspace's incidents: owns the store, the file watcher, the severity
@@ -54,6 +56,10 @@ export class IncidentsController implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${INCIDENTS_FOLDER}/**`));
     const onFs = (uri: vscode.Uri) => this.scheduleReload(folder.uri, uri);
     this.disposables.push(watcher, watcher.onDidChange(onFs), watcher.onDidCreate(onFs), watcher.onDidDelete(onFs));
+    // The watcher misses changes in folders created in a burst (a git pull bringing a new incident
+    // folder); a cheap stat comparison catches them.
+    const check = setInterval(() => void store.checkForChanges().catch((e) => this.log.warn(`checking for changes: ${String(e)}`)), CHECK_MS);
+    this.disposables.push({ dispose: () => clearInterval(check) });
     await store.loadAll();
   }
 

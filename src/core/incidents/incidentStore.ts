@@ -1,3 +1,4 @@
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Emitter } from '../util/emitter';
 import { UnsafePathError } from '../util/fsSafe';
@@ -40,6 +41,13 @@ export class IncidentStore {
   private readonly pending: PendingOp[] = [];
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly reportedDamage = new Set<string>();
+  /** Reads can finish out of order; only the newest read of an incident may replace the cache. */
+  private readSeq = 0;
+  private readonly latestRead = new Map<string, number>();
+  private latestScan = 0;
+  /** What the files of each incident looked like when last read (see checkForChanges). */
+  private readonly signatures = new Map<string, string>();
+  private checking = false;
   private readonly changed = new Emitter<void>();
   private readonly damaged = new Emitter<DamageReport>();
   readonly onDidChange = this.changed.event;
@@ -87,9 +95,17 @@ export class IncidentStore {
       this.folderError = `incidents/ cannot be read: ${(e as Error).message}`;
       scan = { ids: [] as string[] };
     }
-    const next = new Map<string, IncidentEntry>();
+    const seq = ++this.readSeq;
+    this.latestScan = seq;
+    for (const id of scan.ids) this.latestRead.set(id, seq);
     const loaded = await Promise.all(scan.ids.map((id) => this.loadOne(id)));
-    for (const entry of loaded) if (entry) next.set(entry.id, entry);
+    if (this.latestScan !== seq) return; // a newer scan is under way
+    const next = new Map<string, IncidentEntry>();
+    scan.ids.forEach((id, i) => {
+      // An incident re-read since this scan started keeps its newer entry.
+      const entry = this.latestRead.get(id) === seq ? loaded[i] : this.entries.get(id);
+      if (entry) next.set(id, entry);
+    });
     this.entries = next;
     this.loaded = true;
     this.changed.fire();
@@ -97,13 +113,18 @@ export class IncidentStore {
 
   /** Re-reads one incident (after an external edit, or our own write). */
   async reload(id: string): Promise<void> {
+    const seq = ++this.readSeq;
+    this.latestRead.set(id, seq);
     const entry = await this.loadOne(id);
+    if (this.latestRead.get(id) !== seq) return; // a newer read of this incident wins
     if (entry) this.entries.set(id, entry);
     else this.entries.delete(id);
     this.changed.fire();
   }
 
   private async loadOne(id: string): Promise<IncidentEntry | undefined> {
+    // The signature is taken before reading: a change during the read shows up on the next check.
+    this.signatures.set(id, await this.signatureOf(id));
     const entry = await loadIncident(this.incidentsDir, id, isoNow(this.now()), (e) => this.log('warn', `could not copy damaged timeline lines of ${id} aside: ${String(e)}`));
     if (entry?.kind === 'incident' && entry.problems.length) {
       const fresh = entry.problems.filter((p) => !this.reportedDamage.has(`${id}:${p.offset}`));
@@ -114,6 +135,47 @@ export class IncidentStore {
       }
     }
     return entry;
+  }
+
+  /**
+   * Re-reads what changed on disk since it was last read, by comparing stat signatures. File
+   * watchers miss events (folders created in a burst by git, network file systems), so the
+   * extension calls this on a timer as a safety net; it costs two stats per incident.
+   */
+  async checkForChanges(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      let scan;
+      try {
+        scan = await scanIncidentsFolder(this.incidentsDir);
+      } catch {
+        return; // loadAll reports an unreadable folder; the next check tries again
+      }
+      const known = [...this.entries.keys()].sort();
+      if ((scan.error ?? '') !== (this.folderError ?? '') || scan.ids.join('\n') !== known.join('\n')) {
+        await this.loadAll();
+        return;
+      }
+      for (const id of scan.ids) {
+        if ((await this.signatureOf(id)) !== this.signatures.get(id)) await this.reload(id);
+      }
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async signatureOf(id: string): Promise<string> {
+    const dir = path.join(this.incidentsDir, id);
+    const parts = await Promise.all(['incident.yaml', 'timeline.jsonl', ''].map(async (f) => {
+      try {
+        const st = await fsp.lstat(f ? path.join(dir, f) : dir);
+        return `${st.ino}:${st.size}:${st.mtimeMs}:${st.mode}`;
+      } catch {
+        return '-';
+      }
+    }));
+    return parts.join('|');
   }
 
   /** Declares a new incident; returns it once its folder, event and record are on disk. */

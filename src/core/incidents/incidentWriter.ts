@@ -80,10 +80,9 @@ export async function writeOp(incidentsDir: string, op: PendingOp): Promise<void
     const next = op.change.apply(parsed?.incident);
     if (!next || (parsed && next === parsed.incident)) return;
     const text = stringifyRecord(next, parsed?.doc);
-    const now = await readFileNoFollow(recordFile, MAX_RECORD_BYTES);
-    if (now?.toString('utf8') !== beforeText) continue; // changed under us: read again and re-apply
-    await writeFileAtomic(recordFile, text);
-    return;
+    const unchanged = async () => (await readFileNoFollow(recordFile, MAX_RECORD_BYTES))?.toString('utf8') === beforeText;
+    if (await writeFileAtomic(recordFile, text, unchanged)) return;
+    // changed under us (git pull, another window, a person): read again and re-apply
   }
   throw new StoreError('writeFailed', `${recordFile} kept changing while saving; retry.`, { file: recordFile });
 }

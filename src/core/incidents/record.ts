@@ -78,7 +78,12 @@ export function parseRecord(text: string, folderId: string): ParsedRecord {
   if (raw.roles !== undefined && raw.roles !== null) {
     if (typeof raw.roles !== 'object' || Array.isArray(raw.roles)) fail('roles', 'must map a role to a person, e.g. "commander: Dana"');
     for (const [k, v] of Object.entries(raw.roles as Record<string, unknown>)) {
-      if (typeof v !== 'string') fail('roles', `${k} must name a person`);
+      if (typeof v !== 'string') {
+        // Point at the role's own value, not at the first line of roles.
+        const rolesNode = node('roles');
+        const p = position(lc, (isMap(rolesNode) ? (rolesNode.get(k, true) as Node | undefined) : undefined) ?? rolesNode);
+        throw new RecordError(`roles: ${k} must name a person`, p.line, p.col);
+      }
       roles[k] = v as string;
     }
   }

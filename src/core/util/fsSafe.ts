@@ -69,8 +69,9 @@ export async function mkdirDurable(dir: string, exclusive = false): Promise<bool
 /**
  * Replaces `file` atomically: temp file in the same folder, fsync, rename, fsync the folder.
  * A reader sees the old content or the new, never a mix; a crash leaves at most a stray temp file.
+ * `beforeRename` may veto the replacement (returns false then, and the file is untouched).
  */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+export async function writeFileAtomic(file: string, data: string, beforeRename?: () => Promise<boolean>): Promise<boolean> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fh = await fsp.open(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o644);
@@ -84,12 +85,19 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
   }
   await fh.close();
   try {
+    // Last-moment check (e.g. "is the file still what we read?"), after the slow fsync, so the
+    // window in which another writer's change could be replaced is as small as it can be.
+    if (beforeRename && !(await beforeRename())) {
+      await fsp.unlink(tmp).catch(() => undefined);
+      return false;
+    }
     await fsp.rename(tmp, file);
   } catch (e) {
     await fsp.unlink(tmp).catch(() => undefined);
     throw e;
   }
   await fsyncDir(dir);
+  return true;
 }
 
 export class FileTooLargeError extends Error {
