@@ -12,7 +12,12 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookFile
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private files: RunbookFile[] | undefined;
 
-  constructor() {
+  private watching = false;
+
+  /** The watcher starts when the view first shows, not at activation. */
+  private watch(): void {
+    if (this.watching) return;
+    this.watching = true;
     const watcher = vscode.workspace.createFileSystemWatcher(RUNBOOK_GLOB, false, true, false);
     this.disposables.push(watcher, watcher.onDidCreate(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
   }
@@ -24,6 +29,7 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookFile
 
   async getChildren(node?: RunbookFile): Promise<RunbookFile[]> {
     if (node) return [];
+    this.watch();
     if (!this.files) {
       const uris = await vscode.workspace.findFiles(RUNBOOK_GLOB, '**/node_modules/**', 2000);
       this.files = uris

@@ -1,4 +1,4 @@
-import { constants as C, promises as fsp } from 'node:fs';
+import { constants as C, fstatSync, promises as fsp, readSync } from 'node:fs';
 import { isTimelineEvent, type TimelineEvent, type TimelineProblem } from './events';
 
 export const TIMELINE_FILE = 'timeline.jsonl';
@@ -21,20 +21,17 @@ export function serializeEvent(event: TimelineEvent): string {
  */
 export async function appendEvents(file: string, events: readonly TimelineEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const fh = await fsp.open(file, C.O_WRONLY | C.O_APPEND | C.O_CREAT | C.O_NOFOLLOW, 0o644);
+  // One read-write O_APPEND handle: writes always go to the end, and the same fd can read the last byte.
+  const fh = await fsp.open(file, C.O_RDWR | C.O_APPEND | C.O_CREAT | C.O_NOFOLLOW, 0o644);
   try {
+    // The torn-line probe is synchronous on purpose: the file's tail is in the page cache, so it costs
+    // microseconds, where two more event-loop round trips would cost more than the write itself.
+    const { size } = fstatSync(fh.fd);
     let prefix = '';
-    const { size } = await fh.stat();
     if (size > 0) {
-      // O_APPEND ignores the position for writes only; reading the last byte needs a readable fd.
-      const probe = await fsp.open(file, C.O_RDONLY | C.O_NOFOLLOW);
-      try {
-        const last = Buffer.alloc(1);
-        await probe.read(last, 0, 1, size - 1);
-        if (last[0] !== NEWLINE) prefix = '\n';
-      } finally {
-        await probe.close();
-      }
+      const last = Buffer.alloc(1);
+      readSync(fh.fd, last, 0, 1, size - 1);
+      if (last[0] !== NEWLINE) prefix = '\n';
     }
     const buf = Buffer.from(prefix + events.map(serializeEvent).join('\n') + '\n', 'utf8');
     let off = 0;
