@@ -10,8 +10,8 @@ DIR="$CACHE/code-server-$VERSION"
 MARK="$DIR/.installed"
 log() { echo "[ensure-code-server] $*" >&2; }
 
-if [ -f "$MARK" ]; then echo "$DIR"; exit 0; fi
-
+# The Debian packages are checked on every run (cheap), not only on first install: a cached
+# code-server (CI cache, earlier session) does not mean chromium and rg are on this machine.
 need_apt=()
 command -v rg >/dev/null || need_apt+=(ripgrep)
 command -v chromium >/dev/null || need_apt+=(chromium)
@@ -22,6 +22,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq >&2
   apt-get install -y -qq "${need_apt[@]}" >&2
 fi
+
+if [ -f "$MARK" ]; then echo "$DIR"; exit 0; fi
 
 rm -rf "$DIR"; mkdir -p "$DIR"
 log "installing code-server@$VERSION into $DIR (a few minutes the first time)"

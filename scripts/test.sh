@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# npm test: every check and suite, in order, against real parts (see test/runner/).
+#   typecheck, lint, build, unit (mocha), integration (code-server extension host),
+#   [electron: INCIDENT_DESK_TEST_ELECTRON=1], package (.vsix), e2e (the UI in headless Chromium).
+# Every phase runs even when an earlier one failed, so one run shows everything that is wrong.
+# Each test phase writes a PhaseResult JSON to test-results/; the LAST line printed is the
+# summary `N passed, N failed` (scripts/test-summary.mjs). Exit 1 if anything failed.
+# Services (code-server, Chromium) are started and stopped by the runners, by pid; on Ctrl-C or
+# SIGTERM this script stops the running phase, whose runner then stops what it started.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+RESULTS=test-results
+PHASES="$RESULTS/phases.tsv"
+mkdir -p "$RESULTS"
+rm -f "$PHASES" "$RESULTS"/{unit,integration,electron,e2e}.json
+# tsc never deletes output: drop compiled files whose source is gone, or a deleted test still runs.
+# (Only those: a whole `rm -rf out` would pull the rug from under a concurrent run in this tree.)
+if [ -d out ]; then
+  find out -name '*.js' -print0 | while IFS= read -r -d '' js; do
+    src=${js#out/}; src=${src%.js}.ts
+    [ -f "$src" ] || rm -f "$js" "$js.map"
+  done
+fi
+: >"$PHASES"
+
+CHILD=""
+on_signal() {
+  echo "[test] interrupted: stopping the running phase" >&2
+  if [ -n "$CHILD" ]; then
+    kill -TERM "$CHILD" 2>/dev/null
+    wait "$CHILD" 2>/dev/null
+  fi
+  exit 130
+}
+trap on_signal INT TERM
+
+# phase NAME KIND RESULT_JSON CMD...  (runs CMD in the background so signals reach the trap)
+phase() {
+  local name=$1 kind=$2 result=$3; shift 3
+  echo ""
+  echo "[test] ── $name ──"
+  local start=$SECONDS rc
+  "$@" &
+  CHILD=$!
+  wait "$CHILD"; rc=$?
+  CHILD=""
+  local took=$((SECONDS - start))
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$kind" "$rc" "$took" "$result" >>"$PHASES"
+  echo "[test] $name: $([ "$rc" -eq 0 ] && echo ok || echo "FAILED (exit $rc)") in ${took}s"
+}
+
+unit_tests() {
+  if ! find test/unit -name '*.test.ts' 2>/dev/null | grep -q .; then
+    echo "[test] warning: no unit tests in test/unit/"
+    npm run --silent compile-tests || return 1
+    echo '{"passes":0,"failures":0,"pending":0,"tests":0,"durationMs":0,"failed":[],"output":""}' >"$RESULTS/unit.json"
+    return 0
+  fi
+  npm run --silent test:unit -- --reporter out/test/runner/specJsonReporter.js --reporter-option "json=$RESULTS/unit.json"
+}
+
+# Debian packages (chromium, ripgrep, libkrb5-dev) when missing, and code-server; idempotent.
+phase services check - bash scripts/ensure-code-server.sh
+phase typecheck check - npm run --silent typecheck
+phase lint check - npm run --silent lint
+phase build check - npm run --silent build
+phase unit tests "$RESULTS/unit.json" unit_tests
+phase integration tests "$RESULTS/integration.json" \
+  env INCIDENT_DESK_RESULT_JSON="$RESULTS/integration.json" node out/test/runner/runIntegration.js
+if [ "${INCIDENT_DESK_TEST_ELECTRON:-}" = "1" ]; then
+  phase electron tests "$RESULTS/electron.json" \
+    env INCIDENT_DESK_RESULT_JSON="$RESULTS/electron.json" node out/test/runner/runElectron.js
+fi
+rm -f dist/incident-desk.vsix   # the e2e phase must never install a stale package
+phase package check - npm run --silent package
+phase e2e tests "$RESULTS/e2e.json" \
+  env INCIDENT_DESK_RESULT_JSON="$RESULTS/e2e.json" INCIDENT_DESK_E2E_SKIP_PACKAGE=1 node out/test/e2e/run.js
+
+node scripts/test-summary.mjs "$PHASES"

@@ -1,0 +1,169 @@
+// The packaged extension, installed into a real code-server, driven like a user would: open the
+// Incident Desk container, declare an incident from the command palette with the keyboard only,
+// see it in the tree and on disk, acknowledge it. Also takes the README screenshots.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
+import { REPO_ROOT, launchChromium, removeOnExit, startCodeServer } from '../runner/codeServer';
+import type { CodeServer } from '../runner/codeServer';
+import { Workbench } from './workbench';
+
+const TITLE = 'Checkout returns 502';
+const SLUG = 'checkout-returns-502';
+const SERVICE = 'checkout-api';
+const CONTAINER_ID = 'workbench.view.extension.incidentDesk';
+const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_ROOT, 'docs', 'screenshots');
+const FAILURES = path.join(REPO_ROOT, 'test-results');
+
+interface TimelineLine {
+  ts: string;
+  type: string;
+  actor: string;
+  text: string;
+}
+
+function vsixPath(): string {
+  const vsix = path.resolve(process.env.INCIDENT_DESK_VSIX ?? path.join(REPO_ROOT, 'dist', 'incident-desk.vsix'));
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+  return vsix;
+}
+
+function dayStamps(): string[] {
+  const now = new Date();
+  const local = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return [now.toISOString().slice(0, 10), local];
+}
+
+function withoutDurations(text: string): string {
+  return text.replace(/\d+\s*[smhd]\b/g, '#');
+}
+
+function readTimeline(file: string): TimelineLine[] {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as TimelineLine);
+}
+
+describe('e2e: declare and acknowledge an incident', function () {
+  this.bail(true); // each step builds on the previous one
+  let tmp: string;
+  let workspace: string;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let wb: Workbench;
+  let container: Locator;
+  let incidentDir: string;
+  let descriptionBeforeAck: string;
+
+  before(async function () {
+    this.timeout(180_000);
+    const vsix = vsixPath();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-desk-e2e-'));
+    if (process.env.INCIDENT_DESK_KEEP_TEMP !== '1') removeOnExit(tmp);
+    workspace = path.join(tmp, 'workspace');
+    fs.cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+    // A fixed actor: screenshots and timelines do not depend on this machine's git user.name.
+    server = await startCodeServer({ workspace, installExtensions: [vsix], settings: { 'incidentDesk.actor': 'Dana' } });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    wb = new Workbench(page);
+    await page.goto(server.workbenchUrl());
+    await wb.ready();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !page) return;
+    fs.mkdirSync(FAILURES, { recursive: true });
+    const name = `e2e-failure-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
+    await page.screenshot({ path: path.join(FAILURES, name) }).catch(() => undefined);
+    console.log(`      screenshot: test-results/${name}`);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (tmp && process.env.INCIDENT_DESK_KEEP_TEMP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('opens the Incident Desk view container from the activity bar', async () => {
+    container = await wb.openViewContainer('Incident Desk', CONTAINER_ID);
+    await container.locator('.pane-header').filter({ hasText: /Incidents/i }).first().waitFor({ timeout: 20_000 });
+    await wb.resizeSideBar(460); // room for the row descriptions in the screenshots
+  });
+
+  it('declares an incident from the command palette, keyboard only', async function () {
+    this.timeout(60_000);
+    await wb.runCommand('Incident: Declare Incident');
+    const titleStep = await wb.waitForInputBox();
+    await wb.typeAndEnter(TITLE);
+
+    const severityStep = await wb.waitForQuickPick(/^P\d ·/);
+    assert.ok(severityStep.rows.length >= 3, `expected a severity scale, got ${JSON.stringify(severityStep.rows)}`);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'declare-incident.png') });
+    await wb.pickQuickPickItem('P2', /^P2 ·/);
+
+    await wb.waitForInputBox(severityStep.title || titleStep);
+    await wb.typeAndEnter(SERVICE);
+    await wb.until('the declare flow to close', async () => !(await wb.isQuickInputOpen()));
+  });
+
+  it('shows the incident in the Incidents tree', async () => {
+    const row = wb.treeRow(container, TITLE);
+    await row.first().waitFor({ timeout: 20_000 });
+    descriptionBeforeAck = (await row.first().locator('.label-description').textContent()) ?? '';
+  });
+
+  it('writes incidents/<date>-<slug>/incident.yaml and a declared event', async () => {
+    const root = path.join(workspace, 'incidents');
+    const id = await wb.until('the incident folder', async () =>
+      fs.existsSync(root) ? fs.readdirSync(root).find((d) => d.endsWith(`-${SLUG}`) && fs.existsSync(path.join(root, d, 'incident.yaml'))) : undefined);
+    assert.ok(dayStamps().includes(id.slice(0, 10)), `folder ${id} is not dated today`);
+    assert.equal(id.slice(10), `-${SLUG}`);
+    incidentDir = path.join(root, id);
+    const record = parseYaml(fs.readFileSync(path.join(incidentDir, 'incident.yaml'), 'utf8')) as Record<string, unknown>;
+    assert.equal(record.title, TITLE);
+    assert.equal(record.severity, 'P2');
+    assert.equal(record.service, SERVICE);
+    const events = readTimeline(path.join(incidentDir, 'timeline.jsonl'));
+    assert.ok(events.some((e) => e.type === 'declared'), `no declared event in ${JSON.stringify(events)}`);
+  });
+
+  it('acknowledges it from the palette and the tree row changes', async function () {
+    this.timeout(60_000);
+    const timeline = path.join(incidentDir, 'timeline.jsonl');
+    await wb.runCommand('Incident: Acknowledge');
+    // With one unacknowledged incident there may be no picker; if there is one, pick ours.
+    let picked = false;
+    await wb.until('an acknowledged event', async () => {
+      if (readTimeline(timeline).some((e) => e.type === 'acknowledged')) return true;
+      if (!picked && (await wb.quickInputState())?.rows.some((r) => r.includes(TITLE))) {
+        picked = true;
+        await wb.pickQuickPickItem(TITLE, new RegExp(TITLE));
+      }
+      return undefined;
+    });
+    const row = wb.treeRow(container, TITLE).first();
+    // The description also ticks with elapsed time ("5s", "1m 05s"): compare it without durations.
+    const after = await wb.until('the tree row description to change', async () => {
+      const text = (await row.locator('.label-description').textContent({ timeout: 1000 }).catch(() => null)) ?? '';
+      return withoutDurations(text) !== withoutDurations(descriptionBeforeAck) ? text : undefined;
+    });
+    assert.notEqual(withoutDurations(after), withoutDurations(descriptionBeforeAck));
+    // The row's inline Acknowledge action is only offered while unacknowledged.
+    await wb.until('the inline Acknowledge action to go', async () => (await row.locator('.actions [aria-label="Acknowledge"]').count()) === 0);
+    const record = parseYaml(fs.readFileSync(path.join(incidentDir, 'incident.yaml'), 'utf8')) as Record<string, unknown>;
+    assert.equal(typeof record.acknowledgedAt, 'string');
+  });
+
+  it('takes the Incidents tree screenshot', async () => {
+    await wb.until('the palette to close', async () => !(await wb.isQuickInputOpen()));
+    await wb.hideNotifications();
+    await wb.treeRow(container, TITLE).first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'incidents-tree.png') });
+  });
+});
