@@ -1,0 +1,154 @@
+// Figure 2: loading an incident with a 10,000-event timeline. What a user waits for is the store's
+// loader, loadIncident() (lstat, incident.yaml read and parsed, timeline read, every line checked),
+// so that is the headline; readTimeline() alone shows how much of it is the timeline. The plain tool
+// is fs.readFileSync + split on newlines + JSON.parse of each line of the same file.
+//
+// The three run in turn in every iteration (the order rotates), after a warm-up; medians reported.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadIncident } from '../src/core/incidents/incidentLoader';
+import type { Incident } from '../src/core/incidents/model';
+import { RECORD_FILE, stringifyRecord } from '../src/core/incidents/record';
+import type { TimelineEvent } from '../src/core/timeline/events';
+import { TIMELINE_FILE, readTimeline, serializeEvent } from '../src/core/timeline/timelineFile';
+import { figure, median } from './figures';
+import type { FigureGroup } from './figures';
+import { withScratchDir } from './scratch';
+
+export interface LoadOptions {
+  readonly events: number;
+  readonly iterations: number;
+  readonly warmup: number;
+}
+
+const ID = '2026-11-22-checkout-errors-after-deploy';
+const T0 = Date.parse('2026-11-22T14:05:00.000Z');
+const PEOPLE = ['Dana Okafor', 'Jun Watanabe', 'Priya Raman', 'Mateus Costa', 'incident-desk'];
+const STATUSES = ['investigating', 'identified', 'monitoring'];
+
+/** A plausible mix: mostly notes of varying length, some status, severity and role changes, updates. */
+function sampleEvent(i: number): TimelineEvent {
+  const ts = new Date(T0 + i * 7_000).toISOString();
+  const actor = PEOPLE[i % PEOPLE.length];
+  if (i === 0) return { ts, type: 'declared', actor, text: 'Declared P1: Checkout errors after deploy', data: { severity: 'P1', status: 'investigating', service: 'checkout' } };
+  switch (i % 10) {
+    case 3: {
+      const from = STATUSES[i % 3];
+      const to = STATUSES[(i + 1) % 3];
+      return { ts, type: 'status_changed', actor, text: `Status ${from} → ${to}`, data: { from, to } };
+    }
+    case 5:
+      return { ts, type: 'role_assigned', actor, text: `${PEOPLE[(i + 1) % 4]} is commander`, data: { role: 'commander', person: PEOPLE[(i + 1) % 4] } };
+    case 7:
+      return {
+        ts, type: 'status_update', actor,
+        text: `Update ${i}: checkout error rate is ${(i % 37) / 10} %, rollback of build 4.18.${i % 9} is in progress on eu-west; next update in 30 minutes. Customers may see "payment failed" and should retry.`,
+        data: { channel: 'status-page', audience: 'customers' },
+      };
+    case 9:
+      return { ts, type: 'escalation', actor: 'incident-desk', text: `Escalation step ${i % 3}: notify #payments-oncall`, data: { step: i % 3, notify: '#payments-oncall' } };
+    default:
+      return { ts, type: 'note', actor, text: `Note ${i}: ${'pod checkout-7f9c restarted; '.repeat(1 + (i % 4))}grafana dashboard "Checkout / Errors" — naïve retry storm?` };
+  }
+}
+
+function incidentRecord(events: number): Incident {
+  return {
+    version: 1,
+    id: ID,
+    title: 'Checkout errors after deploy',
+    severity: 'P1',
+    status: 'monitoring',
+    service: 'checkout',
+    summary: 'Card payments fail for about 30 % of customers since the 14:00 deploy.',
+    roles: { commander: 'Dana Okafor', tech_lead: 'Jun Watanabe', comms_lead: 'Priya Raman' },
+    declaredAt: new Date(T0).toISOString(),
+    declaredBy: 'Dana Okafor',
+    acknowledgedAt: new Date(T0 + 60_000).toISOString(),
+    mitigatedAt: new Date(T0 + 3_600_000).toISOString(),
+    resolvedAt: null,
+    lastUpdateAt: new Date(T0 + (events - 1) * 7_000).toISOString(),
+    escalationsReached: [0, 1],
+  };
+}
+
+function plainLoad(file: string): unknown[] {
+  const out: unknown[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (line) out.push(JSON.parse(line));
+  }
+  return out;
+}
+
+export async function benchIncidentLoad(opts: LoadOptions): Promise<FigureGroup> {
+  return withScratchDir('load', async (root) => {
+    const incidentsDir = path.join(root, 'incidents');
+    const dir = path.join(incidentsDir, ID);
+    fs.mkdirSync(dir, { recursive: true });
+    const timelineFile = path.join(dir, TIMELINE_FILE);
+    const lines: string[] = [];
+    for (let i = 0; i < opts.events; i++) lines.push(serializeEvent(sampleEvent(i)));
+    fs.writeFileSync(timelineFile, lines.join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, RECORD_FILE), stringifyRecord(incidentRecord(opts.events)));
+    const now = new Date(T0 + opts.events * 7_000).toISOString();
+
+    const check = (n: number, what: string): void => {
+      if (n !== opts.events) throw new Error(`${what} read ${n} events, expected ${opts.events}`);
+    };
+    const runners: Record<'loader' | 'timeline' | 'plain', () => Promise<number>> = {
+      loader: async () => {
+        const t = performance.now();
+        const entry = await loadIncident(incidentsDir, ID, now);
+        const ms = performance.now() - t;
+        if (entry?.kind !== 'incident') throw new Error(`loadIncident: ${entry?.kind === 'broken' ? entry.message : 'nothing loaded'}`);
+        check(entry.events.length, 'loadIncident');
+        return ms;
+      },
+      timeline: async () => {
+        const t = performance.now();
+        const { events } = await readTimeline(timelineFile);
+        const ms = performance.now() - t;
+        check(events.length, 'readTimeline');
+        return ms;
+      },
+      plain: async () => {
+        const t = performance.now();
+        const events = plainLoad(timelineFile);
+        const ms = performance.now() - t;
+        check(events.length, 'plain load');
+        return ms;
+      },
+    };
+    const names = Object.keys(runners) as Array<keyof typeof runners>;
+    const first: Partial<Record<keyof typeof runners, number>> = {};
+    for (const n of names) first[n] = await runners[n]();
+    for (let i = 1; i < opts.warmup; i++) for (const n of names) await runners[n]();
+
+    const samples: Record<keyof typeof runners, number[]> = { loader: [], timeline: [], plain: [] };
+    for (let i = 0; i < opts.iterations; i++) {
+      for (let k = 0; k < names.length; k++) {
+        const n = names[(i + k) % names.length];
+        samples[n].push(await runners[n]());
+      }
+    }
+    const med = (n: keyof typeof runners): number => median(samples[n]);
+    const ms = (n: number | undefined): string => `${(n ?? NaN).toFixed(1)} ms`;
+    const spread = (n: keyof typeof runners): string => `${ms(Math.min(...samples[n]))}–${ms(Math.max(...samples[n]))}`;
+    const bytes = fs.statSync(timelineFile).size;
+
+    return {
+      title: `incident load (${opts.events.toLocaleString('en-US')} events)`,
+      figures: [
+        figure('load incident: loadIncident()', 'ms', med('loader'), med('plain'), 1.5),
+        figure('read timeline: readTimeline()', 'ms', med('timeline'), med('plain'), 1.5),
+      ],
+      notes: [
+        `timeline.jsonl ${(bytes / 1024 / 1024).toFixed(2)} MiB, ${opts.events} lines; ${opts.iterations} iterations (+${opts.warmup} warm-up), rotating order; medians; page cache warm`,
+        `baseline: fs.readFileSync(timeline.jsonl) + split('\\n') + JSON.parse per line (no validation, no incident.yaml)`,
+        `range: loadIncident ${spread('loader')}, readTimeline ${spread('timeline')}, plain ${spread('plain')}`,
+        `first call in this process (cold JIT): loadIncident ${ms(first.loader)}, readTimeline ${ms(first.timeline)}, plain ${ms(first.plain)}`,
+      ],
+    };
+  });
+}
