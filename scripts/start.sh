@@ -21,7 +21,7 @@ ENTRY=$CS_DIR/node_modules/code-server/out/node/entry.js
 mkdir -p "$SANDBOX/extensions" "$SANDBOX/user-data/User"
 if [ ! -d "$WORKSPACE" ]; then
   log "creating the demo workspace in $WORKSPACE"
-  cp -R test/fixtures/demo-workspace "$WORKSPACE"
+  node scripts/demo-workspace.mjs "$WORKSPACE"
   # A repository, as a real one would be: incidents are reviewed and merged in git.
   git -C "$WORKSPACE" init -q
   git -C "$WORKSPACE" add -A
