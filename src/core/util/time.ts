@@ -10,7 +10,7 @@ export function isIsoUtc(value: unknown): value is string {
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === value.slice(0, 19);
 }
 
-/** `1h 05m`, `12m`, `45s`, `2d 3h`: compact enough for a tree row or the status bar. */
+/** `1h 05m`, `1h`, `12m`, `45s`, `2d 3h`, `1d`: compact enough for a tree row or the status bar. */
 export function formatDuration(ms: number): string {
   const neg = ms < 0;
   let s = Math.floor(Math.abs(ms) / 1000);
@@ -18,8 +18,8 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(s / 3600); s -= h * 3600;
   const m = Math.floor(s / 60); s -= m * 60;
   let out: string;
-  if (d > 0) out = `${d}d ${h}h`;
-  else if (h > 0) out = `${h}h ${String(m).padStart(2, '0')}m`;
+  if (d > 0) out = h ? `${d}d ${h}h` : `${d}d`;
+  else if (h > 0) out = m ? `${h}h ${String(m).padStart(2, '0')}m` : `${h}h`;
   else if (m > 0) out = `${m}m`;
   else out = `${s}s`;
   return neg ? `-${out}` : out;

@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import { UPDATE_KIND_LABELS, renderStatusUpdate, suggestedKind, type UpdateKind } from '../../../../src/core/incidents/statusUpdate';
+import { STATUSES } from '../../../../src/core/incidents/model';
+import { MIN, T0, iso, presetLevel, sampleIncident } from '../../support/fixtures';
+
+const P1 = presetLevel('P1'); // Critical, updates every 30 min
+const NOW = T0 + 75 * MIN; // 15:15 UTC
+
+describe('status updates', () => {
+  it('initial: title, service, severity label, impact, start and next update time', () => {
+    const text = renderStatusUpdate(sampleIncident(), 'initial', P1, NOW);
+    assert.equal(text, [
+      '[P1 Critical] Investigating: Checkout returns 502',
+      'We are aware of an issue affecting checkout and are investigating. Impact: Customers cannot pay',
+      'Started: 14:00 UTC. Next update by 15:45 UTC.',
+    ].join('\n'));
+  });
+
+  it('update: status sentence, how long it has been going on and the next update', () => {
+    const inc = sampleIncident({ status: 'identified', roles: { commander: 'Dana' }, lastUpdateAt: iso(T0 + 30 * MIN) });
+    const text = renderStatusUpdate(inc, 'update', P1, NOW);
+    assert.equal(text, [
+      '[P1 Critical] Identified: Checkout returns 502',
+      'The cause has been identified and a fix is being put in place. Impact: Customers cannot pay',
+      'Affected: checkout. Ongoing for 1h 15m. Next update by 15:45 UTC.',
+      'Incident Commander: Dana',
+    ].join('\n'));
+  });
+
+  it('resolved: duration from declaration to resolution, start and end times', () => {
+    const inc = sampleIncident({ status: 'resolved', resolvedAt: iso(T0 + 125 * MIN), mitigatedAt: iso(T0 + 100 * MIN) });
+    const text = renderStatusUpdate(inc, 'resolved', P1, T0 + 500 * MIN);
+    assert.equal(text, [
+      '[P1 Critical] Resolved: Checkout returns 502',
+      'This incident has been resolved. Checkout is operating normally.',
+      'Duration: 2h 05m (14:00 UTC to 16:05 UTC). A post-incident review will follow.',
+    ].join('\n'));
+  });
+
+  it('without a service, summary, known level or resolution time it still reads well', () => {
+    const bare = sampleIncident({ service: '', summary: '', severity: 'SEV9' });
+    const initial = renderStatusUpdate(bare, 'initial', undefined, NOW);
+    assert.equal(initial, '[SEV9] Investigating: Checkout returns 502\nWe are aware of an issue affecting some of our services and are investigating.\nStarted: 14:00 UTC.');
+    const resolved = renderStatusUpdate(bare, 'resolved', undefined, NOW);
+    assert.match(resolved, /Some of our services are operating normally\./);
+    assert.match(resolved, /Duration: 1h 15m \(14:00 UTC to 15:15 UTC\)/, 'not resolved yet: up to now');
+  });
+
+  it('never prints undefined, null, NaN or an empty bracket, whatever is missing', () => {
+    const variants = [
+      sampleIncident(),
+      sampleIncident({ service: '', summary: '', roles: {} }),
+      sampleIncident({ status: 'monitoring', mitigatedAt: iso(T0 + MIN), lastUpdateAt: iso(T0 + 2 * MIN), roles: { scribe: 'Kim' } }),
+      sampleIncident({ status: 'resolved', resolvedAt: iso(T0 + 3 * MIN), roles: { commander: 'Dana' } }),
+      sampleIncident({ status: 'resolved', resolvedAt: iso(T0 + 3 * MIN), service: '', summary: '' }),
+    ];
+    const kinds = Object.keys(UPDATE_KIND_LABELS) as UpdateKind[];
+    assert.deepEqual(kinds, ['initial', 'update', 'resolved']);
+    let checked = 0;
+    for (const inc of variants) {
+      for (const kind of kinds) {
+        for (const level of [P1, presetLevel('P4'), undefined]) {
+          const text = renderStatusUpdate(inc, kind, level, NOW);
+          assert.doesNotMatch(text, /undefined|null|NaN|\[\]|\bInvalid Date\b/, text);
+          assert.ok(text.includes(inc.title), text);
+          assert.ok(text.includes(inc.severity), text);
+          if (inc.service) assert.ok(text.toLowerCase().includes(inc.service), text);
+          if (level) assert.ok(text.includes(level.label), text);
+          checked++;
+        }
+      }
+    }
+    assert.equal(checked, variants.length * 3 * 3);
+  });
+
+  it('a resolved incident rendered as an update does not promise a next update', () => {
+    const inc = sampleIncident({ status: 'resolved', resolvedAt: iso(T0 + 3 * MIN) });
+    assert.doesNotMatch(renderStatusUpdate(inc, 'update', P1, NOW), /Next update/);
+  });
+
+  it('suggests initial, then update, then resolved', () => {
+    assert.equal(suggestedKind(sampleIncident()), 'initial');
+    assert.equal(suggestedKind(sampleIncident({ lastUpdateAt: iso(T0) })), 'update');
+    assert.equal(suggestedKind(sampleIncident({ status: 'resolved', resolvedAt: iso(T0) })), 'resolved');
+    assert.equal(STATUSES.length, 4);
+  });
+});
