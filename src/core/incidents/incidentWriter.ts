@@ -2,10 +2,10 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { assertNoSymlink, joinInside, mkdirDurable, readFileNoFollow, writeFileAtomic } from '../util/fsSafe';
 import { TIMELINE_FILE, appendEvents } from '../timeline/timelineFile';
-import type { TimelineEvent } from '../timeline/events';
 import { MAX_RECORD_BYTES, RECORD_FILE, RecordError, parseRecord, stringifyRecord } from './record';
 import type { Change } from './actions';
 import { StoreError } from './storeErrors';
+import { withRecordLock } from './recordLock';
 
 /** Lets two people's timeline appends merge in git without conflicts (see README). */
 export const GITATTRIBUTES = '# Incident Desk: timelines are append-only, so a union merge keeps every line of both sides.\n*/timeline.jsonl merge=union\n*/timeline.damaged.jsonl merge=union\n';
@@ -24,13 +24,20 @@ export interface PendingOp {
   failure?: unknown;
 }
 
+/** Keeps the lock and temp files of a write in progress out of commits. */
+export const GITIGNORE = '# Incident Desk: a write in progress leaves these for milliseconds.\n.*.lock\n.*.lock.stale-*\n.*.tmp\n';
+
+/**
+ * Creates incidents/ when needed, and adds the .gitattributes (union merge of timelines) and
+ * .gitignore (lock and temp files) when they are missing, also in a folder that predates them.
+ */
 async function ensureIncidentsFolder(incidentsDir: string): Promise<void> {
-  if (await assertNoSymlink(incidentsDir, 'dir')) return;
-  await mkdirDurable(incidentsDir);
-  const attrs = path.join(incidentsDir, '.gitattributes');
-  await fsp.writeFile(attrs, GITATTRIBUTES, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EEXIST') throw e;
-  });
+  if (!(await assertNoSymlink(incidentsDir, 'dir'))) await mkdirDurable(incidentsDir);
+  for (const [name, text] of [['.gitattributes', GITATTRIBUTES], ['.gitignore', GITIGNORE]]) {
+    await fsp.writeFile(path.join(incidentsDir, name), text, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+  }
 }
 
 /** A free id for a declaration, checked against the disk (another window may have taken it). */
@@ -63,6 +70,10 @@ export async function writeOp(incidentsDir: string, op: PendingOp): Promise<void
     await appendEvents(path.join(dir, TIMELINE_FILE), [op.change.event]);
     op.eventWritten = true;
   }
+  await withRecordLock(dir, () => rewriteRecord(recordFile, op));
+}
+
+async function rewriteRecord(recordFile: string, op: PendingOp): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const before = await readFileNoFollow(recordFile, MAX_RECORD_BYTES);
     const beforeText = before?.toString('utf8');
@@ -85,8 +96,4 @@ export async function writeOp(incidentsDir: string, op: PendingOp): Promise<void
     // changed under us (git pull, another window, a person): read again and re-apply
   }
   throw new StoreError('writeFailed', `${recordFile} kept changing while saving; retry.`, { file: recordFile });
-}
-
-export function describeOp(event: TimelineEvent): string {
-  return `${event.type} at ${event.ts}`;
 }

@@ -210,7 +210,7 @@ describe('IncidentStore', function () {
       const { id } = await store.declare(input, 'Dana');
       const inc = store.get(id)!.incident;
       await assert.rejects(store.record(`${DATE}-nope`, addNote(inc, 'x', 'Lee', iso(T0))), isStoreError('notFound'));
-      assert.deepEqual(await fsp.readdir(store.incidentsDir), ['.gitattributes', id]);
+      assert.deepEqual(await fsp.readdir(store.incidentsDir), ['.gitattributes', '.gitignore', id]);
     });
 
     it("keeps a person's comment and extra field when they edited incident.yaml by hand", async () => {
