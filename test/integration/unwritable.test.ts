@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { makeUnwritable, makeWritable } from '../unit/support/tempDirs';
+import { api, incidentDir, timelineOf, workspaceRoot } from './helpers';
+
+describe('a folder the disk refuses to write, in the real extension host', () => {
+  let id: string;
+  const incidents = () => path.join(workspaceRoot(), 'incidents');
+
+  after(() => makeWritable(incidents()));
+
+  it('keeps a note in memory when its incident folder refuses writes, shows it unsaved, truncates nothing', async () => {
+    const desk = await api();
+    id = (await vscode.commands.executeCommand<string>('incidentDesk.incident.declare', { title: 'Disk went read-only', severity: 'P3', service: 'db' }))!;
+    assert.ok(id);
+    const timeline = path.join(incidentDir(id), 'timeline.jsonl');
+    const before = fs.readFileSync(timeline);
+    assert.ok(makeUnwritable(incidentDir(id), true), 'this machine cannot make a folder unwritable (chattr +i as root, chmod otherwise)');
+    const result = await vscode.commands.executeCommand('incidentDesk.incident.addNote', id, 'remounted /var read-write');
+    assert.equal(result, undefined, 'the command claimed success');
+    const store = desk.container.incidents.store!;
+    assert.equal(store.pendingFor(id).length, 1);
+    assert.match(store.pendingFor(id)[0].lastError ?? '', /EPERM|EACCES|EROFS/);
+    assert.deepEqual(fs.readFileSync(timeline), before, 'the timeline changed on disk');
+    const tree = desk.container.views.incidentsTree;
+    const node = tree.getChildren().find((n) => n.kind === 'incident' && n.incidentId === id)!;
+    assert.match(String(tree.getTreeItem(node).description), /1 unsaved/);
+  });
+
+  it('keeps a declaration in memory when incidents/ refuses new folders, shown as a not-saved row', async () => {
+    const desk = await api();
+    assert.ok(makeUnwritable(incidents(), false));
+    const result = await vscode.commands.executeCommand('incidentDesk.incident.declare', { title: 'Declared while read-only', severity: 'P2', service: '' });
+    assert.equal(result, undefined);
+    const tree = desk.container.views.incidentsTree;
+    const row = tree.getChildren().find((n) => n.kind === 'unsaved');
+    assert.ok(row, 'no row for the unsaved declaration');
+    assert.match(String(tree.getTreeItem(row).description), /not saved yet/);
+  });
+
+  it('writes both, in order, once the folder is writable again and the user retries', async () => {
+    const desk = await api();
+    makeWritable(incidents());
+    const left = await vscode.commands.executeCommand<number>('incidentDesk.incidents.retryPendingWrites');
+    assert.equal(left, 0);
+    assert.equal(timelineOf(id).at(-1)?.text, 'remounted /var read-write');
+    const saved = fs.readdirSync(incidents()).find((d) => d.endsWith('-declared-while-read-only'));
+    assert.ok(saved, 'the declaration was not written');
+    assert.equal(timelineOf(saved)[0].type, 'declared');
+    assert.equal(desk.container.incidents.store!.pendingFor().length, 0);
+  });
+});
