@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
-import { REPO_ROOT, launchChromium, removeOnExit, startCodeServer } from '../runner/codeServer';
+import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
 import { Workbench } from './workbench';
 
@@ -25,11 +25,6 @@ interface TimelineLine {
   text: string;
 }
 
-function vsixPath(): string {
-  const vsix = path.resolve(process.env.INCIDENT_DESK_VSIX ?? path.join(REPO_ROOT, 'dist', 'incident-desk.vsix'));
-  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
-  return vsix;
-}
 
 function dayStamps(): string[] {
   const now = new Date();
@@ -60,7 +55,7 @@ describe('e2e: declare and acknowledge an incident', function () {
 
   before(async function () {
     this.timeout(180_000);
-    const vsix = vsixPath();
+    const vsix = packagedVsix();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-desk-e2e-'));
     if (process.env.INCIDENT_DESK_KEEP_TEMP !== '1') removeOnExit(tmp);
     workspace = path.join(tmp, 'workspace');

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { REPO_ROOT, launchChromium, removeOnExit, startCodeServer } from '../runner/codeServer';
+import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
 import { Workbench } from './workbench';
 
@@ -17,11 +17,6 @@ const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_R
 const P1 = 'Logins time out for every user';
 const P2 = 'Checkout returns 502s';
 
-function vsixPath(): string {
-  const vsix = path.resolve(process.env.INCIDENT_DESK_VSIX ?? path.join(REPO_ROOT, 'dist', 'incident-desk.vsix'));
-  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
-  return vsix;
-}
 
 for (const theme of [{ name: 'dark', id: 'Default Dark Modern' }, { name: 'light', id: 'Default Light Modern' }]) {
   describe(`e2e: the demo workspace in the ${theme.name} theme`, function () {
@@ -43,7 +38,7 @@ for (const theme of [{ name: 'dark', id: 'Default Dark Modern' }, { name: 'light
       const broken = path.join(workspace, 'incidents', '2026-11-01-bad-merge');
       fs.mkdirSync(broken);
       fs.writeFileSync(path.join(broken, 'incident.yaml'), 'version: 1\nid: 2026-11-01-bad-merge\ntitle: Half-merged\nseverity: P3\nstatus: investigating\n<<<<<<< HEAD\n');
-      server = await startCodeServer({ workspace, installExtensions: [vsixPath()], settings: { 'incidentDesk.actor': 'Dana', 'workbench.colorTheme': theme.id } });
+      server = await startCodeServer({ workspace, installExtensions: [packagedVsix()], settings: { 'incidentDesk.actor': 'Dana', 'workbench.colorTheme': theme.id } });
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       wb = new Workbench(page);

@@ -18,6 +18,13 @@ import type { Browser } from 'playwright-core';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const HOST = '127.0.0.1';
 
+/** The packaged extension the e2e suites install (INCIDENT_DESK_VSIX or dist/incident-desk.vsix). */
+export function packagedVsix(): string {
+  const vsix = path.resolve(process.env.INCIDENT_DESK_VSIX ?? path.join(REPO_ROOT, 'dist', 'incident-desk.vsix'));
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+  return vsix;
+}
+
 export interface CodeServerOptions {
   /** The folder to open. */
   readonly workspace: string;
