@@ -1,4 +1,5 @@
 // Bundles the extension with esbuild (cjs, vscode external). Type checking is tsc --noEmit's job.
+import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
 
 /**
@@ -35,12 +36,26 @@ const options = {
   legalComments: 'none',
 };
 
+/**
+ * The command-line entry (`bin` in package.json): its own build so only it gets the shebang, and no
+ * vscode plugin (it never imports vscode).
+ * @type {import('esbuild').BuildOptions}
+ */
+const cliOptions = {
+  ...options,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  plugins: [],
+  banner: { js: '#!/usr/bin/env node' },
+};
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const o of [options, cliOptions]) await (await esbuild.context(o)).watch();
   console.log('[build] watching');
 } else {
-  const result = await esbuild.build(options);
-  const out = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
-  for (const [file, info] of out) console.log(`[build] ${file} ${(info.bytes / 1024).toFixed(1)} KiB`);
+  for (const o of [options, cliOptions]) {
+    const result = await esbuild.build(o);
+    const out = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
+    for (const [file, info] of out) console.log(`[build] ${file} ${(info.bytes / 1024).toFixed(1)} KiB`);
+  }
+  fs.chmodSync('dist/cli.js', 0o755);
 }

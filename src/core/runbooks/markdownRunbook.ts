@@ -1,0 +1,372 @@
+import { MAX_RUNBOOK_BYTES } from './limits';
+import type { ChecklistItem, Runbook, RunbookCommand, RunbookDiagnostic, RunbookSection, RunbookStep } from './model';
+import { assignedNames, findPlaceholders } from './placeholders';
+import { boldPartLabel, headingTitle, partOf, plainText, severityIn, severityLine } from './sections';
+import { SHELL_FENCES, looksLikeShell, splitShellCommands } from './shellCommands';
+
+/**
+ * Reads a markdown incident guide, as teams write them, into a Runbook. A single forward pass over
+ * the lines with explicit stacks (headings, list items), so input size, nesting depth and
+ * unterminated constructs never cost more than linear time or any call-stack depth.
+ */
+
+interface OpenSection {
+  section: RunbookSection;
+  /** A bold `**Symptoms:**`-style label standing in for a heading: closed by the next heading or label. */
+  pseudo: boolean;
+}
+
+interface OpenItem {
+  /** Column of the list marker. */
+  indent: number;
+  ordered: boolean;
+  line: number;
+  text: string;
+  /** The step a numbered item is, or the step a bullet became when a code block was nested under it. */
+  step?: RunbookStep;
+}
+
+interface OpenFence {
+  char: string;
+  length: number;
+  indent: number;
+  language: string;
+  line: number;
+  column: number;
+  body: string[];
+  owner?: OpenItem;
+}
+
+function baseName(file: string): string {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  return name.replace(/\.(?:md|markdown|mdx|txt)$/i, '') || name;
+}
+
+function emptyRunbook(file: string, diagnostics: RunbookDiagnostic[]): Runbook {
+  return { file, format: 'markdown', title: baseName(file), services: [], symptoms: [], sections: [], diagnostics };
+}
+
+/** Column count of leading whitespace (tabs to the next multiple of 4), and where the text starts. */
+function indentOf(line: string): { cols: number; at: number } {
+  let cols = 0;
+  let at = 0;
+  while (at < line.length) {
+    const c = line.charCodeAt(at);
+    if (c === 32) cols++;
+    else if (c === 9) cols += 4 - (cols % 4);
+    else break;
+    at++;
+  }
+  return { cols, at };
+}
+
+/** Removes up to `cols` columns of leading whitespace, as the fence's own indentation. */
+function dedent(line: string, cols: number): string {
+  let c = 0;
+  let i = 0;
+  while (i < line.length && c < cols) {
+    const ch = line.charCodeAt(i);
+    if (ch === 32) c++;
+    else if (ch === 9) c += 4 - (c % 4);
+    else break;
+    i++;
+  }
+  return i ? line.slice(i) : line;
+}
+
+function stepTitle(text: string): string {
+  return plainText(text).replace(/\s*:$/, '');
+}
+
+function firstLineOf(text: string): string {
+  const line = text.split('\n').find((l) => l.trim()) ?? '';
+  const t = line.trim();
+  return t.length > 80 ? `${t.slice(0, 79)}…` : t;
+}
+
+export function parseMarkdownRunbook(text: string, file: string): Runbook {
+  if (text.length > MAX_RUNBOOK_BYTES || (text.length * 3 > MAX_RUNBOOK_BYTES && Buffer.byteLength(text, 'utf8') > MAX_RUNBOOK_BYTES)) {
+    return emptyRunbook(file, [{ severity: 'error', message: `file is larger than ${MAX_RUNBOOK_BYTES / (1024 * 1024)} MiB; not read as a runbook`, line: 1, column: 1 }]);
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    return emptyRunbook(file, [{ severity: 'error', message: 'binary file (contains NUL bytes); not read as a runbook', line, column: 1 }]);
+  }
+  let src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (src.includes('\r')) src = src.replace(/\r\n?/g, '\n');
+  const lines = src.split('\n');
+
+  const runbook: Runbook = { file, format: 'markdown', title: '', services: [], symptoms: [], sections: [], diagnostics: [] };
+  const symptoms = new Set<string>();
+  const diagnostics = runbook.diagnostics;
+  /** Open sections, outermost first; at most 6 headings plus one bold-label part. */
+  const stack: OpenSection[] = [];
+  const items: OpenItem[] = [];
+  let fence: OpenFence | undefined;
+  /** The current section has had no content yet: a `Severity:` line here belongs to its heading. */
+  let underHeading = false;
+  /** The numbered item on the line just before, for a fence written flush under it. */
+  let previousItem: OpenItem | undefined;
+
+  const newSection = (title: string, level: number, line: number, inherited?: string): RunbookSection => {
+    const s: RunbookSection = { title, level, line, steps: [], checklist: [], sections: [] };
+    if (inherited) s.severity = inherited;
+    return s;
+  };
+
+  /** The section content goes to, making an implicit level-0 one for text before any heading. */
+  const current = (line: number): RunbookSection => {
+    if (!stack.length) {
+      const s = newSection('', 0, line);
+      runbook.sections.push(s);
+      stack.push({ section: s, pseudo: false });
+    }
+    return stack[stack.length - 1].section;
+  };
+
+  const attach = (s: RunbookSection) => {
+    const parent = stack.length ? stack[stack.length - 1].section : undefined;
+    if (parent) parent.sections.push(s);
+    else runbook.sections.push(s);
+  };
+
+  let i = 0;
+  // YAML front matter: skipped (its title and severity are used when present).
+  if (lines[0] === '---') {
+    let end = 1;
+    while (end < lines.length && lines[end] !== '---' && lines[end] !== '...') end++;
+    if (end < lines.length) {
+      for (let k = 1; k < end; k++) {
+        const m = /^(title|severity):\s*['"]?(.*?)['"]?\s*$/.exec(lines[k]);
+        if (m && m[2]) {
+          if (m[1] === 'title') runbook.title = m[2];
+          else runbook.severity = severityIn(m[2]) ?? m[2];
+        }
+      }
+      i = end + 1;
+    }
+  }
+
+  const closeFence = (f: OpenFence) => {
+    const commands = fenceCommands(f, diagnostics);
+    if (!commands.length) return;
+    const owner = f.owner;
+    if (owner) {
+      if (!owner.step) {
+        owner.step = { title: stepTitle(owner.text), line: owner.line, commands: [] };
+        current(owner.line).steps.push(owner.step);
+      }
+      owner.step.commands.push(...commands);
+      return;
+    }
+    // A free-standing block is a step; a `#` comment above a command starts another ("# 2. Check
+    // memory"), so a block written as numbered comment groups reads as those steps.
+    const section = current(f.line);
+    let step: RunbookStep | undefined;
+    for (const c of commands) {
+      if (!step || c.label) {
+        step = { title: firstLineOf(c.label ?? c.run), line: c.line, commands: [] };
+        section.steps.push(step);
+      }
+      step.commands.push(c);
+    }
+  };
+
+  for (; i < lines.length; i++) {
+    const raw = lines[i];
+    const lineNo = i + 1;
+    if (fence) {
+      const { cols, at } = indentOf(raw);
+      if (raw.charAt(at) === fence.char && cols <= fence.indent + 3) {
+        let j = at;
+        while (raw.charAt(j) === fence.char) j++;
+        if (j - at >= fence.length && !raw.slice(j).trim()) {
+          closeFence(fence);
+          fence = undefined;
+          continue;
+        }
+      }
+      fence.body.push(dedent(raw, fence.indent));
+      continue;
+    }
+    const { cols, at } = indentOf(raw);
+    if (at === raw.length) { // blank: list items stay open across blank lines
+      continue;
+    }
+    const c = raw.charAt(at);
+    const afterItem = previousItem;
+    previousItem = undefined;
+
+    // Close list items this line is not inside of.
+    while (items.length && items[items.length - 1].indent >= cols) items.pop();
+
+    if (c === '#' && cols <= 3) {
+      let j = at;
+      while (raw.charAt(j) === '#') j++;
+      const level = j - at;
+      const next = raw.charAt(j);
+      if (level <= 6 && (next === '' || next === ' ' || next === '\t')) {
+        let body = raw.slice(j).trim();
+        const close = /\s#+$/.exec(body);
+        if (close) body = body.slice(0, close.index).trim();
+        else if (/^#+$/.test(body)) body = '';
+        items.length = 0;
+        while (stack.length && (stack[stack.length - 1].pseudo || stack[stack.length - 1].section.level >= level)) stack.pop();
+        const parent = stack.length ? stack[stack.length - 1].section : undefined;
+        const title = headingTitle(body);
+        const own = severityIn(body);
+        const s = newSection(title, level, lineNo, own ?? parent?.severity);
+        const part = partOf(title);
+        if (part) s.part = part;
+        attach(s);
+        stack.push({ section: s, pseudo: false });
+        if (level === 1 && !runbook.title) {
+          runbook.title = title;
+          if (own && !runbook.severity) runbook.severity = own;
+        }
+        underHeading = true;
+        continue;
+      }
+    }
+
+    if ((c === '`' || c === '~') && raw.startsWith(c.repeat(3), at)) {
+      let j = at;
+      while (raw.charAt(j) === c) j++;
+      const info = raw.slice(j).trim();
+      if (c === '~' || !info.includes('`')) {
+        const language = (/^\{?\.?([^\s{}]*)/.exec(info)?.[1] ?? '').toLowerCase();
+        let owner: OpenItem | undefined;
+        for (let k = items.length - 1; k >= 0 && !owner; k--) if (items[k].ordered) owner = items[k];
+        owner ??= items.length ? items[items.length - 1] : afterItem;
+        fence = { char: c, length: j - at, indent: cols, language, line: lineNo, column: at + 1, body: [], owner };
+        underHeading = false;
+        continue;
+      }
+    }
+
+    if (c === '|') { underHeading = false; continue; } // table rows: never steps or sections
+
+    if (c === '-' || c === '*' || c === '+') {
+      if (/^([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(raw.slice(at))) { // thematic break
+        items.length = 0;
+        continue;
+      }
+      const next = raw.charAt(at + 1);
+      if (next === ' ' || next === '\t') {
+        const content = raw.slice(at + 2).trim();
+        const check = /^\[([ xX])\][ \t]+(.*)$/.exec(content);
+        const section = current(lineNo);
+        underHeading = false;
+        if (check) {
+          const item: ChecklistItem = { text: plainText(check[2]), checked: check[1] !== ' ', line: lineNo };
+          section.checklist.push(item);
+        } else if (section.part === 'symptoms' && !items.length && content) {
+          const symptom = plainText(content);
+          if (symptom) symptoms.add(symptom);
+        }
+        items.push({ indent: cols, ordered: false, line: lineNo, text: check ? check[2] : content });
+        continue;
+      }
+    }
+
+    if (c >= '0' && c <= '9') {
+      const m = /^(\d{1,9})[.)](?:[ \t]+(.*))?$/.exec(raw.slice(at));
+      if (m) {
+        const item: OpenItem = { indent: cols, ordered: true, line: lineNo, text: m[2] ?? '' };
+        const section = current(lineNo);
+        item.step = { title: stepTitle(item.text), line: lineNo, commands: [] };
+        section.steps.push(item.step);
+        items.push(item);
+        previousItem = item;
+        underHeading = false;
+        continue;
+      }
+    }
+
+    if (cols <= 3 && (c === '*' || c === '_' || c === 'S' || c === 's')) {
+      const sev = underHeading ? severityLine(raw) : undefined;
+      if (sev) {
+        const top = stack[stack.length - 1];
+        if (top) {
+          top.section.severity = sev;
+          if (top.section.level === 1 && !runbook.severity) runbook.severity = sev;
+        }
+        continue;
+      }
+      const label = c === '*' || c === '_' ? boldPartLabel(raw) : undefined;
+      if (label) {
+        items.length = 0;
+        while (stack.length && stack[stack.length - 1].pseudo) stack.pop();
+        const parent = stack.length ? stack[stack.length - 1].section : undefined;
+        const s = newSection(label.title, Math.min((parent?.level ?? 0) + 1, 6), lineNo, parent?.severity);
+        s.part = label.part;
+        attach(s);
+        stack.push({ section: s, pseudo: true });
+        underHeading = false;
+        continue;
+      }
+    }
+    underHeading = false;
+  }
+
+  if (fence) {
+    diagnostics.push({ severity: 'warning', message: `code block opened here is never closed; the rest of the file is read as its content`, line: fence.line, column: fence.column });
+    closeFence(fence);
+  }
+
+  if (!runbook.title) runbook.title = baseName(file);
+  for (const s of runbook.sections) if (s.level === 0 && !s.title) s.title = runbook.title;
+  runbook.symptoms = [...symptoms];
+  return runbook;
+}
+
+/** The commands of a closed (or unterminated) fence, with their placeholders, and their diagnostics. */
+function fenceCommands(f: OpenFence, diagnostics: RunbookDiagnostic[]): RunbookCommand[] {
+  const body = f.body;
+  let first = 0;
+  let last = body.length;
+  while (first < last && !body[first].trim()) first++;
+  while (last > first && !body[last - 1].trim()) last--;
+  if (first === last) return [];
+  const lang = f.language;
+  const firstContentLine = f.line + 1;
+  const shell = SHELL_FENCES.has(lang) || (lang === '' && looksLikeShell(body));
+  if (!shell) {
+    const run = body.slice(first, last).join('\n');
+    return [{ language: lang, run, runnable: false, placeholders: findPlaceholders(run, lang), line: firstContentLine + first }];
+  }
+  const out: RunbookCommand[] = [];
+  const assigned = new Set<string>();
+  for (const sc of splitShellCommands(body, lang === 'console' || lang === 'shell-session' || lang === 'shellsession')) {
+    const line = firstContentLine + sc.index;
+    const runnable = !sc.clientInput;
+    const command: RunbookCommand = { language: lang, run: sc.run, runnable, placeholders: findPlaceholders(sc.run, lang === '' ? 'sh' : lang, assigned), line };
+    if (sc.label !== undefined) command.label = sc.label;
+    for (const name of assignedNames(sc.run)) assigned.add(name);
+    out.push(command);
+    if (sc.unterminated) {
+      diagnostics.push({ severity: 'warning', message: `${sc.unterminated}; the rest of the block is part of this command`, line, column: f.indent + 1 });
+    }
+    if (sc.clientInput) {
+      diagnostics.push({ severity: 'info', message: 'looks like input to an interactive client (SQL, mongosh), not a shell command; shown, not run', line, column: f.indent + 1 });
+    } else if (command.placeholders.length) {
+      const p = command.placeholders[0];
+      const runLines = sc.run.split('\n');
+      let row = 0;
+      let col = -1;
+      for (; row < runLines.length; row++) {
+        col = runLines[row].indexOf(p.token);
+        if (col >= 0) break;
+      }
+      const prefix = f.indent + (row === 0 ? body[sc.index].length - sc.run.split('\n')[0].length : 0);
+      diagnostics.push({
+        severity: 'info',
+        message: `needs a value for ${command.placeholders.map((x) => x.token).join(', ')} before it runs`,
+        line: line + (col >= 0 ? row : 0),
+        column: (col >= 0 ? col : 0) + 1 + prefix,
+      });
+    }
+  }
+  return out;
+}

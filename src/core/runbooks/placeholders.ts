@@ -1,0 +1,276 @@
+import type { Placeholder } from './model';
+
+/**
+ * Placeholders are the parts of a command the author meant to be filled in: `[backup-file]`,
+ * `<commit-hash>`, `$DATABASE_URL`, `${workdir}`. Detection is one left-to-right pass that knows
+ * enough shell (quotes, comments, heredoc bodies) to skip `[ -f x ]`, `[[ … ]]`, `arr[i]`, `<<EOF`,
+ * `< file`, `$1`, `$?`, `$(…)`, `'$LITERAL'` and variables the block assigns itself.
+ */
+
+const SHELL_LANGUAGES = new Set(['bash', 'sh', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'ksh', 'dash', '']);
+
+/** Variables every shell or login environment already has: never something to ask the user for. */
+const WELL_KNOWN = new Set([
+  'HOME', 'PATH', 'USER', 'PWD', 'OLDPWD', 'SHELL', 'HOSTNAME', 'HOST', 'UID', 'EUID', 'PPID', 'RANDOM', 'LINENO',
+  'SECONDS', 'IFS', 'TERM', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TMP', 'TEMP', 'EDITOR', 'VISUAL',
+  'PAGER', 'LOGNAME', 'DISPLAY', 'SHLVL', 'PS1', 'PS2', 'PS4', 'REPLY', 'OPTARG', 'OPTIND', 'OSTYPE', 'HOSTTYPE',
+  'MACHTYPE', 'COLUMNS', 'LINES', 'BASH', 'BASH_SOURCE', 'BASH_VERSION', 'BASHPID', 'FUNCNAME', 'PIPESTATUS',
+  'GROUPS', 'HISTFILE', 'HISTSIZE', 'MAIL', 'SSH_AUTH_SOCK', 'SSH_CLIENT', 'SSH_CONNECTION', 'SSH_TTY', 'TZ',
+  'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR', 'ZSH_VERSION', 'CDPATH', 'EPOCHSECONDS',
+]);
+
+/** Where a placeholder sits, which decides how a value is written into it. */
+type Context = 'plain' | 'single' | 'double' | 'heredoc' | 'heredocQuoted' | 'text';
+
+interface Occurrence {
+  start: number;
+  end: number;
+  placeholder: Placeholder;
+  context: Context;
+}
+
+export function isShellLanguage(language: string): boolean {
+  return SHELL_LANGUAGES.has(language);
+}
+
+const ASSIGNMENT = /(?:^|[\s;&|(`])(?:(?:export|local|readonly|declare|typeset)\s+(?:-[A-Za-z]+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]\n]*\])?\+?=/g;
+const FOR_OR_READ = /(?:^|[\s;&|(])(?:for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b|read\s+((?:-[A-Za-z]+\s+(?:\S+\s+)?)*)([A-Za-z_][A-Za-z0-9_ ]*))/g;
+
+/** Names a command assigns (`FOO=1`, `export FOO=…`, `for f in`, `read -r A B`): later `$FOO` are not placeholders. */
+export function assignedNames(run: string): string[] {
+  const names: string[] = [];
+  if (!run.includes('=') && !run.includes('for') && !run.includes('read')) return names;
+  for (const m of run.matchAll(ASSIGNMENT)) names.push(m[1]);
+  for (const m of run.matchAll(FOR_OR_READ)) {
+    if (m[1]) names.push(m[1]);
+    else if (m[3]) for (const n of m[3].trim().split(/\s+/)) names.push(n);
+  }
+  return names;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isNameChar(c: number): boolean {
+  return isWordChar(c) || c === 45; // letters, digits, _ and -
+}
+
+function isUpperName(name: string): boolean {
+  return /^[A-Z][A-Z0-9_]+$/.test(name);
+}
+
+/** `[a-z]`, `[0-9A-F]`: character classes, not names to fill in. */
+function isCharClass(name: string): boolean {
+  return /^(?:[A-Za-z0-9]-[A-Za-z0-9])+$/.test(name);
+}
+
+/** Reads `[name]` / `<name>` starting at `i` (the opening char); returns the end index or -1. */
+function bracketed(run: string, i: number, close: number): number {
+  let j = i + 1;
+  let letter = false;
+  while (j < run.length && j - i <= 64) {
+    const c = run.charCodeAt(j);
+    if (c === close) break;
+    if (!isNameChar(c)) return -1;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letter = true;
+    j++;
+  }
+  if (j >= run.length || run.charCodeAt(j) !== close || !letter || j - i < 3) return -1;
+  return j + 1;
+}
+
+function scan(run: string, language: string, assigned: ReadonlySet<string>): Occurrence[] {
+  const shell = isShellLanguage(language);
+  const env = shell;
+  const out: Occurrence[] = [];
+  const own = shell ? new Set(assignedNames(run)) : new Set<string>();
+  let quote: 'none' | 'single' | 'double' = 'none';
+  let wordStart = true;
+  /** Heredoc delimiters announced on the current line, read as bodies from the next line on. */
+  const pending: Array<{ delim: string; quoted: boolean; strip: boolean }> = [];
+  let body: { delim: string; quoted: boolean; strip: boolean } | undefined;
+  let i = 0;
+  const n = run.length;
+  while (i < n) {
+    if (body) {
+      // A heredoc body line: quotes mean nothing here; `$VAR` expands only when the delimiter is unquoted.
+      let eol = run.indexOf('\n', i);
+      if (eol < 0) eol = n;
+      const line = run.slice(i, eol);
+      if ((body.strip ? line.replace(/^\t+/, '') : line) === body.delim) {
+        body = pending.shift();
+        i = eol + 1;
+        continue;
+      }
+      const ctx: Context = body.quoted ? 'heredocQuoted' : 'heredoc';
+      scanText(run, i, eol, ctx, !body.quoted && env, assigned, own, out);
+      i = eol + 1;
+      continue;
+    }
+    const c = run.charCodeAt(i);
+    if (c === 10) {
+      if (quote === 'none' && pending.length) body = pending.shift();
+      wordStart = true;
+      i++;
+      continue;
+    }
+    if (!shell) {
+      i = scanOne(run, i, 'text', false, assigned, own, out);
+      continue;
+    }
+    if (quote === 'single') {
+      if (c === 39) quote = 'none';
+      else {
+        i = scanOne(run, i, 'single', false, assigned, own, out);
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (c === 92) { // backslash: the next char is literal
+      i += 2;
+      wordStart = false;
+      continue;
+    }
+    if (quote === 'double') {
+      if (c === 34) {
+        quote = 'none';
+        i++;
+        continue;
+      }
+      i = scanOne(run, i, 'double', env, assigned, own, out);
+      continue;
+    }
+    if (c === 39) { quote = 'single'; i++; wordStart = false; continue; }
+    if (c === 34) { quote = 'double'; i++; wordStart = false; continue; }
+    if (c === 35 && wordStart) { // a comment runs to the end of the line
+      const eol = run.indexOf('\n', i);
+      i = eol < 0 ? n : eol;
+      continue;
+    }
+    if (c === 60 && run.charCodeAt(i + 1) === 60 && run.charCodeAt(i + 2) !== 60) {
+      const m = /^<<(-?)[ \t]*(?:'([^'\n]+)'|"([^"\n]+)"|\\?([A-Za-z0-9_.-]+))/.exec(run.slice(i, i + 80));
+      if (m) {
+        pending.push({ delim: m[2] ?? m[3] ?? m[4], quoted: m[2] !== undefined || m[3] !== undefined || m[0].includes('\\'), strip: m[1] === '-' });
+        i += m[0].length;
+        wordStart = false;
+        continue;
+      }
+    }
+    wordStart = c === 32 || c === 9 || c === 59 || c === 38 || c === 124 || c === 40;
+    i = scanOne(run, i, 'plain', env, assigned, own, out);
+  }
+  return out;
+}
+
+function scanText(run: string, from: number, to: number, ctx: Context, env: boolean, assigned: ReadonlySet<string>, own: ReadonlySet<string>, out: Occurrence[]): void {
+  let i = from;
+  while (i < to) i = scanOne(run, i, ctx, env, assigned, own, out);
+}
+
+/** Looks for a placeholder starting at `i`; records it and returns the index after it, else `i + 1`. */
+function scanOne(run: string, i: number, ctx: Context, env: boolean, assigned: ReadonlySet<string>, own: ReadonlySet<string>, out: Occurrence[]): number {
+  const c = run.charCodeAt(i);
+  const prev = i > 0 ? run.charCodeAt(i - 1) : 32;
+  if (c === 91 /* [ */ && !isWordChar(prev) && prev !== 36 && prev !== 91 && prev !== 93) {
+    const end = bracketed(run, i, 93);
+    if (end > 0 && run.charCodeAt(end) !== 93) {
+      const name = run.slice(i + 1, end - 1);
+      if (!isCharClass(name)) {
+        out.push({ start: i, end, context: ctx, placeholder: { token: run.slice(i, end), name, kind: 'bracket' } });
+        return end;
+      }
+    }
+  } else if (c === 60 /* < */ && !isWordChar(prev) && prev !== 60) {
+    const end = bracketed(run, i, 62);
+    if (end > 0) {
+      const name = run.slice(i + 1, end - 1);
+      out.push({ start: i, end, context: ctx, placeholder: { token: run.slice(i, end), name, kind: 'angle' } });
+      return end;
+    }
+  } else if (c === 36 /* $ */ && env) {
+    const next = run.charCodeAt(i + 1);
+    if (next === 123 /* { */) {
+      let j = i + 2;
+      while (j < run.length && isWordChar(run.charCodeAt(j))) j++;
+      const name = run.slice(i + 2, j);
+      if (run.charCodeAt(j) === 125 && /^[A-Za-z_]/.test(name)) {
+        if (!WELL_KNOWN.has(name) && !assigned.has(name) && !own.has(name)) {
+          out.push({ start: i, end: j + 1, context: ctx, placeholder: { token: run.slice(i, j + 1), name, kind: isUpperName(name) ? 'env' : 'variable' } });
+        }
+        return j + 1;
+      }
+    } else if (next >= 65 && next <= 90) {
+      let j = i + 1;
+      while (j < run.length && isWordChar(run.charCodeAt(j))) j++;
+      const name = run.slice(i + 1, j);
+      if (isUpperName(name) && !WELL_KNOWN.has(name) && !assigned.has(name) && !own.has(name)) {
+        out.push({ start: i, end: j, context: ctx, placeholder: { token: run.slice(i, j), name, kind: 'env' } });
+      }
+      return j;
+    }
+  }
+  return i + 1;
+}
+
+function dedupe(list: Placeholder[]): Placeholder[] {
+  const seen = new Set<string>();
+  const out: Placeholder[] = [];
+  for (const p of list) {
+    if (seen.has(p.token)) continue;
+    seen.add(p.token);
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The placeholders in `run`, deduplicated by token, in order of first appearance. `language` is the
+ * fence language (`''` for none): env-style `$NAME` / `${name}` are only looked for in shell.
+ * `assigned` names variables set earlier in the same block (see `assignedNames`).
+ */
+export function findPlaceholders(run: string, language: string, assigned: ReadonlySet<string> = new Set()): Placeholder[] {
+  if (!run.includes('[') && !run.includes('<') && !run.includes('$')) return [];
+  return dedupe(scan(run, language, assigned).map((o) => o.placeholder));
+}
+
+/** Characters a value may contain to be written into a shell command as is. */
+const SAFE_VALUE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+function quoteFor(value: string, ctx: Context): string {
+  switch (ctx) {
+    case 'plain': return SAFE_VALUE.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+    case 'single': return value.replace(/'/g, `'\\''`);
+    case 'double': return value.replace(/[\\"$`]/g, '\\$&');
+    case 'heredoc': return value.replace(/[\\$`]/g, '\\$&');
+    case 'heredocQuoted':
+    case 'text': return value;
+  }
+}
+
+/**
+ * Writes `values` (by placeholder name) into `run`, replacing exactly the placeholder tokens. In
+ * shell, a value is written as is when it is made only of safe characters (letters, digits and
+ * `_@%+=:,./-`); otherwise it is quoted for where the token sits: single-quoted in plain words,
+ * backslash-escaped inside double quotes and unquoted heredocs, literal in quoted heredocs. So a
+ * value can never add a command. In other languages the value is written literally. Empty values
+ * count as missing; `missing` lists the placeholders left unfilled (their tokens stay in `text`).
+ */
+export function fillPlaceholders(run: string, values: Readonly<Record<string, string>>, language = 'bash', assigned: ReadonlySet<string> = new Set()): { text: string; missing: Placeholder[] } {
+  const occurrences = scan(run, language, assigned);
+  const missing: Placeholder[] = [];
+  let text = '';
+  let at = 0;
+  for (const o of occurrences) {
+    const value = Object.prototype.hasOwnProperty.call(values, o.placeholder.name) ? values[o.placeholder.name] : undefined;
+    if (value === undefined || value === '') {
+      missing.push(o.placeholder);
+      continue;
+    }
+    text += run.slice(at, o.start) + quoteFor(value, o.context);
+    at = o.end;
+  }
+  text += run.slice(at);
+  return { text, missing: dedupe(missing) };
+}

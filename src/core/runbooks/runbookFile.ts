@@ -1,0 +1,110 @@
+// Reading one runbook file from disk: size cap, binary refusal, BOM strip, and the parser by extension.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { MAX_RUNBOOK_BYTES } from './limits';
+import { parseMarkdownRunbook } from './markdownRunbook';
+import type { Runbook } from './model';
+import { parseYamlRunbook } from './yamlRunbook';
+import type { YamlRunbookOptions } from './yamlRunbook';
+
+export type RunbookFormat = Runbook['format'];
+
+/** Why a file was not parsed. */
+export type RunbookFileRefusal = 'tooLarge' | 'binary' | 'unsupported' | 'notFile';
+
+/** A runbook file refused before parsing, with a reason to branch on (never match on the message). The message leaves out the file. */
+export class RunbookFileError extends Error {
+  constructor(readonly reason: RunbookFileRefusal, readonly file: string, message: string) {
+    super(message);
+    this.name = 'RunbookFileError';
+  }
+  static is(e: unknown, reason?: RunbookFileRefusal): e is RunbookFileError {
+    return e instanceof RunbookFileError && (reason === undefined || e.reason === reason);
+  }
+}
+
+export type ReadRunbookOptions = YamlRunbookOptions;
+
+const FORMATS: Record<string, RunbookFormat> = { '.md': 'markdown', '.markdown': 'markdown', '.yaml': 'yaml', '.yml': 'yaml' };
+
+/** The runbook format a file name says, or undefined for anything else. */
+export function runbookFormat(file: string): RunbookFormat | undefined {
+  return FORMATS[path.extname(file).toLowerCase()];
+}
+
+/** Parses runbook text by the file's extension (a leading BOM is dropped). Throws RunbookFileError('unsupported'). */
+export function parseRunbookText(text: string, file: string, options: ReadRunbookOptions = {}): Runbook {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  switch (runbookFormat(file)) {
+    case 'markdown':
+      return parseMarkdownRunbook(body, file);
+    case 'yaml':
+      return parseYamlRunbook(body, file, options);
+    default:
+      throw new RunbookFileError('unsupported', file, 'not a runbook file: expected .md, .markdown, .yaml or .yml');
+  }
+}
+
+/**
+ * Decodes a runbook's bytes as UTF-8. A NUL byte means binary (or UTF-16, which runbooks are not
+ * written in): refused, as is anything over MAX_RUNBOOK_BYTES.
+ */
+export function decodeRunbookBytes(bytes: Uint8Array, file: string, maxBytes = MAX_RUNBOOK_BYTES): string {
+  if (bytes.byteLength > maxBytes) throw tooLarge(file, bytes.byteLength, maxBytes);
+  if (bytes.indexOf(0) !== -1) throw new RunbookFileError('binary', file, 'looks binary (it contains NUL bytes); a runbook is UTF-8 text, so it is not read');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/**
+ * Reads and parses a runbook. Throws RunbookFileError for a refused file (too large, binary, not a
+ * runbook extension, not a regular file) and the usual Node errors (ENOENT, EACCES) for I/O.
+ * The size is checked before reading, so a huge file costs one fstat.
+ */
+export async function readRunbookFile(file: string, options: ReadRunbookOptions = {}, maxBytes = MAX_RUNBOOK_BYTES): Promise<Runbook> {
+  if (!runbookFormat(file)) throw new RunbookFileError('unsupported', file, 'not a runbook file: expected .md, .markdown, .yaml or .yml');
+  const fh = await fsp.open(file, 'r');
+  let bytes: Buffer;
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new RunbookFileError('notFile', file, 'not a regular file');
+    if (st.size > maxBytes) throw tooLarge(file, st.size, maxBytes);
+    // Read one byte past the cap, so a file that grew since fstat is still refused.
+    const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n === buf.length) break;
+    }
+    if (n > maxBytes) throw tooLarge(file, n, maxBytes);
+    bytes = buf.subarray(0, n);
+  } finally {
+    await fh.close();
+  }
+  return parseRunbookText(decodeRunbookBytes(bytes, file, maxBytes), file, options);
+}
+
+/** What the index and lint keep for a file that could not be parsed: no sections, one error at 1:1. */
+export function unreadableRunbook(file: string, error: unknown): Runbook {
+  const message = RunbookFileError.is(error)
+    ? error.message
+    : `cannot be read: ${(error as NodeJS.ErrnoException)?.code ?? (error instanceof Error ? error.message : String(error))}`;
+  return {
+    file,
+    format: runbookFormat(file) ?? 'markdown',
+    title: path.basename(file).replace(/\.(md|markdown|ya?ml)$/i, ''),
+    services: [],
+    symptoms: [],
+    sections: [],
+    diagnostics: [{ severity: 'error', message, line: 1, column: 1 }],
+  };
+}
+
+function tooLarge(file: string, size: number, max: number): RunbookFileError {
+  return new RunbookFileError('tooLarge', file, `${mib(size)}, over the ${mib(max)} limit for a runbook, so it is not read`);
+}
+
+function mib(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}

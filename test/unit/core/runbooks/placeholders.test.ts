@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import { fillPlaceholders, findPlaceholders } from '../../../../src/core/runbooks/placeholders';
+
+const tokens = (run: string, lang = 'bash', assigned?: Set<string>) => findPlaceholders(run, lang, assigned).map((p) => `${p.kind}:${p.token}:${p.name}`);
+
+describe('findPlaceholders', () => {
+  it('finds the four kinds, deduplicated, in order', () => {
+    assert.deepEqual(tokens('restore [backup-file] <commit-hash> $DATABASE_URL ${workdir} [backup-file] ${DB_HOST}'), [
+      'bracket:[backup-file]:backup-file', 'angle:<commit-hash>:commit-hash', 'env:$DATABASE_URL:DATABASE_URL', 'variable:${workdir}:workdir', 'env:${DB_HOST}:DB_HOST',
+    ]);
+  });
+
+  it('skips shell syntax that only looks like a placeholder', () => {
+    assert.deepEqual(tokens('[ -f x ] && [[ -n "$y" ]] && echo ${arr[0]} $1 $? $$ $(date) arr[idx] grep "[a-z]" x'), []);
+    assert.deepEqual(tokens('cat <<EOF > out\nbody\nEOF'), []);
+    assert.deepEqual(tokens('sort < input.txt; echo $HOME $PATH $USER $PWD'), []);
+    assert.deepEqual(tokens("echo '$NOT_EXPANDED' ${VAR:-fallback} \\$ESCAPED # uses [in-comment]"), []);
+    assert.deepEqual(tokens('FOO=1; echo $FOO; export BAR=2 && echo ${BAR}'), []);
+    assert.deepEqual(tokens('gunzip -t $LATEST', 'bash', new Set(['LATEST'])), []);
+  });
+
+  it('reads heredoc bodies: quoted delimiters keep $VARS literal', () => {
+    assert.deepEqual(tokens("cat <<'EOF'\nit's $LITERAL at [when]\nEOF\necho $AFTER"), ['bracket:[when]:when', 'env:$AFTER:AFTER']);
+    assert.deepEqual(tokens('cat <<-EOF\n\tdon\'t $EXPANDED\n\tEOF'), ['env:$EXPANDED:EXPANDED']);
+  });
+
+  it('looks for $VARS only in shell; [name] and <name> everywhere', () => {
+    assert.deepEqual(tokens('SELECT $X FROM t WHERE id = [row-id]', 'sql'), ['bracket:[row-id]:row-id']);
+    assert.deepEqual(tokens('Started: [TIME]\nImpact: [All users]', ''), ['bracket:[TIME]:TIME']);
+  });
+});
+
+describe('fillPlaceholders', () => {
+  it('writes safe values as is and quotes the rest for where the token sits', () => {
+    const run = 'restore.sh [backup-file] "$DATABASE_URL" \'[note]\' <commit-hash>';
+    const { text, missing } = fillPlaceholders(run, { 'backup-file': 'daily/2026-01-20.sql.gz', DATABASE_URL: 'postgres://u:p@h/db?x=$y', note: "it's", 'commit-hash': 'a b;rm -rf /' });
+    assert.equal(text, 'restore.sh daily/2026-01-20.sql.gz "postgres://u:p@h/db?x=\\$y" \'it\'\\\'\'s\' \'a b;rm -rf /\'');
+    assert.deepEqual(missing, []);
+  });
+
+  it('reports missing (and empty) values and leaves their tokens', () => {
+    const { text, missing } = fillPlaceholders('cp [src] [dst]', { src: 'a', dst: '' });
+    assert.equal(text, 'cp a [dst]');
+    assert.deepEqual(missing, [{ token: '[dst]', name: 'dst', kind: 'bracket' }]);
+  });
+
+  it('escapes in unquoted heredocs, is literal in quoted ones and in non-shell text', () => {
+    assert.equal(fillPlaceholders('cat <<EOF\nat [when]\nEOF', { when: '$(x) `y`' }).text, 'cat <<EOF\nat \\$(x) \\`y\\`\nEOF');
+    assert.equal(fillPlaceholders("cat <<'EOF'\nat [when]\nEOF", { when: '$(x)' }).text, "cat <<'EOF'\nat $(x)\nEOF");
+    assert.equal(fillPlaceholders('Started: [TIME]', { TIME: '10:00 UTC' }, 'text').text, 'Started: 10:00 UTC');
+  });
+});
