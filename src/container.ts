@@ -7,7 +7,10 @@ import { IncidentsController } from './incidents/incidentsController';
 import { SlaWatch } from './incidents/slaWatch';
 import { Log } from './util/log';
 import { IncidentsTreeProvider, type IncidentNode } from './views/incidentsTree';
-import { RunbooksTreeProvider } from './views/runbooksTree';
+import { RunbooksTreeProvider, type RunbookNode } from './views/runbooksTree';
+import { RunbooksController } from './runbooks/runbooksController';
+import { PlaceholderValues } from './runbooks/placeholderValues';
+import { LocalStepRunner } from './terminals/localStepRunner';
 import { SlaStatusBar } from './views/slaStatusBar';
 
 /** The composition root: builds every part once and owns their disposables. */
@@ -15,13 +18,16 @@ export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   readonly incidents: IncidentsController;
   /** Exposed for the integration tests, which read the real views in the real host. */
-  readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch };
+  readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch; runbooksTree: RunbooksTreeProvider; runbooks: RunbooksController };
 
   constructor(context: vscode.ExtensionContext) {
     const log = this.own(new Log());
     const incidents = this.own(new IncidentsController(context, log.for('incidents')));
     this.incidents = incidents;
-    const ctx: CommandContext = { incidents, log: log.for('commands'), logChannel: log };
+    const runbooks = this.own(new RunbooksController(context.extensionUri.fsPath, log.for('runbooks')));
+    const runbooksTree = this.own(new RunbooksTreeProvider(runbooks, incidents));
+    const runner = this.own(new LocalStepRunner());
+    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, log: log.for('commands'), logChannel: log };
 
     const incidentsTree = this.own(new IncidentsTreeProvider(incidents));
     const incidentsView = this.own(vscode.window.createTreeView<IncidentNode>('incidentDesk.incidents', { treeDataProvider: incidentsTree, showCollapseAll: false }));
@@ -33,13 +39,12 @@ export class Container implements vscode.Disposable {
       const n = incidents.active().length;
       incidentsView.badge = n ? { value: n, tooltip: `${n} active incident${n === 1 ? '' : 's'}` } : undefined;
     }));
-    const runbooksTree = this.own(new RunbooksTreeProvider());
-    this.own(vscode.window.registerTreeDataProvider('incidentDesk.runbooks', runbooksTree));
+    this.own(vscode.window.createTreeView<RunbookNode>('incidentDesk.runbooks', { treeDataProvider: runbooksTree, showCollapseAll: true }));
     const statusBar = this.own(new SlaStatusBar(incidents));
     const slaWatch = this.own(new SlaWatch(incidents, log.for('sla')));
-    this.views = { incidentsTree, statusBar, slaWatch };
+    this.views = { incidentsTree, statusBar, slaWatch, runbooksTree, runbooks };
 
-    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(runbooksTree)]) this.own(registerCommand(def, ctx));
+    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState))]) this.own(registerCommand(def, ctx));
 
     this.own(vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPolicy(e)) this.reportPolicy(true);

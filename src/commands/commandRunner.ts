@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { ActionError } from '../core/incidents/actions';
 import { StoreError } from '../core/incidents/storeErrors';
 import type { IncidentsController } from '../incidents/incidentsController';
+import type { RunbooksController } from '../runbooks/runbooksController';
+import type { LocalStepRunner } from '../terminals/localStepRunner';
+import type { RunbooksTreeProvider } from '../views/runbooksTree';
 import type { ComponentLog, Log } from '../util/log';
 
 /** Thrown when the user dismisses a prompt: the command ends quietly. */
@@ -23,6 +26,7 @@ export class InvalidInput extends Error {
 /** What every command gets: the controller and a log. */
 export interface CommandContext {
   incidents: IncidentsController;
+  runbooks: { controller: RunbooksController; tree: RunbooksTreeProvider; runner: LocalStepRunner };
   log: ComponentLog;
   logChannel: Log;
 }

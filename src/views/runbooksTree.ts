@@ -1,57 +1,172 @@
 import * as vscode from 'vscode';
+import type { ChecklistItem, RunbookSection, RunbookStep } from '../core/runbooks/model';
+import { doneKeys, stepKey } from '../core/runbooks/runbookEvents';
+import { suggestRunbooks } from '../core/runbooks/suggest';
+import type { IncidentsController } from '../incidents/incidentsController';
+import type { RunbookSource, RunbooksController } from '../runbooks/runbooksController';
 
-/** Folders searched for runbooks (the runbooks issue makes this a setting and parses the files). */
-const RUNBOOK_GLOB = '{runbooks,docs/runbooks}/**/*.{md,markdown,yaml,yml}';
+export type RunbookNode =
+  | { kind: 'suggestions'; incidentTitle: string; sources: RunbookSource[] }
+  | { kind: 'runbook'; source: RunbookSource; suggested?: boolean }
+  | { kind: 'section'; source: RunbookSource; section: RunbookSection }
+  | { kind: 'step'; source: RunbookSource; section: RunbookSection; step: RunbookStep }
+  | { kind: 'check'; source: RunbookSource; section: RunbookSection; item: ChecklistItem };
 
-interface RunbookFile { uri: vscode.Uri; label: string }
+export interface RunbookFilter {
+  text?: string;
+  severity?: string;
+}
 
-/** The Runbooks view, for now a list of runbook files in the workspace; clicking opens one. */
-export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookFile>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<undefined>();
+/** The Runbooks view: suggestions for the focused incident, then runbook → sections → steps. */
+export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunbookNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
-  private files: RunbookFile[] | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+  private filterValue: RunbookFilter = {};
 
-  private watching = false;
-
-  /** The watcher starts when the view first shows, not at activation. */
-  private watch(): void {
-    if (this.watching) return;
-    this.watching = true;
-    const watcher = vscode.workspace.createFileSystemWatcher(RUNBOOK_GLOB, false, true, false);
-    this.disposables.push(watcher, watcher.onDidCreate(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
+  constructor(private readonly runbooks: RunbooksController, private readonly incidents: IncidentsController) {
+    this.subscriptions = [runbooks.onDidChange(() => this.refresh()), incidents.onDidChange(() => this.refresh())];
   }
 
   refresh(): void {
-    this.files = undefined;
     this.changed.fire(undefined);
   }
 
-  async getChildren(node?: RunbookFile): Promise<RunbookFile[]> {
-    if (node) return [];
-    this.watch();
-    if (!this.files) {
-      const uris = await vscode.workspace.findFiles(RUNBOOK_GLOB, '**/node_modules/**', 2000);
-      this.files = uris
-        .map((uri) => ({ uri, label: vscode.workspace.asRelativePath(uri, false) }))
-        .sort((a, b) => a.label.localeCompare(b.label));
-      void vscode.commands.executeCommand('setContext', 'incidentDesk.runbooksLoaded', true);
-      void vscode.commands.executeCommand('setContext', 'incidentDesk.hasRunbooks', this.files.length > 0);
-    }
-    return this.files;
+  get filter(): RunbookFilter {
+    return this.filterValue;
   }
 
-  getTreeItem(file: RunbookFile): vscode.TreeItem {
-    const item = new vscode.TreeItem(file.uri);
-    item.label = file.label.replace(/^(docs\/)?runbooks\//, '');
-    item.description = file.label.startsWith('docs/') ? 'docs/runbooks' : undefined;
-    item.iconPath = new vscode.ThemeIcon('book');
-    item.contextValue = 'runbookFile';
-    item.command = { command: 'vscode.open', title: 'Open Runbook', arguments: [file.uri] };
-    return item;
+  setFilter(filter: RunbookFilter): void {
+    this.filterValue = filter;
+    void vscode.commands.executeCommand('setContext', 'incidentDesk.runbooksFiltered', !!(filter.text || filter.severity));
+    this.refresh();
+  }
+
+  async getChildren(node?: RunbookNode): Promise<RunbookNode[]> {
+    if (!node) {
+      await this.runbooks.ready();
+      const roots: RunbookNode[] = [];
+      const focused = this.incidents.focused();
+      if (focused && !this.filterValue.text && !this.filterValue.severity) {
+        const picks = suggestRunbooks(focused.incident, this.runbooks.all().map((s) => s.runbook));
+        const sources = picks.map((p) => this.runbooks.all().find((s) => s.runbook === p.runbook)!).filter(Boolean);
+        if (sources.length) roots.push({ kind: 'suggestions', incidentTitle: focused.incident.title, sources });
+      }
+      for (const source of this.runbooks.all()) if (this.matchesRunbook(source)) roots.push({ kind: 'runbook', source });
+      return roots;
+    }
+    switch (node.kind) {
+      case 'suggestions': return node.sources.map((source) => ({ kind: 'runbook', source, suggested: true }));
+      case 'runbook': {
+        // The H1 that names the runbook is the runbook row itself: show what is under it.
+        const top = node.source.runbook.sections;
+        if (top.length === 1 && top[0].level === 1 && top[0].title === node.source.runbook.title) {
+          return this.getChildren({ kind: 'section', source: node.source, section: top[0] });
+        }
+        return this.sectionChildren(node.source, top, []);
+      }
+      case 'section': return this.sectionChildren(node.source, node.section.sections, [
+        ...node.section.steps.map((step): RunbookNode => ({ kind: 'step', source: node.source, section: node.section, step })),
+        ...node.section.checklist.map((item): RunbookNode => ({ kind: 'check', source: node.source, section: node.section, item })),
+      ]);
+      default: return [];
+    }
+  }
+
+  private sectionChildren(source: RunbookSource, sections: readonly RunbookSection[], before: RunbookNode[]): RunbookNode[] {
+    // A YAML runbook has one implicit section: show its steps directly under the runbook.
+    if (sections.length === 1 && sections[0].level === 0) {
+      const s = sections[0];
+      return [...before, ...s.steps.map((step): RunbookNode => ({ kind: 'step', source, section: s, step }))];
+    }
+    return [...before, ...sections.filter((s) => this.matchesSection(source, s)).map((section): RunbookNode => ({ kind: 'section', source, section }))];
+  }
+
+  private text(s: RunbookSection): string {
+    return [s.title, ...s.steps.flatMap((st) => [st.title, ...st.commands.map((c) => c.run)]), ...s.sections.map((c) => this.text(c))].join('\n').toLowerCase();
+  }
+
+  private matchesSection(source: RunbookSource, s: RunbookSection): boolean {
+    const { text, severity } = this.filterValue;
+    if (severity && s.severity !== severity && !s.sections.some((c) => this.matchesSection(source, c))) return false;
+    if (text && !source.runbook.title.toLowerCase().includes(text) && !this.text(s).includes(text)) return false;
+    return true;
+  }
+
+  private matchesRunbook(source: RunbookSource): boolean {
+    const { text, severity } = this.filterValue;
+    if (!text && !severity) return true;
+    if (severity && source.runbook.severity !== severity && !source.runbook.sections.some((s) => this.matchesSection(source, s))) return false;
+    if (text && !source.runbook.title.toLowerCase().includes(text) && !source.runbook.sections.some((s) => this.text(s).includes(text))) return false;
+    return true;
+  }
+
+  private done(): Set<string> {
+    const focused = this.incidents.focused();
+    return focused ? doneKeys(focused.events) : new Set();
+  }
+
+  getTreeItem(node: RunbookNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'suggestions': {
+        const item = new vscode.TreeItem('Suggested', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'suggestions';
+        item.description = `for ${node.incidentTitle}`;
+        item.iconPath = new vscode.ThemeIcon('lightbulb');
+        item.tooltip = 'Runbooks whose title, services or symptoms share words with the focused incident.';
+        return item;
+      }
+      case 'runbook': {
+        const { runbook, origin, ref } = node.source;
+        const item = new vscode.TreeItem(runbook.title, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `${node.suggested ? 'suggested:' : ''}runbook:${ref}`;
+        item.description = [runbook.severity, origin === 'extension' ? 'built-in' : ref].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon(runbook.diagnostics.some((d) => d.severity === 'error') ? 'warning' : 'book');
+        item.tooltip = `${runbook.title}\n${origin === 'extension' ? 'Shipped with Incident Desk' : ref}${runbook.symptoms.length ? `\nSymptoms: ${runbook.symptoms.join('; ')}` : ''}`;
+        item.contextValue = 'runbook';
+        item.resourceUri = vscode.Uri.file(runbook.file);
+        return item;
+      }
+      case 'section': {
+        const s = node.section;
+        const hasChildren = s.steps.length + s.checklist.length + s.sections.length > 0;
+        const item = new vscode.TreeItem(s.title, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `section:${node.source.ref}:${s.line}`;
+        item.description = [s.severity, s.steps.length ? `${s.steps.length} step${s.steps.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon(s.part === 'symptoms' ? 'search' : s.part === 'prevention' ? 'shield' : 'list-tree');
+        item.contextValue = 'runbookSection';
+        item.command = { command: 'incidentDesk.runbooks.openAtLine', title: 'Open at Line', arguments: [node] };
+        return item;
+      }
+      case 'step': {
+        const { step } = node;
+        const runnable = step.commands.some((c) => c.runnable);
+        const done = this.done().has(stepKey({ runbook: node.source.ref, section: node.section.title, step: step.title }));
+        const item = new vscode.TreeItem(step.title);
+        item.id = `step:${node.source.ref}:${step.line}`;
+        const first = step.commands[0];
+        item.description = first ? (runnable ? first.run.split('\n')[0] : `${first.language || 'text'}, shown only`) : '';
+        item.iconPath = done ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon(runnable ? 'terminal' : 'note');
+        const md = new vscode.MarkdownString();
+        md.appendText(step.title).appendMarkdown('\n\n');
+        for (const c of step.commands) md.appendCodeblock(c.run, c.language || 'text');
+        item.tooltip = md;
+        item.contextValue = `runbookStep${runnable ? ':runnable' : ''}${done ? ':done' : ''}`;
+        item.accessibilityInformation = { label: `${step.title}${done ? ', done' : ''}${runnable ? ', runnable' : ''}` };
+        return item;
+      }
+      case 'check': {
+        const done = node.item.checked || this.done().has(stepKey({ runbook: node.source.ref, section: node.section.title, step: node.item.text }));
+        const item = new vscode.TreeItem(node.item.text);
+        item.id = `check:${node.source.ref}:${node.item.line}`;
+        item.iconPath = new vscode.ThemeIcon(done ? 'pass-filled' : 'circle-large-outline', done ? new vscode.ThemeColor('charts.green') : undefined);
+        item.contextValue = `runbookCheck${done ? ':done' : ''}`;
+        return item;
+      }
+    }
   }
 
   dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
+    vscode.Disposable.from(this.changed, ...this.subscriptions).dispose();
   }
 }

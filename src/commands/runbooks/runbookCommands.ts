@@ -1,16 +1,19 @@
-import * as vscode from 'vscode';
-import type { RunbooksTreeProvider } from '../../views/runbooksTree';
+import type { PlaceholderValues } from '../../runbooks/placeholderValues';
 import type { CommandDefinition } from '../commandRunner';
+import { copyRunbookStep } from './copyRunbookStep';
+import { clearRunbookFilter, filterRunbooks } from './filterRunbooks';
+import { markRunbookStepDone } from './markRunbookStepDone';
+import { openRunbookAtLine } from './openRunbookAtLine';
+import { runRunbookStep } from './runRunbookStep';
 
-export function runbookCommands(tree: RunbooksTreeProvider): CommandDefinition[] {
-  return [
-    { id: 'incidentDesk.runbooks.refresh', run: async () => tree.refresh() },
-    {
-      id: 'incidentDesk.runbooks.open',
-      run: async (_ctx, file?: unknown) => {
-        const uri = (file as { uri?: vscode.Uri } | undefined)?.uri;
-        if (uri) await vscode.window.showTextDocument(uri, { preview: false });
-      },
-    },
-  ];
+const refreshRunbooks: CommandDefinition = {
+  id: 'incidentDesk.runbooks.refresh',
+  async run({ runbooks }) {
+    await runbooks.controller.reindex();
+  },
+};
+
+/** Every runbook command, registered by the container from this one list. */
+export function runbookCommands(values: PlaceholderValues): CommandDefinition[] {
+  return [refreshRunbooks, runRunbookStep(values), copyRunbookStep, markRunbookStepDone, openRunbookAtLine, filterRunbooks, clearRunbookFilter];
 }

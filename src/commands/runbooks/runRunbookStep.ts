@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { fillPlaceholders } from '../../core/runbooks/placeholders';
+import { stepFinished, stepStarted, type RunRecord, type StepRef } from '../../core/runbooks/runbookEvents';
+import { isoNow } from '../../core/util/time';
+import type { LoadedIncident } from '../../core/incidents/incidentLoader';
+import type { PlaceholderValues } from '../../runbooks/placeholderValues';
+import { Cancelled, InvalidInput, type CommandContext, type CommandDefinition } from '../commandRunner';
+import { asStep, recordingIncident, refOf } from './stepArgs';
+
+/** Values a local run knows without asking. */
+function localProfile(): Record<string, string> {
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  return root ? { workdir: root } : {};
+}
+
+export interface RunOptions {
+  /** Skip the confirmation (tests, and a user who already confirmed in another UI). */
+  confirmed?: boolean;
+  /** Placeholder values given by code, merged over remembered ones. */
+  values?: Record<string, string>;
+}
+
+/**
+ * Run: shows the exact command and where it runs, refuses in an untrusted workspace or with an
+ * unfilled placeholder, sends each runnable command as shown, and records it (and its exit status,
+ * when known) on the focused incident's timeline.
+ */
+export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
+  return {
+    id: 'incidentDesk.runbooks.runStep',
+    async run(ctx: CommandContext, node?: unknown, options?: unknown) {
+      const opts = (options ?? {}) as RunOptions;
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showErrorMessage('Running runbook steps needs a trusted workspace: this one is in Restricted Mode.', 'Manage Workspace Trust').then((p) => {
+          if (p) void vscode.commands.executeCommand('workbench.trust.manage');
+        });
+        return undefined;
+      }
+      const n = asStep(node);
+      const commands = n.step.commands.filter((c) => c.runnable);
+      if (commands.length === 0) throw new InvalidInput(`"${n.step.title}" has no shell command to run (${n.step.commands.map((c) => c.language || 'text').join(', ')} is shown, not run).`);
+      const incident = recordingIncident(ctx.incidents.focused());
+      if (!incident && !opts.confirmed) {
+        const pick = await vscode.window.showWarningMessage('No active incident to record this run on.', { modal: true, detail: 'Runs are recorded on the focused incident\'s timeline. Declare one first, or run without recording.' }, 'Run Without Recording', 'Declare Incident');
+        if (pick === 'Declare Incident') return vscode.commands.executeCommand('incidentDesk.incident.declare');
+        if (pick !== 'Run Without Recording') throw new Cancelled();
+      }
+      const known = { ...localProfile(), ...(incident ? values.get(incident.id) : {}), ...(opts.values ?? {}) };
+      const asked = await values.ask(commands.flatMap((c) => c.placeholders), known, n.step.title);
+      if (!asked) throw new Cancelled();
+      if (incident && Object.keys(asked).length) await values.remember(incident.id, asked);
+      const filled = commands.map((c) => fillPlaceholders(c.run, { ...known, ...asked }, c.language));
+      const missing = filled.flatMap((f) => f.missing).filter((p) => p.kind !== 'env');
+      if (missing.length) throw new InvalidInput(`Not run: ${missing.map((p) => p.token).join(', ')} has no value.`);
+      const env = [...new Set(filled.flatMap((f) => f.missing).filter((p) => p.kind === 'env').map((p) => p.token))];
+      const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      const script = filled.map((f) => f.text);
+      if (!opts.confirmed) {
+        const detail = `Runs in: a local terminal${cwd ? `, in ${cwd}` : ''}${env.length ? `\nFrom the terminal's environment: ${env.join(', ')}` : ''}\n\n${script.join('\n')}`;
+        const ok = await vscode.window.showWarningMessage(`Run "${n.step.title}"?`, { modal: true, detail }, 'Run');
+        if (ok !== 'Run') throw new Cancelled();
+      }
+      return runAll(ctx, refOf(n), script, cwd, incident);
+    },
+  };
+}
+
+async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: string | undefined, incident: LoadedIncident | undefined): Promise<Array<number | undefined>> {
+  const store = ctx.incidents.requireStore();
+  const actor = await ctx.incidents.actor();
+  const codes: Array<number | undefined> = [];
+  for (const command of script) {
+    const run: RunRecord = { command, target: 'local', runId: randomUUID() };
+    if (incident) await store.record(incident.id, stepStarted(ref, run, actor, isoNow()));
+    const started = await ctx.runbooks.runner.start(command, cwd);
+    const code = await started.finished;
+    codes.push(code);
+    if (incident) await store.record(incident.id, stepFinished(ref, run, code, actor, isoNow()));
+    if (code !== undefined && code !== 0) {
+      void vscode.window.showWarningMessage(`"${ref.step}" failed with exit code ${code}; the rest of the step was not run.`);
+      break;
+    }
+  }
+  return codes;
+}

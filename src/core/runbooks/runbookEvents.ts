@@ -1,0 +1,70 @@
+import type { Change } from '../incidents/actions';
+import type { TimelineEvent } from '../timeline/events';
+
+/** Where a step is: enough to find it again and to read the timeline without the runbook at hand. */
+export interface StepRef {
+  /** Runbook path, relative to the workspace (or `extension:` + path for the shipped ones). */
+  runbook: string;
+  runbookTitle: string;
+  section: string;
+  step: string;
+  line: number;
+}
+
+/** Identity of a step or checklist item for done-marks: stable while the runbook's text is edited elsewhere. */
+export function stepKey(ref: Pick<StepRef, 'runbook' | 'section' | 'step'>): string {
+  return `${ref.runbook}#${ref.section}#${ref.step}`;
+}
+
+function unchanged(): Change['apply'] {
+  return (cur) => cur;
+}
+
+export function stepMarked(ref: StepRef, done: boolean, actor: string, ts: string): Change {
+  return {
+    event: { ts, type: 'runbook_step_done', actor, text: `${done ? 'Done' : 'Not done'}: ${ref.step} (${ref.runbookTitle} › ${ref.section})`, data: { ...ref, key: stepKey(ref), done } },
+    apply: unchanged(),
+  };
+}
+
+export interface RunRecord {
+  /** The command exactly as sent, placeholders filled. */
+  command: string;
+  /** `local` or a host profile name. */
+  target: string;
+  /** Unique per run, to pair the start with its result. */
+  runId: string;
+}
+
+export function stepStarted(ref: StepRef, run: RunRecord, actor: string, ts: string): Change {
+  return {
+    event: { ts, type: 'runbook_step_started', actor, text: `Ran "${ref.step}" on ${run.target}: ${firstLine(run.command)}`, data: { ...ref, key: stepKey(ref), ...run } },
+    apply: unchanged(),
+  };
+}
+
+/** `exitCode` undefined: the outcome is unknown (no shell integration, or the connection dropped). */
+export function stepFinished(ref: StepRef, run: RunRecord, exitCode: number | undefined, actor: string, ts: string): Change {
+  const outcome = exitCode === undefined ? 'outcome unknown' : exitCode === 0 ? 'exit 0' : `failed, exit ${exitCode}`;
+  return {
+    event: { ts, type: 'runbook_step_finished', actor, text: `"${ref.step}" on ${run.target}: ${outcome}`, data: { ...ref, key: stepKey(ref), ...run, exitCode: exitCode ?? null } },
+    apply: unchanged(),
+  };
+}
+
+function firstLine(command: string): string {
+  const [first, ...rest] = command.split('\n');
+  return rest.length ? `${first} …` : first;
+}
+
+/** Done-marks from a timeline: the last mark of each key wins; a step that finished with exit 0 counts as done. */
+export function doneKeys(events: readonly TimelineEvent[]): Set<string> {
+  const state = new Map<string, boolean>();
+  for (const e of events) {
+    const key = typeof e.data?.key === 'string' ? e.data.key : undefined;
+    if (!key) continue;
+    if (e.type === 'runbook_step_done') state.set(key, e.data?.done === true);
+    else if (e.type === 'runbook_step_finished' && e.data?.exitCode === 0) state.set(key, true);
+  }
+  return new Set([...state].filter(([, done]) => done).map(([k]) => k));
+}

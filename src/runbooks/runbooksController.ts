@@ -1,0 +1,115 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Runbook, RunbookDiagnostic } from '../core/runbooks/model';
+import { RunbookIndex } from '../core/runbooks/runbookIndex';
+import { readRunbookFolders, SETTINGS } from '../config/settings';
+import type { ComponentLog } from '../util/log';
+
+/** Where a runbook came from: the extension's own set, or a workspace folder of the user's. */
+export interface RunbookSource {
+  runbook: Runbook;
+  origin: 'extension' | 'workspace';
+  /** Stable id for timelines and done-marks: workspace-relative path, or `extension:<name>`. */
+  ref: string;
+}
+
+const RUNBOOK_EXTENSIONS = '{md,markdown,yaml,yml}';
+
+/**
+ * The runbooks: the ones shipped with the extension merged with the workspace's runbook folders,
+ * indexed once and kept current by a watcher; problems go to the Problems panel.
+ */
+export class RunbooksController implements vscode.Disposable {
+  private readonly index = new RunbookIndex();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('incidentDesk.runbooks');
+  private watchers: vscode.Disposable[] = [];
+  private started: Promise<void> | undefined;
+  private sources: RunbookSource[] = [];
+
+  constructor(private readonly extensionRoot: string, private readonly log: ComponentLog) {
+    this.disposables.push(this.changed, this.diagnostics);
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SETTINGS.section}.${SETTINGS.runbookFolders}`)) void this.reindex();
+    }));
+  }
+
+  /** Indexes on first use (the Runbooks view showing, a suggestion), not at activation. */
+  ready(): Promise<void> {
+    this.started ??= this.reindex();
+    return this.started;
+  }
+
+  all(): RunbookSource[] {
+    return this.sources;
+  }
+
+  private folders(): { extension: string; workspace: string[] } {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return {
+      extension: path.join(this.extensionRoot, 'runbooks'),
+      workspace: root ? readRunbookFolders().map((f) => path.join(root, f)) : [],
+    };
+  }
+
+  async reindex(): Promise<void> {
+    const { extension, workspace } = this.folders();
+    this.watch();
+    try {
+      await this.index.indexAll([extension, ...workspace]);
+    } catch (e) {
+      this.log.error(`indexing runbooks: ${String(e)}`);
+    }
+    this.refreshSources();
+  }
+
+  private refreshSources(): void {
+    const { extension } = this.folders();
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    const sources: RunbookSource[] = [];
+    this.diagnostics.clear();
+    for (const runbook of this.index.all()) {
+      // A folder's README describes the runbooks; it is not one.
+      if (/^readme\.(md|markdown)$/i.test(path.basename(runbook.file))) continue;
+      const fromExtension = runbook.file.startsWith(extension + path.sep);
+      const ref = fromExtension ? `extension:${path.relative(extension, runbook.file).split(path.sep).join('/')}` : path.relative(root, runbook.file).split(path.sep).join('/');
+      sources.push({ runbook, origin: fromExtension ? 'extension' : 'workspace', ref });
+      if (!fromExtension && runbook.diagnostics.length) this.diagnostics.set(vscode.Uri.file(runbook.file), runbook.diagnostics.map(toDiagnostic));
+    }
+    // The team's own runbooks first, then the shipped ones; each group by title.
+    this.sources = sources.sort((a, b) => (a.origin === b.origin ? a.runbook.title.localeCompare(b.runbook.title) : a.origin === 'workspace' ? -1 : 1));
+    void vscode.commands.executeCommand('setContext', 'incidentDesk.runbooksLoaded', true);
+    void vscode.commands.executeCommand('setContext', 'incidentDesk.hasRunbooks', sources.length > 0);
+    this.changed.fire();
+  }
+
+  private watch(): void {
+    vscode.Disposable.from(...this.watchers).dispose();
+    this.watchers = [];
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return;
+    for (const rel of readRunbookFolders()) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${rel}/**/*.${RUNBOOK_EXTENSIONS}`));
+      const update = (uri: vscode.Uri) => void this.index.update(uri.fsPath).then(() => this.refreshSources(), (e: unknown) => this.log.warn(`re-reading ${uri.fsPath}: ${String(e)}`));
+      const remove = (uri: vscode.Uri) => {
+        this.index.remove(uri.fsPath);
+        this.refreshSources();
+      };
+      this.watchers.push(watcher, watcher.onDidCreate(update), watcher.onDidChange(update), watcher.onDidDelete(remove));
+    }
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.watchers, ...this.disposables).dispose();
+  }
+}
+
+function toDiagnostic(d: RunbookDiagnostic): vscode.Diagnostic {
+  const pos = new vscode.Position(Math.max(0, d.line - 1), Math.max(0, d.column - 1));
+  const severity = d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  const diag = new vscode.Diagnostic(new vscode.Range(pos, pos.translate(0, 1)), d.message, severity);
+  diag.source = 'Incident Desk';
+  return diag;
+}

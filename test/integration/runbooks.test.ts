@@ -1,0 +1,128 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunbookNode } from '../../src/views/runbooksTree';
+import { api, timelineOf, waitFor, workspaceRoot } from './helpers';
+
+type Tree = Awaited<ReturnType<typeof api>>['container']['views']['runbooksTree'];
+
+async function label(tree: Tree, node: RunbookNode): Promise<string> {
+  const item = tree.getTreeItem(node);
+  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+}
+
+async function find(tree: Tree, parent: RunbookNode | undefined, text: string): Promise<RunbookNode> {
+  for (const node of await tree.getChildren(parent)) if ((await label(tree, node)) === text) return node;
+  const labels = await Promise.all((await tree.getChildren(parent)).map((n) => label(tree, n)));
+  throw new Error(`no "${text}" among ${JSON.stringify(labels)}`);
+}
+
+describe('runbooks in the real extension host', () => {
+  let incidentId: string;
+  let tree: Tree;
+  let steps: RunbookNode[];
+
+  before(async () => {
+    const desk = await api();
+    tree = desk.container.views.runbooksTree;
+    await desk.container.views.runbooks.ready();
+    incidentId = (await vscode.commands.executeCommand<string>('incidentDesk.incident.declare', { title: 'Integration marker missing', severity: 'P2', service: 'web' }))!;
+    await vscode.commands.executeCommand('incidentDesk.incident.focus', incidentId);
+  });
+
+  it('lists the workspace runbook and the built-in ones; runbook → sections → steps', async () => {
+    const roots = await tree.getChildren();
+    const labels = await Promise.all(roots.map((n) => label(tree, n)));
+    assert.ok(labels.includes('Integration check'), JSON.stringify(labels));
+    assert.ok(labels.includes('Site down'), `built-in runbooks missing: ${JSON.stringify(labels)}`);
+    const runbook = await find(tree, undefined, 'Integration check');
+    const section = await find(tree, runbook, 'Immediate actions');
+    assert.equal(tree.getTreeItem(section).description, 'P2 · 4 steps');
+    steps = await tree.getChildren(section);
+    assert.deepEqual(await Promise.all(steps.map((s) => label(tree, s))), ['Write the marker', 'Write the target name', 'Fail on purpose', 'Query the database']);
+    assert.equal(tree.getTreeItem(steps[0]).contextValue, 'runbookStep:runnable');
+    assert.equal(tree.getTreeItem(steps[3]).contextValue, 'runbookStep');
+  });
+
+  it('suggests runbooks for the focused incident from its words', async () => {
+    const roots = await tree.getChildren();
+    assert.equal(roots[0].kind, 'suggestions');
+    const suggested = await Promise.all((await tree.getChildren(roots[0])).map((n) => label(tree, n)));
+    assert.equal(suggested[0], 'Integration check');
+  });
+
+  it('runs a step in a local terminal and records it with its exit status', async function () {
+    this.timeout(60_000);
+    const marker = path.join(workspaceRoot(), 'runbook-ran.txt');
+    const codes = await vscode.commands.executeCommand<Array<number | undefined>>('incidentDesk.runbooks.runStep', steps[0], { confirmed: true });
+    await waitFor(() => fs.existsSync(marker), 'the marker file', 20_000);
+    assert.equal(fs.readFileSync(marker, 'utf8').trim(), 'incident-desk-ok');
+    assert.deepEqual(codes, [0]);
+    const events = timelineOf(incidentId).filter((e) => e.type.startsWith('runbook_step'));
+    assert.deepEqual(events.map((e) => e.type), ['runbook_step_started', 'runbook_step_finished']);
+    assert.equal(events[0].data?.command, 'echo incident-desk-ok > runbook-ran.txt');
+    assert.equal(events[0].data?.target, 'local');
+    assert.equal(events[0].data?.runbookTitle, 'Integration check');
+    assert.equal(events[0].data?.section, 'Immediate actions');
+    assert.equal(events[0].data?.step, 'Write the marker');
+    assert.equal(events[1].data?.exitCode, 0);
+    assert.match(tree.getTreeItem(steps[0]).contextValue ?? '', /:done$/);
+  });
+
+  it('fills a placeholder before running and remembers it for the incident', async function () {
+    this.timeout(60_000);
+    await vscode.commands.executeCommand('incidentDesk.runbooks.runStep', steps[1], { confirmed: true, values: { 'target-name': 'db-1' } });
+    const out = path.join(workspaceRoot(), 'placeholder.txt');
+    await waitFor(() => fs.existsSync(out), 'placeholder.txt', 20_000);
+    assert.equal(fs.readFileSync(out, 'utf8').trim(), 'db-1');
+    const started = timelineOf(incidentId).filter((e) => e.type === 'runbook_step_started').at(-1)!;
+    assert.equal(started.data?.command, 'echo "db-1" > placeholder.txt');
+  });
+
+  it('records a failing exit status', async function () {
+    this.timeout(60_000);
+    const codes = await vscode.commands.executeCommand<Array<number | undefined>>('incidentDesk.runbooks.runStep', steps[2], { confirmed: true });
+    assert.deepEqual(codes, [3]);
+    assert.equal(timelineOf(incidentId).at(-1)?.data?.exitCode, 3);
+  });
+
+  it('refuses to run a step that has no shell command', async () => {
+    const before = timelineOf(incidentId).length;
+    const result = await vscode.commands.executeCommand('incidentDesk.runbooks.runStep', steps[3], { confirmed: true });
+    assert.equal(result, undefined);
+    assert.equal(timelineOf(incidentId).length, before);
+  });
+
+  it('marks a checklist item done for this incident, on the timeline, surviving a reload', async () => {
+    const runbook = await find(tree, undefined, 'Integration check');
+    const prevention = await find(tree, runbook, 'Prevention');
+    const item = await find(tree, prevention, 'Keep the marker file out of git');
+    assert.equal(tree.getTreeItem(item).contextValue, 'runbookCheck');
+    await vscode.commands.executeCommand('incidentDesk.runbooks.markDone', item);
+    assert.equal(timelineOf(incidentId).at(-1)?.type, 'runbook_step_done');
+    await vscode.commands.executeCommand('incidentDesk.incidents.refresh');
+    assert.equal(tree.getTreeItem(item).contextValue, 'runbookCheck:done');
+  });
+
+  it('puts a broken YAML runbook in the Problems panel with its line and column', async () => {
+    const uri = vscode.Uri.file(path.join(workspaceRoot(), 'docs', 'runbooks', 'broken.yaml'));
+    await waitFor(() => vscode.languages.getDiagnostics(uri).length > 0, 'diagnostics for broken.yaml');
+    const d = vscode.languages.getDiagnostics(uri)[0];
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(d.range.start.line, 4);
+    assert.equal(d.range.start.character, 4);
+    assert.match(d.message, /unique|duplicate/i);
+  });
+
+  it('filters by text and by severity', async () => {
+    await vscode.commands.executeCommand('incidentDesk.runbooks.filter', 'marker');
+    let labels = await Promise.all((await tree.getChildren()).map((n) => label(tree, n)));
+    assert.deepEqual(labels, ['Integration check']);
+    await vscode.commands.executeCommand('incidentDesk.runbooks.filter', 'zzz-nothing');
+    assert.deepEqual(await tree.getChildren(), []);
+    await vscode.commands.executeCommand('incidentDesk.runbooks.clearFilter');
+    labels = await Promise.all((await tree.getChildren()).map((n) => label(tree, n)));
+    assert.ok(labels.length > 5);
+  });
+});
