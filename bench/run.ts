@@ -1,6 +1,6 @@
 // `npm run bench` (scripts/bench.sh compiles, then runs this): measures, prints a table and writes
 // bench-results.json at the repository root. A measurement, not a test: it exits 0 when a target is
-// missed, and says so. Pick figures by name: `npm run bench -- append load size activation`.
+// missed, and says so. Pick figures by name: `npm run bench -- append load runbooks size activation`.
 //
 // Env: BENCH_QUICK=1 (fewer samples, one host launch), BENCH_ACTIVATION_LAUNCHES (default 3),
 // BENCH_PROFILE=1 (CPU profiles of activation in out/bench/profiles; skews the activation timings),
@@ -15,6 +15,7 @@ import { renderTable, rounded } from './figures';
 import type { FigureGroup } from './figures';
 import { benchIncidentLoad } from './incidentLoad';
 import { benchPackageSize } from './packageSize';
+import { benchRunbookIndex } from './runbookIndex';
 import { REPO_ROOT } from './scratch';
 import { benchTimelineAppend } from './timelineAppend';
 
@@ -23,6 +24,7 @@ const quick = process.env.BENCH_QUICK === '1';
 const BENCHES: Record<string, () => Promise<FigureGroup>> = {
   append: () => benchTimelineAppend(quick ? { rounds: 4, perRound: 100, warmup: 20 } : { rounds: 10, perRound: 200, warmup: 100 }),
   load: () => benchIncidentLoad(quick ? { events: 10_000, iterations: 8, warmup: 3 } : { events: 10_000, iterations: 30, warmup: 5 }),
+  runbooks: () => benchRunbookIndex(quick ? { runbooks: 1000, iterations: 3, warmup: 1 } : { runbooks: 1000, iterations: 10, warmup: 2 }),
   size: () => benchPackageSize(),
   activation: () => benchActivation({
     extensionPath: path.resolve(process.env.BENCH_EXTENSION_PATH ?? REPO_ROOT),
