@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 RESULTS=test-results
 PHASES="$RESULTS/phases.tsv"
 mkdir -p "$RESULTS"
-rm -f "$PHASES" "$RESULTS"/{unit,integration,electron,e2e}.json
+rm -f "$PHASES" "$RESULTS"/{unit,integration,restricted,electron,e2e}.json
 # tsc never deletes output: drop compiled files whose source is gone, or a deleted test still runs.
 # (Only those: a whole `rm -rf out` would pull the rug from under a concurrent run in this tree.)
 if [ -d out ]; then
@@ -67,7 +67,12 @@ phase lint check - npm run --silent lint
 phase build check - npm run --silent build
 phase unit tests "$RESULTS/unit.json" unit_tests
 phase integration tests "$RESULTS/integration.json" \
-  env INCIDENT_DESK_RESULT_JSON="$RESULTS/integration.json" node out/test/runner/runIntegration.js
+  env INCIDENT_DESK_RESULT_JSON="$RESULTS/integration.json" INCIDENT_DESK_TEST_GREP=@restricted INCIDENT_DESK_TEST_GREP_INVERT=1 \
+  node out/test/runner/runIntegration.js
+# The same host with Workspace Trust on: the folder opens in Restricted Mode.
+phase restricted tests "$RESULTS/restricted.json" \
+  env INCIDENT_DESK_RESULT_JSON="$RESULTS/restricted.json" INCIDENT_DESK_TEST_GREP=@restricted INCIDENT_DESK_WORKSPACE_TRUST=1 \
+  node out/test/runner/runIntegration.js
 if [ "${INCIDENT_DESK_TEST_ELECTRON:-}" = "1" ]; then
   phase electron tests "$RESULTS/electron.json" \
     env INCIDENT_DESK_RESULT_JSON="$RESULTS/electron.json" node out/test/runner/runElectron.js

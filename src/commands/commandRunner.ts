@@ -43,6 +43,7 @@ export interface CommandDefinition {
 export function registerCommand(def: CommandDefinition, ctx: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand(def.id, async (...args: unknown[]) => {
     try {
+      await ctx.incidents.start().catch(() => undefined); // its own failure is logged where it happens
       return await def.run(ctx, ...args);
     } catch (e) {
       if (e instanceof Cancelled) return undefined;

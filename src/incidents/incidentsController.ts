@@ -34,8 +34,16 @@ export class IncidentsController implements vscode.Disposable {
     this.disposables.push(this.changed);
   }
 
+  private started: Promise<void> | undefined;
+
+  /** Opens the store once; commands wait for it, so one run right after activation finds the store. */
+  start(): Promise<void> {
+    this.started ??= this.open();
+    return this.started;
+  }
+
   /** Opens the store for the workspace (the first folder holding incidents/, else the first folder). */
-  async start(): Promise<void> {
+  private async open(): Promise<void> {
     const folder = await this.pickFolder();
     void vscode.commands.executeCommand('setContext', 'incidentDesk.noFolder', !folder);
     if (!folder) {

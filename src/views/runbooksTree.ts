@@ -135,7 +135,6 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
         item.description = [s.severity, s.steps.length ? `${s.steps.length} step${s.steps.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(s.part === 'symptoms' ? 'search' : s.part === 'prevention' ? 'shield' : 'list-tree');
         item.contextValue = 'runbookSection';
-        item.command = { command: 'incidentDesk.runbooks.openAtLine', title: 'Open at Line', arguments: [node] };
         return item;
       }
       case 'step': {

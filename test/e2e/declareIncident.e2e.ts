@@ -155,6 +155,39 @@ describe('e2e: declare and acknowledge an incident', function () {
     assert.equal(typeof record.acknowledgedAt, 'string');
   });
 
+  it('runs a runbook step from the Runbooks tree: confirm, terminal, exit status on the timeline', async function () {
+    this.timeout(90_000);
+    const runbooks = container.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /Runbooks/i }) });
+    const expand = async (text: string) => {
+      const row = wb.treeRow(runbooks, text).first();
+      await row.waitFor({ timeout: 20_000 });
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    };
+    await expand('Integration check');
+    await expand('Immediate actions');
+    const step = wb.treeRow(runbooks, 'Write the marker').first();
+    await step.waitFor({ timeout: 20_000 });
+    await step.hover();
+    await step.locator('.actions [aria-label="Run Runbook Step"]').click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20_000 });
+    const text = (await dialog.textContent()) ?? '';
+    assert.match(text, /Run "Write the marker"\?/);
+    assert.match(text, /echo incident-desk-ok > runbook-ran\.txt/, 'the dialog does not show the exact command');
+    assert.match(text, /local terminal/);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'runbook-run-confirm.png') });
+    await dialog.locator('a.monaco-button, .monaco-button', { hasText: /^Run$/ }).first().click();
+    const marker = path.join(workspace, 'runbook-ran.txt');
+    await wb.until('the step to write its marker', async () => fs.existsSync(marker) || undefined, 30_000);
+    const timeline = path.join(incidentDir, 'timeline.jsonl');
+    const finished = await wb.until('the finished event', async () => readTimeline(timeline).find((e) => e.type === 'runbook_step_finished'), 30_000);
+    assert.match(finished.text, /exit 0/);
+    await page.locator('.terminal-wrapper, .xterm').first().waitFor({ timeout: 10_000 });
+    await wb.hideNotifications();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'runbooks-tree.png') });
+  });
+
   it('takes the Incidents tree screenshot', async () => {
     await wb.until('the palette to close', async () => !(await wb.isQuickInputOpen()));
     await wb.hideNotifications();

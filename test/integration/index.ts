@@ -37,6 +37,8 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false });
   const grep = process.env.INCIDENT_DESK_TEST_GREP;
   if (grep) mocha.grep(grep);
+  // The Restricted Mode suite runs in its own pass (an untrusted window); the main pass leaves it out.
+  if (process.env.INCIDENT_DESK_TEST_GREP_INVERT === '1') mocha.invert();
   // quiet: the host's console goes to the browser; the launcher tails `log` instead.
   mocha.reporter(path.join(__dirname, '..', 'runner', 'specJsonReporter.js'), { json, log, quiet: 'true' });
   for (const file of testFiles(__dirname)) mocha.addFile(file);

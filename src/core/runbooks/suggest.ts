@@ -38,7 +38,8 @@ export function suggestRunbooks(incident: { title: string; service: string; summ
       else continue;
       matched.push(w);
     }
-    if (score > 0) scored.push({ runbook, score, matched });
+    // One shared word in a symptom list is chance; a title word or two symptom words is a hint.
+    if (score >= 2) scored.push({ runbook, score, matched });
   }
   return scored.sort((a, b) => b.score - a.score || a.runbook.title.localeCompare(b.runbook.title)).slice(0, max);
 }
