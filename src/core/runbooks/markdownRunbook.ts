@@ -1,6 +1,6 @@
 import { MAX_RUNBOOK_BYTES } from './limits';
 import type { ChecklistItem, Runbook, RunbookCommand, RunbookDiagnostic, RunbookSection, RunbookStep } from './model';
-import { assignedNames, findPlaceholders } from './placeholders';
+import { assignedNames, findPlaceholders, placeholdersIn } from './placeholders';
 import { boldPartLabel, headingTitle, partOf, plainText, severityIn, severityLine } from './sections';
 import { SHELL_FENCES, looksLikeShell, splitShellCommands } from './shellCommands';
 
@@ -74,13 +74,41 @@ function dedent(line: string, cols: number): string {
   return i ? line.slice(i) : line;
 }
 
+/** `---`, `* * *`, `___`: three or more of one marker with only blanks between, from `at` to the end. */
+function isThematicBreak(line: string, at: number, marker: number): boolean {
+  let count = 0;
+  for (let i = at; i < line.length; i++) {
+    const ch = line.charCodeAt(i);
+    if (ch === marker) count++;
+    else if (ch !== 32 && ch !== 9) return false;
+  }
+  return count >= 3;
+}
+
+/** A fence info string that is just a language name (`bash`, `shell-session`): read as is. */
+function isPlainLanguage(info: string): boolean {
+  if (!info.length) return false;
+  for (let i = 0; i < info.length; i++) {
+    const ch = info.charCodeAt(i);
+    if (!((ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 45 || ch === 95 || ch === 43)) return false;
+  }
+  return true;
+}
+
 function stepTitle(text: string): string {
-  return plainText(text).replace(/\s*:$/, '');
+  const title = plainText(text);
+  return title.endsWith(':') ? title.replace(/\s*:$/, '') : title;
 }
 
 function firstLineOf(text: string): string {
-  const line = text.split('\n').find((l) => l.trim()) ?? '';
-  const t = line.trim();
+  let t = '';
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    t = text.slice(start, end).trim();
+    if (t) break;
+    start = end + 1;
+  }
   return t.length > 80 ? `${t.slice(0, 79)}…` : t;
 }
 
@@ -208,9 +236,11 @@ export function parseMarkdownRunbook(text: string, file: string): Runbook {
       const next = raw.charAt(j);
       if (level <= 6 && (next === '' || next === ' ' || next === '\t')) {
         let body = raw.slice(j).trim();
-        const close = /\s#+$/.exec(body);
-        if (close) body = body.slice(0, close.index).trim();
-        else if (/^#+$/.test(body)) body = '';
+        if (body.endsWith('#')) {
+          const close = /\s#+$/.exec(body);
+          if (close) body = body.slice(0, close.index).trim();
+          else if (/^#+$/.test(body)) body = '';
+        }
         items.length = 0;
         while (stack.length && (stack[stack.length - 1].pseudo || stack[stack.length - 1].section.level >= level)) stack.pop();
         const parent = stack.length ? stack[stack.length - 1].section : undefined;
@@ -235,7 +265,7 @@ export function parseMarkdownRunbook(text: string, file: string): Runbook {
       while (raw.charAt(j) === c) j++;
       const info = raw.slice(j).trim();
       if (c === '~' || !info.includes('`')) {
-        const language = (/^\{?\.?([^\s{}]*)/.exec(info)?.[1] ?? '').toLowerCase();
+        const language = (isPlainLanguage(info) ? info : /^\{?\.?([^\s{}]*)/.exec(info)?.[1] ?? '').toLowerCase();
         let owner: OpenItem | undefined;
         for (let k = items.length - 1; k >= 0 && !owner; k--) if (items[k].ordered) owner = items[k];
         owner ??= items.length ? items[items.length - 1] : afterItem;
@@ -248,14 +278,14 @@ export function parseMarkdownRunbook(text: string, file: string): Runbook {
     if (c === '|') { underHeading = false; continue; } // table rows: never steps or sections
 
     if (c === '-' || c === '*' || c === '+') {
-      if (/^([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(raw.slice(at))) { // thematic break
+      if (c !== '+' && isThematicBreak(raw, at, raw.charCodeAt(at))) { // thematic break
         items.length = 0;
         continue;
       }
       const next = raw.charAt(at + 1);
       if (next === ' ' || next === '\t') {
         const content = raw.slice(at + 2).trim();
-        const check = /^\[([ xX])\][ \t]+(.*)$/.exec(content);
+        const check = content.charCodeAt(0) === 91 /* [ */ ? /^\[([ xX])\][ \t]+(.*)$/.exec(content) : null;
         const section = current(lineNo);
         underHeading = false;
         if (check) {
@@ -321,6 +351,26 @@ export function parseMarkdownRunbook(text: string, file: string): Runbook {
   return runbook;
 }
 
+/**
+ * The line (0-based) and column of the first line of `run` that contains `token` (a token never
+ * spans lines), or col -1 when none does.
+ */
+function firstOccurrence(run: string, token: string): { row: number; col: number } {
+  let from = 0;
+  for (;;) {
+    const at = run.indexOf(token, from);
+    if (at < 0) return { row: -1, col: -1 };
+    const nl = run.indexOf('\n', at);
+    if (nl < 0 || at + token.length <= nl) {
+      const lineStart = at === 0 ? 0 : run.lastIndexOf('\n', at - 1) + 1;
+      let row = 0;
+      for (let k = run.indexOf('\n'); k >= 0 && k < lineStart; k = run.indexOf('\n', k + 1)) row++;
+      return { row, col: at - lineStart };
+    }
+    from = nl + 1; // this match runs past its line; a later one may not
+  }
+}
+
 /** The commands of a closed (or unterminated) fence, with their placeholders, and their diagnostics. */
 function fenceCommands(f: OpenFence, diagnostics: RunbookDiagnostic[]): RunbookCommand[] {
   const body = f.body;
@@ -341,9 +391,10 @@ function fenceCommands(f: OpenFence, diagnostics: RunbookDiagnostic[]): RunbookC
   for (const sc of splitShellCommands(body, lang === 'console' || lang === 'shell-session' || lang === 'shellsession')) {
     const line = firstContentLine + sc.index;
     const runnable = !sc.clientInput;
-    const command: RunbookCommand = { language: lang, run: sc.run, runnable, placeholders: findPlaceholders(sc.run, lang === '' ? 'sh' : lang, assigned), line };
+    const names = assignedNames(sc.run);
+    const command: RunbookCommand = { language: lang, run: sc.run, runnable, placeholders: placeholdersIn(sc.run, lang === '' ? 'sh' : lang, assigned, names), line };
     if (sc.label !== undefined) command.label = sc.label;
-    for (const name of assignedNames(sc.run)) assigned.add(name);
+    for (const name of names) assigned.add(name);
     out.push(command);
     if (sc.unterminated) {
       diagnostics.push({ severity: 'warning', message: `${sc.unterminated}; the rest of the block is part of this command`, line, column: f.indent + 1 });
@@ -351,15 +402,9 @@ function fenceCommands(f: OpenFence, diagnostics: RunbookDiagnostic[]): RunbookC
     if (sc.clientInput) {
       diagnostics.push({ severity: 'info', message: 'looks like input to an interactive client (SQL, mongosh), not a shell command; shown, not run', line, column: f.indent + 1 });
     } else if (command.placeholders.length) {
-      const p = command.placeholders[0];
-      const runLines = sc.run.split('\n');
-      let row = 0;
-      let col = -1;
-      for (; row < runLines.length; row++) {
-        col = runLines[row].indexOf(p.token);
-        if (col >= 0) break;
-      }
-      const prefix = f.indent + (row === 0 ? body[sc.index].length - sc.run.split('\n')[0].length : 0);
+      const { row, col } = firstOccurrence(sc.run, command.placeholders[0].token);
+      const firstRunLine = sc.run.indexOf('\n');
+      const prefix = f.indent + (row === 0 ? body[sc.index].length - (firstRunLine < 0 ? sc.run.length : firstRunLine) : 0);
       diagnostics.push({
         severity: 'info',
         message: `needs a value for ${command.placeholders.map((x) => x.token).join(', ')} before it runs`,

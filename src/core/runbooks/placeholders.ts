@@ -48,6 +48,21 @@ export function assignedNames(run: string): string[] {
   return names;
 }
 
+/**
+ * Characters that neither start a placeholder (`[`, `<`, `$`) nor change the shell state (quotes,
+ * backslash, `#`, newline, blanks, `;&|(`): letters, digits and `_-./:=,@%+*!?^~]>)}{`.
+ */
+const PLAIN_CHARS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 33; c < 127; c++) t[c] = 1;
+  for (const ch of '[<$\'"\\#;&|(`') t[ch.charCodeAt(0)] = 0;
+  return t;
+})();
+
+function isPlainChar(c: number): boolean {
+  return c < 128 && PLAIN_CHARS[c] === 1;
+}
+
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
@@ -80,11 +95,14 @@ function bracketed(run: string, i: number, close: number): number {
   return j + 1;
 }
 
-function scan(run: string, language: string, assigned: ReadonlySet<string>): Occurrence[] {
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+function scan(run: string, language: string, assigned: ReadonlySet<string>, ownNames?: readonly string[]): Occurrence[] {
   const shell = isShellLanguage(language);
   const env = shell;
   const out: Occurrence[] = [];
-  const own = shell ? new Set(assignedNames(run)) : new Set<string>();
+  const names = shell ? ownNames ?? assignedNames(run) : [];
+  const own = names.length ? new Set(names) : NO_NAMES;
   let quote: 'none' | 'single' | 'double' = 'none';
   let wordStart = true;
   /** Heredoc delimiters announced on the current line, read as bodies from the next line on. */
@@ -109,6 +127,19 @@ function scan(run: string, language: string, assigned: ReadonlySet<string>): Occ
       continue;
     }
     const c = run.charCodeAt(i);
+    if (isPlainChar(c)) {
+      // Letters, digits and punctuation that start nothing: skip the run of them (as scanOne would,
+      // one at a time); outside quotes each ends a word start.
+      i++;
+      while (i < n && isPlainChar(run.charCodeAt(i))) i++;
+      if (quote === 'none' && shell) wordStart = false;
+      continue;
+    }
+    if (c === 32 || c === 9) { // a blank: starts a word outside quotes, and never a placeholder
+      if (quote === 'none') wordStart = true;
+      i++;
+      continue;
+    }
     if (c === 10) {
       if (quote === 'none' && pending.length) body = pending.shift();
       wordStart = true;
@@ -230,9 +261,14 @@ function dedupe(list: Placeholder[]): Placeholder[] {
  * fence language (`''` for none): env-style `$NAME` / `${name}` are only looked for in shell.
  * `assigned` names variables set earlier in the same block (see `assignedNames`).
  */
-export function findPlaceholders(run: string, language: string, assigned: ReadonlySet<string> = new Set()): Placeholder[] {
+export function findPlaceholders(run: string, language: string, assigned: ReadonlySet<string> = NO_NAMES): Placeholder[] {
+  return placeholdersIn(run, language, assigned);
+}
+
+/** findPlaceholders(), given what `assignedNames(run)` returns when the caller has it already. */
+export function placeholdersIn(run: string, language: string, assigned: ReadonlySet<string>, ownNames?: readonly string[]): Placeholder[] {
   if (!run.includes('[') && !run.includes('<') && !run.includes('$')) return [];
-  return dedupe(scan(run, language, assigned).map((o) => o.placeholder));
+  return dedupe(scan(run, language, assigned, ownNames).map((o) => o.placeholder));
 }
 
 /** Characters a value may contain to be written into a shell command as is. */

@@ -41,8 +41,12 @@ export function plainText(md: string): string {
   if (s.includes('__')) s = s.split('__').join('');
   if (s.includes('`')) s = s.split('`').join('');
   if (s.includes('*')) s = s.replace(/(^|\s)\*(\S(?:[^*\n]*\S)?)\*(?=$|[\s.,:;!?)])/g, '$1$2');
-  return s.replace(/\s+/g, ' ').trim();
+  s = s.trim();
+  // Collapsing whitespace only changes something when a run of two or a non-space blank is left.
+  return SPACE_TO_COLLAPSE.test(s) ? s.replace(/\s+/g, ' ') : s;
 }
+
+const SPACE_TO_COLLAPSE = /\s\s|[^\S ]/;
 
 /** The heading's display title: inline markers removed and leading emoji/mojibake/punctuation noise dropped. */
 export function headingTitle(raw: string): string {
@@ -82,22 +86,32 @@ export function severityLine(line: string): string | undefined {
 
 /** Order matters: "Escalation Procedures" is escalation, not resolution. */
 const QUALIFIER = String.raw`(?:\s+(?:steps?|procedures?|plan|actions?|checklist|review|templates?|meeting|process|notes|measures|path|policy|matrix|guide))?$`;
-const part = (words: string): RegExp => new RegExp(`^(?:${words})${QUALIFIER}`);
-const PARTS: ReadonlyArray<[SectionPart, RegExp]> = [
-  ['symptoms', part('symptoms?|signs|indicators|detection|how to (?:detect|recogni[sz]e)(?: it)?')],
-  ['immediate', part('immediate(?: response)?|first|triage')],
-  ['diagnosis', part('diagnosis|diagnose|diagnostics|investigation|investigate|troubleshooting|root cause analysis')],
-  ['escalation', part('escalation|escalate')],
-  ['communication', part('communications?|status updates?|notifications?|stakeholder updates?')],
-  ['postIncident', part('post[ -]?incident|post[ -]?mortem|retrospective|lessons learned|after the incident')],
-  ['verification', part('verification|verify|validation|validate|confirm(?:ation)?')],
-  ['prevention', part('prevention|preventive|preventative|prevent recurrence|follow[ -]?ups?')],
-  ['resolution', part('resolution|resolve|procedures?|fix(?:es)?|remediation|recovery|mitigation|workaround|actions|steps')],
+const PART_WORDS: ReadonlyArray<[SectionPart, string]> = [
+  ['symptoms', 'symptoms?|signs|indicators|detection|how to (?:detect|recogni[sz]e)(?: it)?'],
+  ['immediate', 'immediate(?: response)?|first|triage'],
+  ['diagnosis', 'diagnosis|diagnose|diagnostics|investigation|investigate|troubleshooting|root cause analysis'],
+  ['escalation', 'escalation|escalate'],
+  ['communication', 'communications?|status updates?|notifications?|stakeholder updates?'],
+  ['postIncident', 'post[ -]?incident|post[ -]?mortem|retrospective|lessons learned|after the incident'],
+  ['verification', 'verification|verify|validation|validate|confirm(?:ation)?'],
+  ['prevention', 'prevention|preventive|preventative|prevent recurrence|follow[ -]?ups?'],
+  ['resolution', 'resolution|resolve|procedures?|fix(?:es)?|remediation|recovery|mitigation|workaround|actions|steps'],
 ];
+/**
+ * One regex for all parts, a capture group each, tried in the order above: the alternation
+ * backtracks into the next group when one (with the qualifier and `$`) fails, so the first part
+ * that matches wins, as with one regex per part, in one pass.
+ */
+const PARTS = new RegExp(`^(?:${PART_WORDS.map(([, words]) => `(${words})`).join('|')})${QUALIFIER}`);
 
 /** Drops leading numbering ("1.", "2)") and noise so "### 1. Immediate Action" reads as "immediate action". */
 function partKey(title: string): string {
-  return title.toLowerCase().replace(/^\s*(?:\d{1,3}[.)]\s*)?/, '').replace(/[:.]+\s*$/, '').trim();
+  let key = title.toLowerCase();
+  const first = key.charCodeAt(0);
+  // Only a digit or a blank (ASCII, NBSP, or one of the Unicode spaces above U+1000) can start a prefix to drop.
+  if ((first >= 48 && first <= 57) || first <= 32 || first === 160 || first > 0x1000) key = key.replace(/^\s*(?:\d{1,3}[.)]\s*)?/, '');
+  if (key.includes(':') || key.includes('.')) key = key.replace(/[:.]+\s*$/, '');
+  return key.trim();
 }
 
 /** The part a heading names, also after a prefix such as "CRITICAL - Immediate Actions". */
@@ -108,9 +122,9 @@ export function partOf(title: string): SectionPart | undefined {
   const sep = /^[^\s]+\s[-–—:]\s/.exec(key);
   if (sep) candidates.push(key.slice(sep[0].length));
   for (const candidate of candidates) {
-    for (const [part, re] of PARTS) {
-      if (re.test(candidate)) return part;
-    }
+    const m = PARTS.exec(candidate);
+    if (!m) continue;
+    for (let g = 1; g < m.length; g++) if (m[g] !== undefined) return PART_WORDS[g - 1][0];
   }
   return undefined;
 }

@@ -63,6 +63,14 @@ interface LineState {
   heredocs: Heredoc[];
 }
 
+/** Printable ASCII that is neither a quote, backslash, `#`, `<` nor one of `;&|(` (which start a word). */
+const PLAIN = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 33; c < 127; c++) t[c] = 1;
+  for (const ch of '\'"\\#<;&|(') t[ch.charCodeAt(0)] = 0;
+  return t;
+})();
+
 const HEREDOC = /^<<(-?)[ \t]*(?:'([^'\n]+)'|"([^"\n]+)"|\\?([A-Za-z0-9_.-]+))/;
 
 /** Reads one line of shell from `quote` state: where quotes stand at its end, heredocs it opens, whether it continues. */
@@ -88,6 +96,13 @@ function scanLine(line: string, quote: LineState['quote'], heredocs: Heredoc[]):
     }
     if (q === 'double') {
       if (c === 34) q = 'none';
+      continue;
+    }
+    if (c < 128 && PLAIN[c] === 1) {
+      // A run of characters that change nothing but where the line's last significant one is.
+      while (i + 1 < n && line.charCodeAt(i + 1) < 128 && PLAIN[line.charCodeAt(i + 1)] === 1) i++;
+      lastSignificant = i;
+      wordStart = false;
       continue;
     }
     if (c === 39) { q = 'single'; lastSignificant = i; wordStart = false; continue; }
