@@ -24,7 +24,7 @@ export class Container implements vscode.Disposable {
     const log = this.own(new Log());
     const incidents = this.own(new IncidentsController(context, log.for('incidents')));
     this.incidents = incidents;
-    const runbooks = this.own(new RunbooksController(context.extensionUri.fsPath, log.for('runbooks')));
+    const runbooks = this.own(new RunbooksController(context.extensionUri.fsPath, log.for('runbooks'), () => incidents.policy.levels.map((l) => l.id)));
     const runbooksTree = this.own(new RunbooksTreeProvider(runbooks, incidents));
     const runner = this.own(new LocalStepRunner());
     const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, log: log.for('commands'), logChannel: log };
@@ -47,7 +47,10 @@ export class Container implements vscode.Disposable {
     for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState))]) this.own(registerCommand(def, ctx));
 
     this.own(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsPolicy(e)) this.reportPolicy(true);
+      if (affectsPolicy(e)) {
+        this.reportPolicy(true);
+        runbooks.recheck();
+      }
       else if (e.affectsConfiguration(SETTINGS.section)) incidents.tick();
     }));
 

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Runbook, RunbookDiagnostic } from '../core/runbooks/model';
 import { RunbookIndex } from '../core/runbooks/runbookIndex';
+import { unknownSeverities } from '../core/runbooks/severityCheck';
 import { readRunbookFolders, SETTINGS } from '../config/settings';
 import type { ComponentLog } from '../util/log';
 
@@ -29,7 +30,7 @@ export class RunbooksController implements vscode.Disposable {
   private started: Promise<void> | undefined;
   private sources: RunbookSource[] = [];
 
-  constructor(private readonly extensionRoot: string, private readonly log: ComponentLog) {
+  constructor(private readonly extensionRoot: string, private readonly log: ComponentLog, private readonly severityIds: () => string[]) {
     this.disposables.push(this.changed, this.diagnostics);
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SETTINGS.section}.${SETTINGS.runbookFolders}`)) void this.reindex();
@@ -40,6 +41,11 @@ export class RunbooksController implements vscode.Disposable {
   ready(): Promise<void> {
     this.started ??= this.reindex();
     return this.started;
+  }
+
+  /** Re-checks diagnostics that depend on settings (the severity policy changed). */
+  recheck(): void {
+    if (this.started) void this.started.then(() => this.refreshSources());
   }
 
   all(): RunbookSource[] {
@@ -76,7 +82,10 @@ export class RunbooksController implements vscode.Disposable {
       const fromExtension = runbook.file.startsWith(extension + path.sep);
       const ref = fromExtension ? `extension:${path.relative(extension, runbook.file).split(path.sep).join('/')}` : path.relative(root, runbook.file).split(path.sep).join('/');
       sources.push({ runbook, origin: fromExtension ? 'extension' : 'workspace', ref });
-      if (!fromExtension && runbook.diagnostics.length) this.diagnostics.set(vscode.Uri.file(runbook.file), runbook.diagnostics.map(toDiagnostic));
+      if (!fromExtension) {
+        const problems = [...runbook.diagnostics, ...unknownSeverities(runbook, this.severityIds())];
+        if (problems.length) this.diagnostics.set(vscode.Uri.file(runbook.file), problems.map(toDiagnostic));
+      }
     }
     // The team's own runbooks first, then the shipped ones; each group by title.
     this.sources = sources.sort((a, b) => (a.origin === b.origin ? a.runbook.title.localeCompare(b.runbook.title) : a.origin === 'workspace' ? -1 : 1));

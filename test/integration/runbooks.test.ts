@@ -115,6 +115,15 @@ describe('runbooks in the real extension host', () => {
     assert.match(d.message, /unique|duplicate/i);
   });
 
+  it('warns in the Problems panel about a severity the policy does not have', async () => {
+    const uri = vscode.Uri.file(path.join(workspaceRoot(), 'docs', 'runbooks', 'old-scale.md'));
+    await waitFor(() => vscode.languages.getDiagnostics(uri).length > 0, 'diagnostics for old-scale.md');
+    const d = vscode.languages.getDiagnostics(uri).find((x) => /P0/.test(x.message));
+    assert.ok(d, JSON.stringify(vscode.languages.getDiagnostics(uri).map((x) => x.message)));
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(d.range.start.line, 2);
+  });
+
   it('filters by text and by severity', async () => {
     await vscode.commands.executeCommand('incidentDesk.runbooks.filter', 'marker');
     let labels = await Promise.all((await tree.getChildren()).map((n) => label(tree, n)));
