@@ -1,8 +1,7 @@
 import { MAX_RUNBOOK_BYTES } from './limits';
-import type { ChecklistItem, Runbook, RunbookCommand, RunbookDiagnostic, RunbookSection, RunbookStep } from './model';
-import { assignedNames, findPlaceholders, placeholdersIn } from './placeholders';
+import type { ChecklistItem, Runbook, RunbookDiagnostic, RunbookSection, RunbookStep } from './model';
 import { boldPartLabel, headingTitle, partOf, plainText, severityIn, severityLine } from './sections';
-import { SHELL_FENCES, looksLikeShell, splitShellCommands } from './shellCommands';
+import { fenceCommands, type OpenFence as Fence } from './markdownFences';
 
 /**
  * Reads a markdown incident guide, as teams write them, into a Runbook. A single forward pass over
@@ -16,6 +15,8 @@ interface OpenSection {
   pseudo: boolean;
 }
 
+type OpenFence = Fence<OpenItem>;
+
 interface OpenItem {
   /** Column of the list marker. */
   indent: number;
@@ -26,16 +27,6 @@ interface OpenItem {
   step?: RunbookStep;
 }
 
-interface OpenFence {
-  char: string;
-  length: number;
-  indent: number;
-  language: string;
-  line: number;
-  column: number;
-  body: string[];
-  owner?: OpenItem;
-}
 
 function baseName(file: string): string {
   const name = file.split(/[\\/]/).pop() ?? file;
@@ -349,69 +340,4 @@ export function parseMarkdownRunbook(text: string, file: string): Runbook {
   for (const s of runbook.sections) if (s.level === 0 && !s.title) s.title = runbook.title;
   runbook.symptoms = [...symptoms];
   return runbook;
-}
-
-/**
- * The line (0-based) and column of the first line of `run` that contains `token` (a token never
- * spans lines), or col -1 when none does.
- */
-function firstOccurrence(run: string, token: string): { row: number; col: number } {
-  let from = 0;
-  for (;;) {
-    const at = run.indexOf(token, from);
-    if (at < 0) return { row: -1, col: -1 };
-    const nl = run.indexOf('\n', at);
-    if (nl < 0 || at + token.length <= nl) {
-      const lineStart = at === 0 ? 0 : run.lastIndexOf('\n', at - 1) + 1;
-      let row = 0;
-      for (let k = run.indexOf('\n'); k >= 0 && k < lineStart; k = run.indexOf('\n', k + 1)) row++;
-      return { row, col: at - lineStart };
-    }
-    from = nl + 1; // this match runs past its line; a later one may not
-  }
-}
-
-/** The commands of a closed (or unterminated) fence, with their placeholders, and their diagnostics. */
-function fenceCommands(f: OpenFence, diagnostics: RunbookDiagnostic[]): RunbookCommand[] {
-  const body = f.body;
-  let first = 0;
-  let last = body.length;
-  while (first < last && !body[first].trim()) first++;
-  while (last > first && !body[last - 1].trim()) last--;
-  if (first === last) return [];
-  const lang = f.language;
-  const firstContentLine = f.line + 1;
-  const shell = SHELL_FENCES.has(lang) || (lang === '' && looksLikeShell(body));
-  if (!shell) {
-    const run = body.slice(first, last).join('\n');
-    return [{ language: lang, run, runnable: false, placeholders: findPlaceholders(run, lang), line: firstContentLine + first }];
-  }
-  const out: RunbookCommand[] = [];
-  const assigned = new Set<string>();
-  for (const sc of splitShellCommands(body, lang === 'console' || lang === 'shell-session' || lang === 'shellsession')) {
-    const line = firstContentLine + sc.index;
-    const runnable = !sc.clientInput;
-    const names = assignedNames(sc.run);
-    const command: RunbookCommand = { language: lang, run: sc.run, runnable, placeholders: placeholdersIn(sc.run, lang === '' ? 'sh' : lang, assigned, names), line };
-    if (sc.label !== undefined) command.label = sc.label;
-    for (const name of names) assigned.add(name);
-    out.push(command);
-    if (sc.unterminated) {
-      diagnostics.push({ severity: 'warning', message: `${sc.unterminated}; the rest of the block is part of this command`, line, column: f.indent + 1 });
-    }
-    if (sc.clientInput) {
-      diagnostics.push({ severity: 'info', message: 'looks like input to an interactive client (SQL, mongosh), not a shell command; shown, not run', line, column: f.indent + 1 });
-    } else if (command.placeholders.length) {
-      const { row, col } = firstOccurrence(sc.run, command.placeholders[0].token);
-      const firstRunLine = sc.run.indexOf('\n');
-      const prefix = f.indent + (row === 0 ? body[sc.index].length - (firstRunLine < 0 ? sc.run.length : firstRunLine) : 0);
-      diagnostics.push({
-        severity: 'info',
-        message: `needs a value for ${command.placeholders.map((x) => x.token).join(', ')} before it runs`,
-        line: line + (col >= 0 ? row : 0),
-        column: (col >= 0 ? col : 0) + 1 + prefix,
-      });
-    }
-  }
-  return out;
 }

@@ -1,0 +1,83 @@
+import type { RunbookCommand, RunbookDiagnostic } from './model';
+import { assignedNames, findPlaceholders, placeholdersIn } from './placeholders';
+import { SHELL_FENCES, looksLikeShell, splitShellCommands } from './shellCommands';
+
+// Fenced code blocks of a markdown runbook: which become commands, and what they need.
+
+/** A fenced code block being read, and the list item it sits under. */
+export interface OpenFence<Owner = unknown> {
+  char: string;
+  length: number;
+  indent: number;
+  language: string;
+  line: number;
+  column: number;
+  body: string[];
+  /** The list item the fence is nested under (owned by the markdown reader). */
+  owner?: Owner;
+}
+
+/**
+ * The line (0-based) and column of the first line of `run` that contains `token` (a token never
+ * spans lines), or col -1 when none does.
+ */
+function firstOccurrence(run: string, token: string): { row: number; col: number } {
+  let from = 0;
+  for (;;) {
+    const at = run.indexOf(token, from);
+    if (at < 0) return { row: -1, col: -1 };
+    const nl = run.indexOf('\n', at);
+    if (nl < 0 || at + token.length <= nl) {
+      const lineStart = at === 0 ? 0 : run.lastIndexOf('\n', at - 1) + 1;
+      let row = 0;
+      for (let k = run.indexOf('\n'); k >= 0 && k < lineStart; k = run.indexOf('\n', k + 1)) row++;
+      return { row, col: at - lineStart };
+    }
+    from = nl + 1; // this match runs past its line; a later one may not
+  }
+}
+
+/** The commands of a closed (or unterminated) fence, with their placeholders, and their diagnostics. */
+export function fenceCommands(f: OpenFence, diagnostics: RunbookDiagnostic[]): RunbookCommand[] {
+  const body = f.body;
+  let first = 0;
+  let last = body.length;
+  while (first < last && !body[first].trim()) first++;
+  while (last > first && !body[last - 1].trim()) last--;
+  if (first === last) return [];
+  const lang = f.language;
+  const firstContentLine = f.line + 1;
+  const shell = SHELL_FENCES.has(lang) || (lang === '' && looksLikeShell(body));
+  if (!shell) {
+    const run = body.slice(first, last).join('\n');
+    return [{ language: lang, run, runnable: false, placeholders: findPlaceholders(run, lang), line: firstContentLine + first }];
+  }
+  const out: RunbookCommand[] = [];
+  const assigned = new Set<string>();
+  for (const sc of splitShellCommands(body, lang === 'console' || lang === 'shell-session' || lang === 'shellsession')) {
+    const line = firstContentLine + sc.index;
+    const runnable = !sc.clientInput;
+    const names = assignedNames(sc.run);
+    const command: RunbookCommand = { language: lang, run: sc.run, runnable, placeholders: placeholdersIn(sc.run, lang === '' ? 'sh' : lang, assigned, names), line };
+    if (sc.label !== undefined) command.label = sc.label;
+    for (const name of names) assigned.add(name);
+    out.push(command);
+    if (sc.unterminated) {
+      diagnostics.push({ severity: 'warning', message: `${sc.unterminated}; the rest of the block is part of this command`, line, column: f.indent + 1 });
+    }
+    if (sc.clientInput) {
+      diagnostics.push({ severity: 'info', message: 'looks like input to an interactive client (SQL, mongosh), not a shell command; shown, not run', line, column: f.indent + 1 });
+    } else if (command.placeholders.length) {
+      const { row, col } = firstOccurrence(sc.run, command.placeholders[0].token);
+      const firstRunLine = sc.run.indexOf('\n');
+      const prefix = f.indent + (row === 0 ? body[sc.index].length - (firstRunLine < 0 ? sc.run.length : firstRunLine) : 0);
+      diagnostics.push({
+        severity: 'info',
+        message: `needs a value for ${command.placeholders.map((x) => x.token).join(', ')} before it runs`,
+        line: line + (col >= 0 ? row : 0),
+        column: (col >= 0 ? col : 0) + 1 + prefix,
+      });
+    }
+  }
+  return out;
+}
