@@ -5,6 +5,7 @@ import { clearRunbookFilter, filterRunbooks } from './filterRunbooks';
 import { markRunbookStepDone } from './markRunbookStepDone';
 import { openRunbookAtLine } from './openRunbookAtLine';
 import { runRunbookStep } from './runRunbookStep';
+import { suggestRunbooks } from './suggestRunbooks';
 
 const refreshRunbooks: CommandDefinition = {
   id: 'incidentDesk.runbooks.refresh',
@@ -15,5 +16,5 @@ const refreshRunbooks: CommandDefinition = {
 
 /** Every runbook command, registered by the container from this one list. */
 export function runbookCommands(values: PlaceholderValues): CommandDefinition[] {
-  return [refreshRunbooks, runRunbookStep(values), copyRunbookStep, markRunbookStepDone, openRunbookAtLine, filterRunbooks, clearRunbookFilter];
+  return [refreshRunbooks, runRunbookStep(values), copyRunbookStep, markRunbookStepDone, openRunbookAtLine, filterRunbooks, clearRunbookFilter, suggestRunbooks];
 }
