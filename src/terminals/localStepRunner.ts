@@ -1,11 +1,18 @@
 import * as vscode from 'vscode';
+import { MAX_EXPECT_OUTPUT } from '../core/runbooks/expectation';
 
 /** How long a new terminal may take to report shell integration before we fall back to sendText. */
 const SHELL_INTEGRATION_WAIT_MS = 5_000;
 
+export interface CommandResult {
+  /** The exit code the shell reported; undefined when it cannot be known. */
+  exitCode: number | undefined;
+  /** The end of what the command printed (raw terminal text); undefined without shell integration. */
+  output: string | undefined;
+}
+
 export interface StartedCommand {
-  /** Resolves with the exit code when the shell reports it, undefined when it cannot be known. */
-  readonly finished: Promise<number | undefined>;
+  readonly finished: Promise<CommandResult>;
 }
 
 /**
@@ -47,21 +54,30 @@ export class LocalStepRunner implements vscode.Disposable {
     const integration = await this.waitForShellIntegration(terminal);
     if (!integration) {
       terminal.sendText(command, true);
-      return { finished: Promise.resolve(undefined) };
+      return { finished: Promise.resolve({ exitCode: undefined, output: undefined }) };
     }
     const execution = integration.executeCommand(command);
-    const finished = new Promise<number | undefined>((resolve) => {
+    // Read the output as it comes (kept bounded), for the step's `expect`.
+    let output = '';
+    const reading = (async () => {
+      for await (const chunk of execution.read()) {
+        output += chunk;
+        if (output.length > MAX_EXPECT_OUTPUT * 2) output = output.slice(-MAX_EXPECT_OUTPUT);
+      }
+    })().catch(() => undefined);
+    const finished = new Promise<CommandResult>((resolve) => {
       const sub = vscode.window.onDidEndTerminalShellExecution((e) => {
         if (e.execution !== execution) return;
         sub.dispose();
         closed.dispose();
-        resolve(e.exitCode);
+        // The output stream ends with the execution; a second at most, so a stuck stream cannot hold the result.
+        void Promise.race([reading, new Promise((r) => setTimeout(r, 1000))]).then(() => resolve({ exitCode: e.exitCode, output: output.slice(-MAX_EXPECT_OUTPUT) }));
       });
       const closed = vscode.window.onDidCloseTerminal((t) => {
         if (t !== terminal) return;
         sub.dispose();
         closed.dispose();
-        resolve(undefined);
+        resolve({ exitCode: undefined, output: undefined });
       });
     });
     return { finished };

@@ -87,6 +87,22 @@ describe('runbooks in the real extension host', () => {
     assert.equal(timelineOf(incidentId).at(-1)?.data?.exitCode, 3);
   });
 
+  it('checks a YAML step\'s expect against what it printed', async function () {
+    this.timeout(60_000);
+    const yamlSteps = await tree.getChildren(await find(tree, undefined, 'Expectations'));
+    assert.deepEqual(await Promise.all(yamlSteps.map((s) => label(tree, s))), ['Print a greeting', 'Print something else']);
+    await vscode.commands.executeCommand('incidentDesk.runbooks.runStep', yamlSteps[0], { confirmed: true });
+    let finished = timelineOf(incidentId).at(-1)!;
+    assert.deepEqual(finished.data?.expect, { pattern: 'hello-from-step', met: true });
+    assert.match(tree.getTreeItem(yamlSteps[0]).contextValue ?? '', /:done$/);
+    await vscode.commands.executeCommand('incidentDesk.runbooks.runStep', yamlSteps[1], { confirmed: true });
+    finished = timelineOf(incidentId).at(-1)!;
+    assert.equal(finished.data?.exitCode, 0);
+    assert.deepEqual(finished.data?.expect, { pattern: '/^never$/m', met: false });
+    assert.match(finished.text, /did NOT see/);
+    assert.doesNotMatch(tree.getTreeItem(yamlSteps[1]).contextValue ?? '', /:done$/, 'a step whose expect failed counts as done');
+  });
+
   it('refuses to run a step that has no shell command', async () => {
     const before = timelineOf(incidentId).length;
     const result = await vscode.commands.executeCommand('incidentDesk.runbooks.runStep', steps[3], { confirmed: true });

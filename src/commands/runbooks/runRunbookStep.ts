@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { parseExpectation, plainOutput } from '../../core/runbooks/expectation';
 import { fillPlaceholders } from '../../core/runbooks/placeholders';
 import { stepFinished, stepStarted, type RunRecord, type StepRef } from '../../core/runbooks/runbookEvents';
 import { isoNow } from '../../core/util/time';
@@ -57,28 +58,38 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
       const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       const script = filled.map((f) => f.text);
       if (!opts.confirmed) {
-        const detail = `Runs in: a local terminal${cwd ? `, in ${cwd}` : ''}${env.length ? `\nFrom the terminal's environment: ${env.join(', ')}` : ''}\n\n${script.join('\n')}`;
+        const caution = n.step.confirm ? 'The runbook marks this step "confirm": check the target and the command before running it.\n' : '';
+        const expectLine = n.step.expect ? `\nThe output should show: ${n.step.expect}` : '';
+        const detail = `${caution}Runs in: a local terminal${cwd ? `, in ${cwd}` : ''}${env.length ? `\nFrom the terminal's environment: ${env.join(', ')}` : ''}\n\n${script.join('\n')}${expectLine}`;
         const ok = await vscode.window.showWarningMessage(`Run "${n.step.title}"?`, { modal: true, detail }, 'Run');
         if (ok !== 'Run') throw new Cancelled();
       }
-      return runAll(ctx, refOf(n), script, cwd, incident);
+      return runAll(ctx, refOf(n), script, cwd, incident, n.step.expect);
     },
   };
 }
 
-async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: string | undefined, incident: LoadedIncident | undefined): Promise<Array<number | undefined>> {
+async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: string | undefined, incident: LoadedIncident | undefined, expect: string | undefined): Promise<Array<number | undefined>> {
   const store = ctx.incidents.requireStore();
   const actor = await ctx.incidents.actor();
+  const expectation = expect === undefined ? undefined : parseExpectation(expect);
+  if (expectation && 'error' in expectation) throw new InvalidInput(`Not run: ${expectation.error}.`);
   const codes: Array<number | undefined> = [];
-  for (const command of script) {
+  let output: string | undefined = '';
+  for (const [i, command] of script.entries()) {
     const run: RunRecord = { command, target: 'local', runId: randomUUID() };
     if (incident) await store.record(incident.id, stepStarted(ref, run, actor, isoNow()));
     const started = await ctx.runbooks.runner.start(command, cwd);
-    const code = await started.finished;
-    codes.push(code);
-    if (incident) await store.record(incident.id, stepFinished(ref, run, code, actor, isoNow()));
-    if (code !== undefined && code !== 0) {
-      void vscode.window.showWarningMessage(`"${ref.step}" failed with exit code ${code}; the rest of the step was not run.`);
+    const result = await started.finished;
+    codes.push(result.exitCode);
+    output = output === undefined || result.output === undefined ? undefined : output + result.output;
+    const last = i === script.length - 1 || (result.exitCode !== undefined && result.exitCode !== 0);
+    // The step's expect is checked on everything its commands printed, once they are done.
+    const outcome = expectation && last ? { pattern: expectation.pattern, met: output === undefined ? null : expectation.test(plainOutput(output)) } : undefined;
+    if (incident) await store.record(incident.id, stepFinished(ref, run, result.exitCode, actor, isoNow(), outcome));
+    if (outcome?.met === false) void vscode.window.showWarningMessage(`"${ref.step}" finished, but its output did not show "${outcome.pattern}".`);
+    if (result.exitCode !== undefined && result.exitCode !== 0) {
+      void vscode.window.showWarningMessage(`"${ref.step}" failed with exit code ${result.exitCode}; the rest of the step was not run.`);
       break;
     }
   }

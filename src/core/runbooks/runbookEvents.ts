@@ -43,11 +43,18 @@ export function stepStarted(ref: StepRef, run: RunRecord, actor: string, ts: str
   };
 }
 
+/** Whether a step's `expect` was seen in its output; `met` null when the output could not be read. */
+export interface ExpectOutcome {
+  pattern: string;
+  met: boolean | null;
+}
+
 /** `exitCode` undefined: the outcome is unknown (no shell integration, or the connection dropped). */
-export function stepFinished(ref: StepRef, run: RunRecord, exitCode: number | undefined, actor: string, ts: string): Change {
-  const outcome = exitCode === undefined ? 'outcome unknown' : exitCode === 0 ? 'exit 0' : `failed, exit ${exitCode}`;
+export function stepFinished(ref: StepRef, run: RunRecord, exitCode: number | undefined, actor: string, ts: string, expect?: ExpectOutcome): Change {
+  let outcome = exitCode === undefined ? 'outcome unknown' : exitCode === 0 ? 'exit 0' : `failed, exit ${exitCode}`;
+  if (expect) outcome += expect.met === null ? `; "${expect.pattern}" could not be checked` : expect.met ? `; saw "${expect.pattern}"` : `; did NOT see "${expect.pattern}"`;
   return {
-    event: { ts, type: 'runbook_step_finished', actor, text: `"${ref.step}" on ${run.target}: ${outcome}`, data: { ...ref, key: stepKey(ref), ...run, exitCode: exitCode ?? null } },
+    event: { ts, type: 'runbook_step_finished', actor, text: `"${ref.step}" on ${run.target}: ${outcome}`, data: { ...ref, key: stepKey(ref), ...run, exitCode: exitCode ?? null, ...(expect ? { expect } : {}) } },
     apply: unchanged(),
   };
 }
@@ -64,7 +71,7 @@ export function doneKeys(events: readonly TimelineEvent[]): Set<string> {
     const key = typeof e.data?.key === 'string' ? e.data.key : undefined;
     if (!key) continue;
     if (e.type === 'runbook_step_done') state.set(key, e.data?.done === true);
-    else if (e.type === 'runbook_step_finished' && e.data?.exitCode === 0) state.set(key, true);
+    else if (e.type === 'runbook_step_finished' && e.data?.exitCode === 0 && (e.data?.expect as ExpectOutcome | undefined)?.met !== false) state.set(key, true);
   }
   return new Set([...state].filter(([, done]) => done).map(([k]) => k));
 }
