@@ -5,6 +5,7 @@ import { Composer, Lexer, LineCounter, Parser, Scalar, isAlias, isMap, isScalar,
 import type { Document, Node as YamlNode, Pair, YAMLError, YAMLMap } from 'yaml';
 import type { Runbook, RunbookCommand, RunbookDiagnostic, RunbookSection, RunbookStep } from './model';
 import { findPlaceholders } from './placeholders';
+import { SHELL_FENCES } from './shellCommands';
 
 export interface YamlRunbookOptions {
   /** Severity ids in force (e.g. P1-P4); a runbook naming another gets a warning. Unset: no check. */
@@ -24,7 +25,9 @@ export const MAX_YAML_NESTING = 64;
 export const MAX_YAML_ALIASES = 100;
 
 /** Languages whose `run` is sent to a shell; the rest are shown, not run. */
-const SHELL_LANGUAGES = new Set(['bash', 'sh', 'shell', 'zsh', 'powershell', 'pwsh']);
+// The same languages the markdown reader runs. PowerShell is shown, not run: the runner's terminal
+// is a POSIX shell on the hosts these teams use.
+const SHELL_LANGUAGES = SHELL_FENCES;
 
 const DEFAULT_LANGUAGE = 'bash';
 

@@ -171,8 +171,10 @@ describe('parseYamlRunbook', () => {
     assert.equal(diags('title: "unterminated\nsteps: []\n')[0], '3:1 error invalid YAML: Missing closing "quote');
   });
 
-  it('takes the language and says which commands run', () => {
+  it('takes the language and says which commands run (PowerShell is shown, like in markdown)', () => {
     const rb = parseYamlRunbook('title: a\nsteps:\n  - title: q\n    language: SQL\n    run: select 1\n  - title: p\n    language: powershell\n    run: Get-Service\n', 'x.yaml');
-    assert.deepEqual(rb.sections[0].steps.map((s) => [s.commands[0].language, s.commands[0].runnable]), [['sql', false], ['powershell', true]]);
+    assert.deepEqual(rb.sections[0].steps.map((s) => [s.commands[0].language, s.commands[0].runnable]), [['sql', false], ['powershell', false]]);
+    const sh = parseYamlRunbook('title: a\nsteps:\n  - title: s\n    language: sh\n    run: uptime\n', 'x.yaml');
+    assert.equal(sh.sections[0].steps[0].commands[0].runnable, true);
   });
 });
