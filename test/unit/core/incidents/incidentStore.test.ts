@@ -38,6 +38,9 @@ function isStoreError(reason: StoreError['reason']) {
   };
 }
 
+/** The refusal tests need the OS to refuse a write for real; a machine where nothing can is a failure, not a skip. */
+const CANNOT_BLOCK = 'this machine cannot make a folder unwritable (chattr +i as root, chmod otherwise)';
+
 describe('IncidentStore', function () {
   this.timeout(20_000);
   const temp = new TempDirs();
@@ -397,7 +400,7 @@ describe('IncidentStore', function () {
       await store.loadAll();
       const first = await store.declare(input, 'Dana');
       const listing = (await fsp.readdir(store.incidentsDir)).sort();
-      if (!makeUnwritable(store.incidentsDir, false)) this.skip();
+      assert.ok(makeUnwritable(store.incidentsDir, false), CANNOT_BLOCK);
       try {
         clock = T0 + MIN;
         await assert.rejects(store.declare({ ...input, title: 'Search is slow', severity: 'P3' }, 'Lee'), (e: unknown) => {
@@ -433,7 +436,7 @@ describe('IncidentStore', function () {
       const files = ['incident.yaml', 'timeline.jsonl'].map((f) => path.join(store.incidentsDir, id, f));
       const snapshot = await Promise.all(files.map(bytes));
       const inc = store.get(id)!.incident;
-      if (!makeUnwritable(store.incidentsDir, true)) this.skip();
+      assert.ok(makeUnwritable(store.incidentsDir, true), CANNOT_BLOCK);
       try {
         const attempts = [
           acknowledge(inc, 'Lee', iso(T0 + 5 * MIN)),
@@ -474,7 +477,7 @@ describe('IncidentStore', function () {
       const dir = path.join(store.incidentsDir, id);
       const recordBefore = await bytes(path.join(dir, 'incident.yaml'));
       // The folder refuses new entries (the temp file of the atomic rewrite); the timeline file itself stays writable.
-      if (!makeUnwritable(dir, false)) this.skip();
+      assert.ok(makeUnwritable(dir, false), CANNOT_BLOCK);
       try {
         await assert.rejects(store.record(id, acknowledge(store.get(id)!.incident, 'Lee', iso(T0 + 5 * MIN))), isStoreError('writeFailed'));
         assert.deepEqual(store.pendingFor(id).map((p) => p.eventWritten), [true]);
