@@ -24,6 +24,9 @@ export class IncidentsController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly clock = new vscode.EventEmitter<void>();
+  /** Time passed (elapsed times and SLA states may read differently); the data did not change. */
+  readonly onDidTick = this.clock.event;
   private policyValue: SeverityPolicy;
   private actorName: Promise<string> | undefined;
   private readonly reloadTimers = new Map<string, NodeJS.Timeout>();
@@ -31,7 +34,7 @@ export class IncidentsController implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: ComponentLog) {
     this.policyValue = readPolicy();
-    this.disposables.push(this.changed);
+    this.disposables.push(this.changed, this.clock);
   }
 
   private started: Promise<void> | undefined;
@@ -186,9 +189,9 @@ export class IncidentsController implements vscode.Disposable {
     await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: false });
   }
 
-  /** Fires onDidChange for clock-driven refreshes (elapsed time, SLA state). */
+  /** Fires onDidTick for clock-driven refreshes (elapsed time, SLA state). */
   tick(): void {
-    this.changed.fire();
+    this.clock.fire();
   }
 
   dispose(): void {

@@ -18,9 +18,11 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentNo
   private readonly changed = new vscode.EventEmitter<IncidentNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  private readonly tickSubscription: vscode.Disposable;
 
   constructor(private readonly incidents: IncidentsController) {
     this.subscription = incidents.onDidChange(() => this.changed.fire(undefined));
+    this.tickSubscription = incidents.onDidTick(() => this.changed.fire(undefined));
   }
 
   getChildren(node?: IncidentNode): IncidentNode[] {
@@ -105,6 +107,7 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentNo
 
   dispose(): void {
     this.subscription.dispose();
+    this.tickSubscription.dispose();
     this.changed.dispose();
   }
 }

@@ -23,12 +23,15 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
   private filterValue: RunbookFilter = {};
+  /** Done-marks of the focused incident, computed once per refresh (not once per row). */
+  private doneCache: Set<string> | undefined;
 
   constructor(private readonly runbooks: RunbooksController, private readonly incidents: IncidentsController) {
     this.subscriptions = [runbooks.onDidChange(() => this.refresh()), incidents.onDidChange(() => this.refresh())];
   }
 
   refresh(): void {
+    this.doneCache = undefined;
     this.changed.fire(undefined);
   }
 
@@ -102,8 +105,11 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
   }
 
   private done(): Set<string> {
-    const focused = this.incidents.focused();
-    return focused ? doneKeys(focused.events) : new Set();
+    if (!this.doneCache) {
+      const focused = this.incidents.focused();
+      this.doneCache = focused ? doneKeys(focused.events) : new Set();
+    }
+    return this.doneCache;
   }
 
   getTreeItem(node: RunbookNode): vscode.TreeItem {

@@ -11,12 +11,12 @@ import { formatDuration } from '../core/util/time';
  */
 export class SlaStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('incidentDesk.sla', vscode.StatusBarAlignment.Left, 100);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly incidents: IncidentsController) {
     this.item.name = 'Incident Desk: SLA clock';
     this.item.command = 'incidentDesk.incident.quickActions';
-    this.subscription = incidents.onDidChange(() => this.update());
+    this.subscriptions = [incidents.onDidChange(() => this.update()), incidents.onDidTick(() => this.update())];
     this.update();
   }
 
@@ -50,7 +50,7 @@ export class SlaStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    vscode.Disposable.from(...this.subscriptions).dispose();
     this.item.dispose();
   }
 }
