@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ROLE_LABELS, STATUS_LABELS, type Incident } from '../core/incidents/model';
 import { computeSla, type SlaItem, type SlaLevel, type SlaState } from '../core/severity/sla';
 import type { SeverityLevel } from '../core/severity/policy';
-import { formatDuration } from '../core/util/time';
+import { formatDuration, utcMinute } from '../core/util/time';
 
 const SEVERITY_COLORS = ['errorForeground', 'editorWarning.foreground', 'charts.yellow', 'charts.blue'];
 
@@ -29,10 +29,6 @@ export function describeSla(incident: Incident, level: SeverityLevel | undefined
   return { sla, short: next ? slaItemText(next, now) : '' };
 }
 
-function hhmm(iso: string): string {
-  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** The hover: every detail, with user-written text escaped (never rendered as markdown or HTML). */
 export function incidentTooltip(incident: Incident, level: SeverityLevel | undefined, now: number, extra: { pending: number; damaged: number }): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
@@ -43,10 +39,10 @@ export function incidentTooltip(incident: Incident, level: SeverityLevel | undef
   md.appendText(`${sev} · ${STATUS_LABELS[incident.status]}${incident.service ? ` · ${incident.service}` : ''}`).appendMarkdown('\n\n');
   if (incident.summary) md.appendText(incident.summary).appendMarkdown('\n\n');
   const { sla } = describeSla(incident, level, now);
-  md.appendText(`Declared ${hhmm(incident.declaredAt)}${incident.declaredBy ? ` by ${incident.declaredBy}` : ''} · ${formatDuration(sla.elapsedMs)}${incident.resolvedAt ? ' in all' : ' ago'}`).appendMarkdown('  \n');
+  md.appendText(`Declared ${utcMinute(incident.declaredAt)}${incident.declaredBy ? ` by ${incident.declaredBy}` : ''} · ${formatDuration(sla.elapsedMs)}${incident.resolvedAt ? ' in all' : ' ago'}`).appendMarkdown('  \n');
   const ack = sla.acknowledged ? ` (${sla.acknowledged.met ? 'within' : 'missed'} the ${formatDuration((level?.responseMinutes ?? 0) * 60_000)} target)` : '';
-  md.appendText(`Acknowledged: ${incident.acknowledgedAt ? `${hhmm(incident.acknowledgedAt)}${ack}` : 'not yet'}`).appendMarkdown('  \n');
-  md.appendText(`Mitigated: ${incident.mitigatedAt ? hhmm(incident.mitigatedAt) : 'not yet'} · Resolved: ${incident.resolvedAt ? hhmm(incident.resolvedAt) : 'not yet'}`).appendMarkdown('\n\n');
+  md.appendText(`Acknowledged: ${incident.acknowledgedAt ? `${utcMinute(incident.acknowledgedAt)}${ack}` : 'not yet'}`).appendMarkdown('  \n');
+  md.appendText(`Mitigated: ${incident.mitigatedAt ? utcMinute(incident.mitigatedAt) : 'not yet'} · Resolved: ${incident.resolvedAt ? utcMinute(incident.resolvedAt) : 'not yet'}`).appendMarkdown('\n\n');
   for (const item of sla.pending) md.appendMarkdown(slaMarker(item.state)).appendText(slaItemText(item, now)).appendMarkdown('  \n');
   const roles = Object.entries(incident.roles);
   if (roles.length) md.appendMarkdown('\n').appendText(roles.map(([r, p]) => `${ROLE_LABELS[r] ?? r}: ${p}`).join(' · ')).appendMarkdown('\n\n');

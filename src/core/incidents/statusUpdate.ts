@@ -1,4 +1,4 @@
-import { formatDuration } from '../util/time';
+import { formatDuration, utcClock } from '../util/time';
 import { ROLE_LABELS, STATUS_LABELS, type Incident } from './model';
 import type { SeverityLevel } from '../severity/policy';
 
@@ -18,10 +18,6 @@ const STATUS_SENTENCE: Record<Incident['status'], string> = {
   resolved: 'This incident has been resolved.',
 };
 
-function hhmm(iso: string): string {
-  return `${iso.slice(11, 16)} UTC`;
-}
-
 /** The kind that fits the incident now: initial before any update went out, resolved at the end. */
 export function suggestedKind(incident: Incident): UpdateKind {
   if (incident.status === 'resolved') return 'resolved';
@@ -37,11 +33,11 @@ export function renderStatusUpdate(incident: Incident, kind: UpdateKind, level: 
   const impact = incident.summary ? incident.summary : undefined;
   const lines: string[] = [];
   const sev = level ? `${incident.severity} ${level.label}` : incident.severity;
-  const nextUpdate = level ? hhmm(new Date(nowMs + level.updateMinutes * 60_000).toISOString()) : undefined;
+  const nextUpdate = level ? utcClock(new Date(nowMs + level.updateMinutes * 60_000).toISOString()) : undefined;
   if (kind === 'initial') {
     lines.push(`[${sev}] Investigating: ${incident.title}`);
     lines.push(`We are aware of an issue affecting ${affected} and are investigating.${impact ? ` Impact: ${impact}` : ''}`);
-    lines.push(`Started: ${hhmm(incident.declaredAt)}.${nextUpdate ? ` Next update by ${nextUpdate}.` : ''}`);
+    lines.push(`Started: ${utcClock(incident.declaredAt)}.${nextUpdate ? ` Next update by ${nextUpdate}.` : ''}`);
   } else if (kind === 'update') {
     lines.push(`[${sev}] ${STATUS_LABELS[incident.status]}: ${incident.title}`);
     lines.push(`${STATUS_SENTENCE[incident.status]}${impact ? ` Impact: ${impact}` : ''}`);
@@ -50,7 +46,7 @@ export function renderStatusUpdate(incident: Incident, kind: UpdateKind, level: 
     const end = incident.resolvedAt ?? new Date(nowMs).toISOString();
     lines.push(`[${sev}] Resolved: ${incident.title}`);
     lines.push(`${STATUS_SENTENCE.resolved} ${affected[0].toUpperCase()}${affected.slice(1)} ${incident.service ? 'is' : 'are'} operating normally.`);
-    lines.push(`Duration: ${formatDuration(Date.parse(end) - Date.parse(incident.declaredAt))} (${hhmm(incident.declaredAt)} to ${hhmm(end)}). A post-incident review will follow.`);
+    lines.push(`Duration: ${formatDuration(Date.parse(end) - Date.parse(incident.declaredAt))} (${utcClock(incident.declaredAt)} to ${utcClock(end)}). A post-incident review will follow.`);
   }
   const commander = incident.roles.commander;
   if (commander) lines.push(`${ROLE_LABELS.commander}: ${commander}`);

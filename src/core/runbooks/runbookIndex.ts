@@ -4,6 +4,7 @@ import type { Stats } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { Runbook } from './model';
+import { lstatOrUndefined } from '../util/fsSafe';
 import { readRunbookFile, runbookFormat, unreadableRunbook } from './runbookFile';
 import type { ReadRunbookOptions } from './runbookFile';
 
@@ -147,14 +148,5 @@ export class RunbookIndex {
   private keep(key: string, entry: Entry): Runbook {
     this.entries.set(key, entry);
     return entry.runbook;
-  }
-}
-
-async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
-  try {
-    return await fsp.lstat(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw e;
   }
 }

@@ -24,12 +24,13 @@ export function joinInside(root: string, ...parts: string[]): string {
   return resolved;
 }
 
-/** lstat that returns undefined for a missing path. */
+/** lstat that returns undefined for a missing path (also when a parent is a file, not a folder). */
 export async function lstatOrUndefined(p: string) {
   try {
     return await fsp.lstat(p);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw e;
   }
 }

@@ -29,3 +29,13 @@ export function formatDuration(ms: number): string {
 export function utcDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+/** `14:05 UTC`: the clock time of an ISO-8601 UTC string, for messages sent to people. */
+export function utcClock(iso: string): string {
+  return `${iso.slice(11, 16)} UTC`;
+}
+
+/** `2026-11-22 14:05 UTC`: date and clock time of an ISO-8601 UTC string. */
+export function utcMinute(iso: string): string {
+  return `${iso.slice(0, 10)} ${utcClock(iso)}`;
+}
