@@ -532,13 +532,19 @@ describe('IncidentStore', function () {
   });
 
   describe('two windows on the same folder', () => {
-    it('notes recorded concurrently from two stores are all kept, as whole lines', async () => {
+    /** Two stores on one folder, as two VS Code windows on one workspace, and one declared incident. */
+    async function twoWindows() {
       const root = await temp.make();
       const a = newStore(root);
       await a.loadAll();
       const { id } = await a.declare(input, 'Dana');
       const b = newStore(root);
       await b.loadAll();
+      return { a, b, id, root };
+    }
+
+    it('notes recorded concurrently from two stores are all kept, as whole lines', async () => {
+      const { a, b, id } = await twoWindows();
       const inc = b.get(id)!.incident;
       const N = 60;
       await Promise.all(Array.from({ length: N }, (_, i) => [
@@ -561,12 +567,7 @@ describe('IncidentStore', function () {
     });
 
     it('changes to different fields from two stores, one after the other, both land', async () => {
-      const root = await temp.make();
-      const a = newStore(root);
-      await a.loadAll();
-      const { id } = await a.declare(input, 'Dana');
-      const b = newStore(root);
-      await b.loadAll();
+      const { a, b, id } = await twoWindows();
       await a.record(id, acknowledge(a.get(id)!.incident, 'A', iso(T0 + MIN)));
       // b's copy is stale (not acknowledged); its change applies to what is on disk now
       await b.record(id, changeSeverity(b.get(id)!.incident, 'P2', 'B', iso(T0 + 2 * MIN)));
