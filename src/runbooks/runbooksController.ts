@@ -28,6 +28,9 @@ export class RunbooksController implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('incidentDesk.runbooks');
   private watchers: vscode.Disposable[] = [];
   private started: Promise<void> | undefined;
+  private parsing: Promise<void> = Promise.resolve();
+  /** Bumped by every reindex, so a superseded background parse stops. */
+  private generation = 0;
   private sources: RunbookSource[] = [];
 
   constructor(private readonly extensionRoot: string, private readonly log: ComponentLog, private readonly severityIds: () => string[]) {
@@ -37,10 +40,27 @@ export class RunbooksController implements vscode.Disposable {
     }));
   }
 
-  /** Indexes on first use (the Runbooks view showing, a suggestion), not at activation. */
+  /**
+   * Lists the runbooks on first use (the Runbooks view showing, a suggestion), not at activation:
+   * resolves once every runbook has its title; their full parse goes on in the background
+   * (`parsed()`).
+   */
   ready(): Promise<void> {
     this.started ??= this.reindex();
     return this.started;
+  }
+
+  /** Resolves when every listed runbook is fully parsed (sections, steps, diagnostics). */
+  async parsed(): Promise<void> {
+    await this.ready();
+    await this.parsing;
+  }
+
+  /** A runbook with its sections and steps: parsed now if it was only listed. */
+  async full(source: RunbookSource): Promise<RunbookSource> {
+    if (!source.runbook.partial) return source;
+    const runbook = await this.index.full(source.runbook.file);
+    return runbook ? { ...source, runbook } : source;
   }
 
   /** Re-checks diagnostics that depend on settings (the severity policy changed). */
@@ -62,13 +82,20 @@ export class RunbooksController implements vscode.Disposable {
 
   async reindex(): Promise<void> {
     const { extension, workspace } = this.folders();
+    const generation = ++this.generation;
     this.watch();
     try {
-      await this.index.indexAll([extension, ...workspace]);
+      await this.index.catalog([extension, ...workspace]);
     } catch (e) {
       this.log.error(`indexing runbooks: ${String(e)}`);
     }
     this.refreshSources();
+    // The rest of each runbook in slices of a few milliseconds: the extension host stays
+    // responsive with a thousand runbooks, and the view fills in (diagnostics, suggestions) after.
+    this.parsing = this.index.parseRemaining({ sliceMs: 8, isCancelled: () => generation !== this.generation }).then(
+      (n) => { if (n > 0 && generation === this.generation) this.refreshSources(); },
+      (e: unknown) => this.log.error(`parsing runbooks: ${String(e)}`),
+    );
   }
 
   private refreshSources(): void {

@@ -47,10 +47,15 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
 
   async getChildren(node?: RunbookNode): Promise<RunbookNode[]> {
     if (!node) {
-      await this.runbooks.ready();
+      const filtered = !!(this.filterValue.text || this.filterValue.severity);
+      // A filter looks inside sections and steps: it waits for the full parse. Without one, the
+      // runbooks show as soon as they are listed; suggestions join when they are parsed (the view
+      // refreshes then).
+      await (filtered ? this.runbooks.parsed() : this.runbooks.ready());
       const roots: RunbookNode[] = [];
       const focused = this.incidents.focused();
-      if (focused && !this.filterValue.text && !this.filterValue.severity) {
+      const parsed = this.runbooks.all().every((s) => !s.runbook.partial);
+      if (focused && !filtered && parsed) {
         const picks = suggestRunbooks(focused.incident, this.runbooks.all().map((s) => s.runbook));
         const sources = picks.map((p) => this.runbooks.all().find((s) => s.runbook === p.runbook)!).filter(Boolean);
         if (sources.length) roots.push({ kind: 'suggestions', incidentTitle: focused.incident.title, sources });
@@ -61,12 +66,13 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
     switch (node.kind) {
       case 'suggestions': return node.sources.map((source) => ({ kind: 'runbook', source, suggested: true }));
       case 'runbook': {
+        const source = await this.runbooks.full(node.source);
         // The H1 that names the runbook is the runbook row itself: show what is under it.
-        const top = node.source.runbook.sections;
-        if (top.length === 1 && top[0].level === 1 && top[0].title === node.source.runbook.title) {
-          return this.getChildren({ kind: 'section', source: node.source, section: top[0] });
+        const top = source.runbook.sections;
+        if (top.length === 1 && top[0].level === 1 && top[0].title === source.runbook.title) {
+          return this.getChildren({ kind: 'section', source, section: top[0] });
         }
-        return this.sectionChildren(node.source, top, []);
+        return this.sectionChildren(source, top, []);
       }
       case 'section': return this.sectionChildren(node.source, node.section.sections, [
         ...node.section.steps.map((step): RunbookNode => ({ kind: 'step', source: node.source, section: node.section, step })),

@@ -46,6 +46,8 @@ describe('runbooks in the real extension host', () => {
   });
 
   it('suggests runbooks for the focused incident from its words', async () => {
+    // Suggestions join the view once every runbook is parsed (listing comes first).
+    await (await api()).container.views.runbooks.parsed();
     const roots = await tree.getChildren();
     assert.equal(roots[0].kind, 'suggestions');
     const suggested = await Promise.all((await tree.getChildren(roots[0])).map((n) => label(tree, n)));

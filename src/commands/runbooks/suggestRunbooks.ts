@@ -8,7 +8,7 @@ export const suggestRunbooks: CommandDefinition = {
   async run({ incidents, runbooks }) {
     const focused = incidents.focused();
     if (!focused) throw new InvalidInput('No active incident to suggest runbooks for. Declare one first (Incident: Declare Incident).');
-    await runbooks.controller.ready();
+    await runbooks.controller.parsed();
     const sources = runbooks.controller.all();
     const picks = suggest(focused.incident, sources.map((s) => s.runbook), 8);
     if (picks.length === 0) {

@@ -33,6 +33,13 @@ function baseName(file: string): string {
   return name.replace(/\.(?:md|markdown|mdx|txt)$/i, '') || name;
 }
 
+/** Only the title and severity of a runbook read with `titleOnly`. */
+function partialRunbook(file: string, read: Runbook): Runbook {
+  const partial: Runbook = { file, format: 'markdown', title: read.title, services: [], symptoms: [], sections: [], diagnostics: [], partial: true };
+  if (read.severity) partial.severity = read.severity;
+  return partial;
+}
+
 function emptyRunbook(file: string, diagnostics: RunbookDiagnostic[]): Runbook {
   return { file, format: 'markdown', title: baseName(file), services: [], symptoms: [], sections: [], diagnostics };
 }
@@ -103,7 +110,18 @@ function firstLineOf(text: string): string {
   return t.length > 80 ? `${t.slice(0, 79)}…` : t;
 }
 
-export function parseMarkdownRunbook(text: string, file: string): Runbook {
+export interface MarkdownRunbookOptions {
+  /**
+   * Stop as soon as the title is settled (front matter `title`, or the first level-1 heading) and
+   * return it as a `partial` runbook: what an index needs to list the runbook without parsing it.
+   * The same pass as a full parse, cut short, so the two can never disagree on the title.
+   */
+  readonly titleOnly?: boolean;
+  /** Internal: `text` is a prefix of the file, read for its title only. */
+  readonly prefix?: boolean;
+}
+
+export function parseMarkdownRunbook(text: string, file: string, options: MarkdownRunbookOptions = {}): Runbook {
   if (text.length > MAX_RUNBOOK_BYTES || (text.length * 3 > MAX_RUNBOOK_BYTES && Buffer.byteLength(text, 'utf8') > MAX_RUNBOOK_BYTES)) {
     return emptyRunbook(file, [{ severity: 'error', message: `file is larger than ${MAX_RUNBOOK_BYTES / (1024 * 1024)} MiB; not read as a runbook`, line: 1, column: 1 }]);
   }
@@ -111,6 +129,16 @@ export function parseMarkdownRunbook(text: string, file: string): Runbook {
   if (nul >= 0) {
     const line = text.slice(0, nul).split('\n').length;
     return emptyRunbook(file, [{ severity: 'error', message: 'binary file (contains NUL bytes); not read as a runbook', line, column: 1 }]);
+  }
+  if (options.titleOnly && !options.prefix) {
+    // The title is settled by the first level-1 heading (or front matter before it): read only up
+    // to the end of the first line that looks like one. When that line turns out not to settle it
+    // (a `# comment` inside a code block), the whole text is read.
+    const h1 = /^ {0,3}#[ \t][^\n]*/m.exec(text);
+    if (h1) {
+      const head = parseMarkdownRunbook(text.slice(0, h1.index + h1[0].length), file, { titleOnly: true, prefix: true });
+      if (head.partial) return head;
+    }
   }
   let src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (src.includes('\r')) src = src.replace(/\r\n?/g, '\n');
@@ -164,6 +192,9 @@ export function parseMarkdownRunbook(text: string, file: string): Runbook {
         }
       }
       i = end + 1;
+    } else if (options.prefix) {
+      // Front matter that goes on past the prefix: only the whole text can say what follows it.
+      return emptyRunbook(file, []);
     }
   }
 
@@ -193,6 +224,7 @@ export function parseMarkdownRunbook(text: string, file: string): Runbook {
   };
 
   for (; i < lines.length; i++) {
+    if (options.titleOnly && runbook.title) return partialRunbook(file, runbook);
     const raw = lines[i];
     const lineNo = i + 1;
     if (fence) {
@@ -330,6 +362,8 @@ export function parseMarkdownRunbook(text: string, file: string): Runbook {
     }
     underHeading = false;
   }
+
+  if (options.titleOnly && runbook.title) return partialRunbook(file, runbook);
 
   if (fence) {
     diagnostics.push({ severity: 'warning', message: `code block opened here is never closed; the rest of the file is read as its content`, line: fence.line, column: fence.column });

@@ -16,6 +16,11 @@ export interface Runbook {
   sections: RunbookSection[];
   /** Problems found while reading, with where they are. */
   diagnostics: RunbookDiagnostic[];
+  /**
+   * Only listed, not parsed yet: `title` (and `severity` when written before or in the title) are
+   * known; sections, services, symptoms and diagnostics come with the full parse (RunbookIndex).
+   */
+  partial?: true;
 }
 
 export interface RunbookSection {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { MAX_RUNBOOK_BYTES } from './limits';
 import { parseMarkdownRunbook } from './markdownRunbook';
 import type { Runbook } from './model';
-import { parseYamlRunbook } from './yamlRunbook';
+import { parseYamlRunbook, yamlRunbookOutline } from './yamlRunbook';
 import type { YamlRunbookOptions } from './yamlRunbook';
 
 export type RunbookFormat = Runbook['format'];
@@ -46,13 +46,34 @@ export function parseRunbookText(text: string, file: string, options: ReadRunboo
 }
 
 /**
+ * What an index lists before parsing a runbook: its title (and severity where it is written up
+ * front), marked `partial`. A markdown file without a level-1 heading is parsed whole on the way
+ * (its title is only settled at the end), and comes back complete.
+ */
+export function outlineRunbookText(text: string, file: string, options: { /** markdown: `text` is the file's first lines only */ prefix?: boolean } = {}): Runbook {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  switch (runbookFormat(file)) {
+    case 'markdown':
+      return parseMarkdownRunbook(body, file, { titleOnly: true, prefix: options.prefix });
+    case 'yaml':
+      return yamlRunbookOutline(body, file);
+    default:
+      throw new RunbookFileError('unsupported', file, 'not a runbook file: expected .md, .markdown, .yaml or .yml');
+  }
+}
+
+/**
  * Decodes a runbook's bytes as UTF-8. A NUL byte means binary (or UTF-16, which runbooks are not
  * written in): refused, as is anything over MAX_RUNBOOK_BYTES.
  */
 export function decodeRunbookBytes(bytes: Uint8Array, file: string, maxBytes = MAX_RUNBOOK_BYTES): string {
+  checkRunbookBytes(bytes, file, maxBytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+function checkRunbookBytes(bytes: Uint8Array, file: string, maxBytes: number): void {
   if (bytes.byteLength > maxBytes) throw tooLarge(file, bytes.byteLength, maxBytes);
   if (bytes.indexOf(0) !== -1) throw new RunbookFileError('binary', file, 'looks binary (it contains NUL bytes); a runbook is UTF-8 text, so it is not read');
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /**
@@ -61,9 +82,43 @@ export function decodeRunbookBytes(bytes: Uint8Array, file: string, maxBytes = M
  * The size is checked before reading, so a huge file costs one fstat.
  */
 export async function readRunbookFile(file: string, options: ReadRunbookOptions = {}, maxBytes = MAX_RUNBOOK_BYTES): Promise<Runbook> {
+  return parseRunbookText(await readRunbookText(file, maxBytes), file, options);
+}
+
+/** Reads a runbook's text, with the same refusals as readRunbookFile, without parsing it. */
+export async function readRunbookText(file: string, maxBytes = MAX_RUNBOOK_BYTES): Promise<string> {
+  return (await readRunbookBytes(file, maxBytes)).bytes.toString('utf8');
+}
+
+/**
+ * The bytes of a runbook, checked like readRunbookText's (size cap, not binary), and the stats of
+ * the same open file (what an index keeps to notice a change). A symbolic link is refused by the
+ * open itself (ELOOP), not by a separate lstat.
+ */
+export async function readRunbookBytes(file: string, maxBytes = MAX_RUNBOOK_BYTES): Promise<{ bytes: Buffer; stats: fs.Stats }> {
   if (!runbookFormat(file)) throw new RunbookFileError('unsupported', file, 'not a runbook file: expected .md, .markdown, .yaml or .yml');
-  const bytes = await readCapped(file, maxBytes);
-  return parseRunbookText(decodeRunbookBytes(bytes, file, maxBytes), file, options);
+  const read = await readCapped(file, maxBytes);
+  checkRunbookBytes(read.bytes, file, maxBytes);
+  return read;
+}
+
+/** Bytes an outline decodes first: the title is nearly always in the first few lines. */
+const OUTLINE_HEAD_BYTES = 1024;
+
+/**
+ * outlineRunbookText from the file's bytes, decoding only the first few KiB when the title is
+ * settled there (decoding whole files is most of what listing a thousand runbooks would cost).
+ */
+export function outlineRunbookBytes(bytes: Buffer, file: string): Runbook {
+  if (bytes.byteLength > OUTLINE_HEAD_BYTES && runbookFormat(file) === 'markdown') {
+    const head = bytes.subarray(0, OUTLINE_HEAD_BYTES).toString('utf8');
+    const whole = head.lastIndexOf('\n'); // complete lines only: a cut character or line is never read
+    if (whole > 0) {
+      const outline = outlineRunbookText(head.slice(0, whole + 1), file, { prefix: true });
+      if (outline.partial) return outline;
+    }
+  }
+  return outlineRunbookText(bytes.toString('utf8'), file);
 }
 
 /**
@@ -72,19 +127,21 @@ export async function readRunbookFile(file: string, options: ReadRunbookOptions 
  * Reads one byte past the cap, so a file that grew since fstat is still refused; a short read of a
  * regular file is its end.
  */
-function readCapped(file: string, maxBytes: number): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    fs.open(file, 'r', (openError, fd) => {
+function readCapped(file: string, maxBytes: number): Promise<{ bytes: Buffer; stats: fs.Stats }> {
+  return new Promise((resolve, reject) => {
+    fs.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW, (openError, fd) => {
       if (openError) return reject(openError);
+      let stats: fs.Stats;
       const done = (error: unknown, bytes?: Buffer): void => {
         fs.close(fd, (closeError) => {
           if (error) reject(error);
           else if (closeError) reject(closeError);
-          else resolve(bytes as Buffer);
+          else resolve({ bytes: bytes as Buffer, stats });
         });
       };
       fs.fstat(fd, (statError, st) => {
         if (statError) return done(statError);
+        stats = st;
         if (!st.isFile()) return done(new RunbookFileError('notFile', file, 'not a regular file'));
         if (st.size > maxBytes) return done(tooLarge(file, st.size, maxBytes));
         const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);

@@ -3,9 +3,10 @@
 import type { Stats } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Runbook } from './model';
 import { lstatOrUndefined } from '../util/fsSafe';
-import { readRunbookFile, runbookFormat, unreadableRunbook } from './runbookFile';
+import { RunbookFileError, outlineRunbookBytes, parseRunbookText, readRunbookBytes, runbookFormat, unreadableRunbook } from './runbookFile';
 import type { ReadRunbookOptions } from './runbookFile';
 
 export interface RunbookIndexOptions {
@@ -18,7 +19,10 @@ export interface RunbookIndexOptions {
 interface Entry {
   readonly mtimeMs: number;
   readonly size: number;
-  readonly runbook: Runbook;
+  /** `partial` while only listed. */
+  runbook: Runbook;
+  /** The bytes a partial runbook was read from, kept until it is parsed (then let go). */
+  bytes?: Buffer;
 }
 
 /** Folders skipped while walking (besides every name starting with a dot). */
@@ -60,6 +64,13 @@ export async function findRunbookFiles(folders: readonly string[]): Promise<stri
   return [...new Set(found)].sort();
 }
 
+/**
+ * The runbooks under some folders, in two steps: `catalog()` lists them (walk, read, title: what
+ * the Runbooks view needs to show them) and `parseRemaining()` parses them fully in slices that
+ * leave the event loop free; `full()` parses one at once when it is needed first (a runbook opened
+ * in the tree, a step run). `indexAll()` does both. Entries are kept by modification time and size,
+ * so re-indexing after one change reads and parses one file.
+ */
 export class RunbookIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly concurrency: number;
@@ -69,55 +80,122 @@ export class RunbookIndex {
   }
 
   /**
-   * Indexes every runbook under `folders` and forgets files no longer there. Unchanged files
-   * (same mtime and size) are not read again. Files that cannot be parsed are kept as runbooks with
-   * no sections and one error diagnostic, so they can be shown as problems.
+   * Lists every runbook under `folders` and forgets files no longer there. New or changed files are
+   * read and given a title (`partial` runbooks); unchanged ones (same mtime and size) are not read
+   * again. Files that cannot be read are kept as runbooks with one error diagnostic.
    */
-  async indexAll(folders: readonly string[]): Promise<Runbook[]> {
+  async catalog(folders: readonly string[]): Promise<Runbook[]> {
     const files = await findRunbookFiles(folders.map((f) => path.resolve(f)));
     const keep = new Set(files);
     for (const file of [...this.entries.keys()]) if (!keep.has(file)) this.entries.delete(file);
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < files.length) {
-        const file = files[next++];
-        await this.update(file);
-      }
+      while (next < files.length) await this.load(files[next++], 'outline');
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, files.length) }, worker));
     return this.all();
   }
 
+  /** catalog() and parseRemaining() in one: every runbook under `folders`, fully parsed. */
+  async indexAll(folders: readonly string[]): Promise<Runbook[]> {
+    await this.catalog(folders);
+    await this.parseRemaining();
+    return this.all();
+  }
+
   /**
-   * Re-reads one file if it changed (by mtime and size) and returns its runbook; a file that is gone,
-   * a link, or not a runbook is removed and undefined returned.
+   * Parses every runbook that is only listed. With `sliceMs`, yields to the event loop whenever a
+   * slice has taken that long, so a thousand runbooks never block an extension host for long.
+   * Returns how many were parsed; stops early when `isCancelled()` says so.
    */
-  async update(file: string): Promise<Runbook | undefined> {
+  async parseRemaining(opts: { sliceMs?: number; isCancelled?: () => boolean } = {}): Promise<number> {
+    let parsed = 0;
+    let sliceStart = performance.now();
+    for (const key of [...this.entries.keys()]) {
+      if (opts.isCancelled?.()) break;
+      const entry = this.entries.get(key);
+      if (!entry?.runbook.partial) continue;
+      this.parse(key, entry);
+      parsed++;
+      if (opts.sliceMs !== undefined && performance.now() - sliceStart >= opts.sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    return parsed;
+  }
+
+  /** Whether some listed runbook is still waiting for its full parse. */
+  hasPartial(): boolean {
+    for (const entry of this.entries.values()) if (entry.runbook.partial) return true;
+    return false;
+  }
+
+  /** The fully parsed runbook of a file: parsed now if it was only listed, read if not indexed yet. */
+  async full(file: string): Promise<Runbook | undefined> {
+    const key = path.resolve(file);
+    const entry = this.entries.get(key);
+    if (!entry) return this.update(key);
+    if (entry.runbook.partial) this.parse(key, entry);
+    return entry.runbook;
+  }
+
+  /**
+   * Re-reads one file if it changed (by mtime and size) and returns its runbook, fully parsed; a
+   * file that is gone, a link, or not a runbook is removed and undefined returned.
+   */
+  update(file: string): Promise<Runbook | undefined> {
+    return this.load(file, 'full');
+  }
+
+  private async load(file: string, depth: 'outline' | 'full'): Promise<Runbook | undefined> {
     const key = path.resolve(file);
     if (!runbookFormat(key)) return undefined;
-    let st: Stats | undefined;
-    try {
-      st = await lstatOrUndefined(key);
-    } catch (e) {
-      return this.keep(key, { mtimeMs: -1, size: -1, runbook: unreadableRunbook(key, e) });
-    }
-    if (!st || !st.isFile()) {
-      this.entries.delete(key);
-      return undefined;
-    }
     const cached = this.entries.get(key);
-    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.runbook;
-    let runbook: Runbook;
-    try {
-      runbook = await readRunbookFile(key, this.options.parse);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (cached) {
+      // Known file: one lstat tells whether it changed, before anything is read.
+      let st: Stats | undefined;
+      try {
+        st = await lstatOrUndefined(key);
+      } catch (e) {
+        return this.keep(key, { mtimeMs: -1, size: -1, runbook: unreadableRunbook(key, e) });
+      }
+      if (!st || !st.isFile()) {
         this.entries.delete(key);
         return undefined;
       }
-      runbook = unreadableRunbook(key, e);
+      if (cached.mtimeMs === st.mtimeMs && cached.size === st.size) {
+        if (depth === 'full' && cached.runbook.partial) this.parse(key, cached);
+        return cached.runbook;
+      }
     }
-    return this.keep(key, { mtimeMs: st.mtimeMs, size: st.size, runbook });
+    // New or changed: the open refuses links and its fstat gives the mtime and size to keep.
+    let entry: Entry;
+    try {
+      const { bytes, stats } = await readRunbookBytes(key);
+      entry = { mtimeMs: stats.mtimeMs, size: stats.size, runbook: outlineRunbookBytes(bytes, key) };
+      if (entry.runbook.partial) entry.bytes = bytes;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // Gone, a link (ELOOP from O_NOFOLLOW), or not a regular file: not a runbook of ours.
+      if (code === 'ENOENT' || code === 'ELOOP' || RunbookFileError.is(e, 'notFile')) {
+        this.entries.delete(key);
+        return undefined;
+      }
+      entry = { mtimeMs: -1, size: -1, runbook: unreadableRunbook(key, e) };
+    }
+    if (depth === 'full' && entry.runbook.partial) this.parse(key, entry);
+    return this.keep(key, entry);
+  }
+
+  /** Parses a listed runbook from the text read for it, and lets the text go. */
+  private parse(key: string, entry: Entry): void {
+    try {
+      entry.runbook = parseRunbookText((entry.bytes ?? Buffer.alloc(0)).toString('utf8'), key, this.options.parse);
+    } catch (e) {
+      entry.runbook = unreadableRunbook(key, e);
+    }
+    entry.bytes = undefined;
   }
 
   /** Forgets a file (deleted, or its folder no longer indexed). */
@@ -131,12 +209,12 @@ export class RunbookIndex {
     for (const file of [...this.entries.keys()]) if (file.startsWith(root)) this.entries.delete(file);
   }
 
-  /** The indexed runbook of one file, if any. */
+  /** The indexed runbook of one file, if any (`partial` if only listed so far). */
   get(file: string): Runbook | undefined {
     return this.entries.get(path.resolve(file))?.runbook;
   }
 
-  /** Every indexed runbook, by path. */
+  /** Every indexed runbook, by path (`partial` ones if only listed so far). */
   all(): Runbook[] {
     return [...this.entries.keys()].sort().map((k) => (this.entries.get(k) as Entry).runbook);
   }

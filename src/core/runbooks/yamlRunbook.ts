@@ -1,7 +1,7 @@
 // YAML runbooks (schemas/runbook.schema.json documents the shape for editors). Every problem becomes
 // a diagnostic with a line and column; nothing in a file, however hostile, throws or hangs.
 import * as path from 'node:path';
-import { Composer, Lexer, LineCounter, Parser, Scalar, isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, Scalar, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode, Pair, YAMLError, YAMLMap } from 'yaml';
 import type { Runbook, RunbookCommand, RunbookDiagnostic, RunbookSection, RunbookStep } from './model';
 import { findPlaceholders } from './placeholders';
@@ -47,6 +47,38 @@ class NestingTooDeep extends Error {
 /** Parses a YAML runbook. `file` is recorded in the result and used for the fallback title. */
 export function parseYamlRunbook(text: string, file: string, options: YamlRunbookOptions = {}): Runbook {
   return new YamlReader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file, options).read();
+}
+
+/**
+ * What an index lists before parsing: the title (and severity) when each is a one-line top-level
+ * key, read by the yaml library from that line alone; the file name otherwise. The whole document
+ * costs the library ~1-2 ms per runbook, the listing needs only these, and the full parse that
+ * follows (RunbookIndex) replaces this provisional value.
+ */
+export function yamlRunbookOutline(text: string, file: string): Runbook {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const runbook: Runbook = { file, format: 'yaml', title: path.basename(file).replace(/\.ya?ml$/i, ''), services: [], symptoms: [], sections: [], diagnostics: [], partial: true };
+  const title = topLevelScalar(body, 'title');
+  if (title) runbook.title = title;
+  const severity = topLevelScalar(body, 'severity');
+  if (severity) runbook.severity = severity;
+  return runbook;
+}
+
+/**
+ * A top-level `key: value` written on one line (column 0, not continued on the next line), as the
+ * yaml library reads that line; undefined for anything else (block scalars, anchors, tags, a value
+ * that goes on), which the full parse will settle.
+ */
+function topLevelScalar(text: string, key: string): string | undefined {
+  const m = new RegExp(`^${key}:[ \\t]+([^\\r\\n]*)(\\r?\\n|$)`, 'm').exec(text);
+  if (!m || /^[|>&*!]/.test(m[1])) return undefined;
+  const after = m.index + m[0].length;
+  if (/^[ \t]+[^ \t\r\n#]/.test(text.slice(after, after + 200))) return undefined; // continued
+  const doc = parseDocument(`${key}: ${m[1]}`);
+  if (doc.errors.length) return undefined;
+  const value: unknown = doc.get(key);
+  return typeof value === 'string' || typeof value === 'number' ? String(value).trim() || undefined : undefined;
 }
 
 class YamlReader {
