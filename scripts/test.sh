@@ -60,8 +60,11 @@ unit_tests() {
   npm run --silent test:unit -- --reporter out/test/runner/specJsonReporter.js --reporter-option "json=$RESULTS/unit.json"
 }
 
-# Debian packages (chromium, ripgrep, libkrb5-dev) when missing, and code-server; idempotent.
-phase services check - bash scripts/ensure-code-server.sh
+# Debian packages when missing (chromium, ripgrep, libkrb5-dev; openssh-server, docker.io,
+# busybox-static for the remote-ops suites), and code-server; idempotent. Starts nothing: the suites
+# start their own sshd/dockerd (test/services/) and stop them by pid.
+services() { bash scripts/ensure-code-server.sh >/dev/null && bash scripts/ensure-remote-services.sh; }
+phase services check - services
 phase typecheck check - npm run --silent typecheck
 phase lint check - npm run --silent lint
 phase build check - npm run --silent build

@@ -1,0 +1,360 @@
+// A real OpenSSH server for tests on 127.0.0.1 and a free port, with its own host key, a user key
+// in its own authorized_keys, optional password login, and `SetEnv DOCKER_HOST` so a remote
+// `docker` (and dockerode's `docker system dial-stdio`) reaches the test dockerd. Runs in the
+// foreground (-D) under the process registry, logging to a file (-E) at VERBOSE by default so
+// every authentication attempt is visible to the tests.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureServiceTools } from './packages';
+import type { ServiceTools } from './packages';
+import { descendantsOf, processes, sleep, terminatePids } from './processes';
+import type { ManagedProcess } from './processes';
+
+export interface SshdOptions {
+  /** Sent to every session as DOCKER_HOST (sshd's SetEnv), e.g. `dockerd.dockerHost`. */
+  dockerHost?: string;
+  /** A key type to generate, or the path of a private host key to reuse (its `.pub` beside it). Default ed25519. */
+  hostKey?: 'ed25519' | 'rsa' | string;
+  /** Turns password login on for this user (created with `useradd -M` when missing). */
+  password?: { user: string; password: string };
+  logLevel?: 'VERBOSE' | 'DEBUG3';
+  /** More sshd_config lines, e.g. `MaxAuthTries 2`. */
+  extraConfig?: string[];
+}
+
+export class Sshd {
+  readonly host = '127.0.0.1';
+  private daemon: ManagedProcess | undefined;
+  private keyGeneration = 0;
+  private hostKeyFile: string;
+  private hostKeyPubText = '';
+  private stopped = false;
+  private finalLog: string | undefined;
+  private readonly cancelExitCleanup: () => void;
+
+  /** @internal use startSshd */
+  constructor(
+    private readonly tools: ServiceTools,
+    /** The server's private folder (config, keys, log, pid file): removed by stop(). */
+    readonly dir: string,
+    readonly port: number,
+    /** Whom the user key logs in as: root, or the current user when not run as root. */
+    readonly user: string,
+    private readonly opts: SshdOptions,
+    private readonly hostKeyType: string,
+    hostKeyFile: string,
+  ) {
+    this.hostKeyFile = hostKeyFile;
+    this.hostKeyPubText = readPublicKey(`${hostKeyFile}.pub`);
+    // If the test process dies before stop(): the registry stops sshd, then this runs.
+    this.cancelExitCleanup = processes.atExit(() => this.removeTraces());
+  }
+
+  get hostKeyPath(): string {
+    return this.hostKeyFile;
+  }
+
+  /** `ssh-ed25519 AAAA...` (no comment). */
+  get hostKeyPub(): string {
+    return this.hostKeyPubText;
+  }
+
+  /** `SHA256:...` exactly as `ssh-keygen -lf` prints it. */
+  get hostKeyFingerprint(): string {
+    return fingerprintOf(this.hostKeyPubText);
+  }
+
+  /** A known_hosts line for this server: `[127.0.0.1]:PORT ssh-ed25519 AAAA...`. */
+  get knownHostsLine(): string {
+    return `[${this.host}]:${this.port} ${this.hostKeyPubText}`;
+  }
+
+  get userKeyPath(): string {
+    return path.join(this.dir, 'userkey');
+  }
+
+  get userKeyPub(): string {
+    return readPublicKey(`${this.userKeyPath}.pub`);
+  }
+
+  get logPath(): string {
+    return path.join(this.dir, 'sshd.log');
+  }
+
+  get configPath(): string {
+    return path.join(this.dir, 'sshd_config');
+  }
+
+  /** The listening sshd (it changes on restartWithNewHostKey()). */
+  get pid(): number {
+    if (!this.daemon) throw new Error('sshd is not running');
+    return this.daemon.pid;
+  }
+
+  /** Everything sshd has logged so far (still readable after stop()). */
+  readLog(): string {
+    if (this.finalLog !== undefined) return this.finalLog;
+    try {
+      return fs.readFileSync(this.logPath, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  /** @internal writes the config and starts sshd; resolves once the port sends an SSH banner. */
+  async startDaemon(): Promise<void> {
+    fs.writeFileSync(this.configPath, this.config());
+    fs.appendFileSync(this.logPath, `=== ${new Date().toISOString()} starting sshd on port ${this.port}\n`);
+    // sshd re-executes itself by absolute path; -D keeps the listener our child, -e off: -E logs.
+    const daemon = processes.spawn('sshd', this.tools.sshd, ['-D', '-f', this.configPath, '-E', this.logPath], {
+      logPath: this.logPath,
+      stopTimeoutMs: 5000,
+    });
+    this.daemon = daemon;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const banner = await readBanner(this.host, this.port);
+      if (banner?.startsWith('SSH-2.0-')) return;
+      if (!daemon.running) throw new Error(`sshd exited (status ${daemon.exitStatus}) before listening:\n${tailOf(this.readLog(), 30)}`);
+      if (Date.now() > deadline) {
+        await daemon.stop();
+        throw new Error(`sshd sent no SSH banner on ${this.host}:${this.port} within 20 s:\n${tailOf(this.readLog(), 30)}`);
+      }
+      await sleep(50);
+    }
+  }
+
+  /**
+   * Same port, a new host key of the same type: what a client sees when a server was reinstalled
+   * or is being impersonated. Open sessions are ended with the old server.
+   */
+  async restartWithNewHostKey(): Promise<void> {
+    if (this.stopped) throw new Error('sshd was stopped');
+    await this.stopDaemon();
+    this.keyGeneration += 1;
+    const file = path.join(this.dir, `hostkey${this.keyGeneration}`);
+    generateKey(this.tools, this.hostKeyType === 'reused' ? keyTypeOf(this.hostKeyPubText) : this.hostKeyType, file);
+    this.hostKeyFile = file;
+    this.hostKeyPubText = readPublicKey(`${file}.pub`);
+    await this.startDaemon();
+  }
+
+  /** Kills every open connection (the per-connection sshd processes and their sessions) and keeps listening: a dropped link, for reconnect tests. Resolves how many processes were ended. */
+  async dropConnections(): Promise<number> {
+    if (!this.daemon?.running) return 0;
+    const sessions = descendantsOf(this.daemon.pid);
+    await terminatePids(sessions, 0);
+    return sessions.length;
+  }
+
+  /** Stops the server and its open sessions, removes its folder (the log stays readable through readLog()). Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.stopDaemon();
+    this.finalLog = this.readLog();
+    this.removeTraces();
+    this.cancelExitCleanup();
+  }
+
+  /** @internal a failed start: startSshd cleans up, the exit hook must not do it again. */
+  abandon(): void {
+    this.cancelExitCleanup();
+  }
+
+  private removeTraces(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    if (this.opts.password) releaseUser(this.opts.password.user);
+  }
+
+  private async stopDaemon(): Promise<void> {
+    const daemon = this.daemon;
+    if (!daemon?.running) return;
+    // Connection handlers are forked children that setsid() and outlive the listener: collect
+    // them while they are still ours to find, then end them too.
+    const sessions = descendantsOf(daemon.pid);
+    await daemon.stop();
+    await terminatePids(sessions);
+  }
+
+  private config(): string {
+    const lines = [
+      `Port ${this.port}`,
+      `ListenAddress ${this.host}`,
+      `HostKey ${this.hostKeyFile}`,
+      `AuthorizedKeysFile ${path.join(this.dir, 'authorized_keys')}`,
+      `PidFile ${path.join(this.dir, 'sshd.pid')}`,
+      'PubkeyAuthentication yes',
+      `PasswordAuthentication ${this.opts.password ? 'yes' : 'no'}`,
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin yes',
+      'StrictModes no',
+      'UsePAM no',
+      'PrintMotd no',
+      'PrintLastLog no',
+      // Benchmarks and reconnect tests open many connections at once.
+      'MaxStartups 100',
+      'MaxSessions 100',
+      `LogLevel ${this.opts.logLevel ?? 'VERBOSE'}`,
+      'Subsystem sftp internal-sftp',
+    ];
+    if (this.opts.dockerHost) lines.push(`SetEnv DOCKER_HOST=${this.opts.dockerHost}`);
+    lines.push(...(this.opts.extraConfig ?? []));
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+/** Starts sshd on 127.0.0.1 and a free port; resolves once it sends its SSH banner. */
+export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
+  const tools = ensureServiceTools();
+  // sshd refuses to start without its privilege-separation folder.
+  try {
+    fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  } catch {
+    // not root: sshd then runs without privilege separation for the current user only
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ids-'));
+  try {
+    const user = os.userInfo().uid === 0 ? 'root' : os.userInfo().username;
+    let hostKeyFile = path.join(dir, 'hostkey0');
+    let hostKeyType = opts.hostKey ?? 'ed25519';
+    if (hostKeyType === 'ed25519' || hostKeyType === 'rsa') {
+      generateKey(tools, hostKeyType, hostKeyFile);
+    } else {
+      if (!fs.existsSync(hostKeyType) || !fs.existsSync(`${hostKeyType}.pub`)) {
+        throw new Error(`host key ${hostKeyType} (and ${hostKeyType}.pub) not found`);
+      }
+      hostKeyFile = path.resolve(hostKeyType);
+      hostKeyType = 'reused';
+    }
+    generateKey(tools, 'ed25519', path.join(dir, 'userkey'));
+    fs.copyFileSync(path.join(dir, 'userkey.pub'), path.join(dir, 'authorized_keys'));
+    if (opts.password) setPassword(opts.password.user, opts.password.password);
+    // Another process may take the port between our probe and sshd's bind: try a few.
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const sshd = new Sshd(tools, dir, await freePort(), user, opts, hostKeyType, hostKeyFile);
+      try {
+        await sshd.startDaemon();
+        return sshd;
+      } catch (e) {
+        lastError = e;
+        // startDaemon leaves no process behind when it fails; the outer catch removes the folder.
+        sshd.abandon();
+        if (!/Address already in use/.test(sshd.readLog())) throw e;
+        fs.rmSync(sshd.logPath, { force: true });
+      }
+    }
+    throw lastError;
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (opts.password) releaseUser(opts.password.user);
+    throw e;
+  }
+}
+
+/** `SHA256:...` of an OpenSSH public key line, as `ssh-keygen -lf` prints it. */
+export function fingerprintOf(publicKeyLine: string): string {
+  const blob = Buffer.from(publicKeyLine.trim().split(/\s+/)[1] ?? '', 'base64');
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** A free TCP port on 127.0.0.1, as the kernel hands out ephemeral ports. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function generateKey(tools: ServiceTools, type: string, file: string): void {
+  fs.rmSync(file, { force: true });
+  fs.rmSync(`${file}.pub`, { force: true });
+  const args = ['-q', '-t', type, '-N', '', '-C', `incident-desk-test-${path.basename(file)}`, '-f', file];
+  if (type === 'rsa') args.splice(3, 0, '-b', '2048'); // the smallest size OpenSSH accepts without warnings; fast to make
+  execFileSync(tools.sshKeygen, args, { stdio: 'pipe' });
+}
+
+function readPublicKey(file: string): string {
+  const [type, key] = fs.readFileSync(file, 'utf8').trim().split(/\s+/);
+  return `${type} ${key}`;
+}
+
+function keyTypeOf(publicKeyLine: string): string {
+  const type = publicKeyLine.split(' ')[0];
+  if (type === 'ssh-ed25519') return 'ed25519';
+  if (type === 'ssh-rsa') return 'rsa';
+  if (type?.startsWith('ecdsa-')) return 'ecdsa';
+  throw new Error(`cannot make a new host key like ${type}`);
+}
+
+/** Users this process created for password logins, with how many servers use each. */
+const createdUsers = new Map<string, number>();
+
+function setPassword(user: string, password: string): void {
+  if (os.userInfo().uid !== 0) throw new Error('password login needs root: it creates a user and sets its password');
+  if (createdUsers.has(user)) {
+    createdUsers.set(user, (createdUsers.get(user) ?? 0) + 1);
+  } else if (!userExists(user)) {
+    execFileSync('useradd', ['-M', '-s', '/bin/sh', user], { stdio: 'pipe' });
+    createdUsers.set(user, 1);
+  }
+  execFileSync('chpasswd', [], { input: `${user}:${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** Removes a user we created once no server of ours uses it; users that existed before are left alone. */
+function releaseUser(user: string): void {
+  const count = createdUsers.get(user);
+  if (count === undefined) return;
+  if (count > 1) {
+    createdUsers.set(user, count - 1);
+    return;
+  }
+  createdUsers.delete(user);
+  try {
+    execFileSync('userdel', [user], { stdio: 'pipe' });
+  } catch {
+    // still logged in somewhere, or already gone: nothing more to do
+  }
+}
+
+function userExists(user: string): boolean {
+  try {
+    execFileSync('id', ['-u', user], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first line the server sends, or undefined when nothing listens (yet). */
+function readBanner(host: string, port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    let data = '';
+    const done = (value: string | undefined): void => {
+      sock.destroy();
+      resolve(value);
+    };
+    sock.setTimeout(2000, () => done(undefined));
+    sock.on('data', (chunk) => {
+      data += chunk.toString('latin1');
+      const end = data.indexOf('\n');
+      if (end >= 0) done(data.slice(0, end).trim());
+    });
+    sock.on('error', () => done(undefined));
+    sock.on('close', () => done(data || undefined));
+  });
+}
+
+function tailOf(text: string, lines: number): string {
+  return text.split('\n').slice(-lines - 1).join('\n');
+}
