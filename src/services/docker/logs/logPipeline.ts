@@ -1,0 +1,315 @@
+import { DockerLogDemuxer } from './demux';
+import type { LogStream } from './demux';
+import { LineSplitter } from './lineSplitter';
+import { DockerLogError } from './logErrors';
+import { RingBuffer } from './ringBuffer';
+import { sanitize } from './sanitize';
+import { compareTimestampKeys, timestampKey } from './timestamps';
+import type { TimestampKey } from './timestamps';
+
+export interface LogLine {
+  readonly stream: LogStream;
+  /** Sanitised text: colours kept, every other control sequence removed; cut lines end with a marker. */
+  readonly text: string;
+  /** The line's RFC 3339 timestamp, when the stream has timestamps. */
+  readonly timestamp?: string;
+}
+
+/** One delivery to listeners: the lines that arrived since the previous one. */
+export interface LogBatch {
+  readonly lines: readonly LogLine[];
+  /** Lines lost since the previous batch: evicted from the buffer before they were delivered. */
+  readonly dropped: number;
+}
+
+/** Where a stream left off: the last delivered timestamp and how many delivered lines carried it. */
+export interface ResumePoint {
+  readonly timestamp: string;
+  readonly count: number;
+}
+
+export interface LogPipelineCounters {
+  /** Lines produced (not counting duplicates skipped on resume). */
+  readonly lines: number;
+  /** Bytes written in, headers included. */
+  readonly bytes: number;
+  /** Lines evicted from the buffer before delivery (while paused). */
+  readonly dropped: number;
+  /** Lines cut at maxLineLength. */
+  readonly cut: number;
+  /** Lines skipped as already delivered before a reconnect. */
+  readonly skipped: number;
+}
+
+export interface LogPipelineOptions {
+  /** The container has a TTY: its stream is raw, not multiplexed, and all of it is stdout. */
+  readonly tty: boolean;
+  /** Lines start with timestamps (`timestamps=true` on the logs request); needed for resume. */
+  readonly timestamps?: boolean;
+  /** Longest line text kept; default 16 KiB. */
+  readonly maxLineLength?: number;
+  /** The view buffer's bounds; line size is its text length plus its timestamp's. Default 10,000 lines, 8 MiB. */
+  readonly capacity?: { readonly lines: number; readonly bytes: number };
+  /** Pending (undelivered) lines or size at which `write` asks the source to wait; default half the capacity. */
+  readonly highWaterMark?: { readonly lines: number; readonly bytes: number };
+}
+
+const DEFAULT_CAPACITY = { lines: 10_000, bytes: 8 * 1024 * 1024 };
+
+function lineSize(line: LogLine): number {
+  return line.text.length + (line.timestamp === undefined ? 0 : line.timestamp.length);
+}
+
+export interface Subscription {
+  dispose(): void;
+}
+
+/**
+ * A minimal listener list: fire() walks the current array without copying it, since it runs for
+ * every batch; subscribing and unsubscribing (rare) replace the array.
+ */
+class Listeners<T> {
+  private list: readonly ((value: T) => void)[] = [];
+
+  readonly add = (listener: (value: T) => void): Subscription => {
+    this.list = [...this.list, listener];
+    return { dispose: () => (this.list = this.list.filter((l) => l !== listener)) };
+  };
+
+  fire(value: T): void {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) list[i](value);
+  }
+
+  clear(): void {
+    this.list = [];
+  }
+}
+
+/**
+ * Bytes from the Docker daemon's logs endpoint in, batches of lines a view can show out:
+ * demultiplex → split into lines (UTF-8 safe, long lines cut) → sanitise → bounded view buffer.
+ *
+ * Lines go into the bounded buffer as they are parsed; listeners get them in one batch per turn of
+ * the event loop's microtask queue (a daemon flushes every log entry, so one socket read carries
+ * hundreds of one-line chunks: they become one batch, not hundreds of calls). While paused, lines
+ * wait in the buffer (the oldest dropped and counted when it is full) and `write` returns false
+ * once the pending lines pass the high-water mark, so the caller can pause its source until
+ * `onDrain`.
+ */
+export class LogPipeline {
+  private readonly demuxer: DockerLogDemuxer;
+  private readonly splitters: Record<LogStream, LineSplitter>;
+  private readonly timestamps: boolean;
+  private readonly ring: RingBuffer<LogLine>;
+  private readonly highWaterLines: number;
+  private readonly highWaterBytes: number;
+  private readonly linesListeners = new Listeners<LogBatch>();
+  private readonly drainListeners = new Listeners<void>();
+  private deliveryQueued = false;
+  private disposed = false;
+  private isPaused = false;
+  private drainNeeded = false;
+  private ended = false;
+  private failure: DockerLogError | undefined;
+  private lineCount = 0;
+  private byteCount = 0;
+  private cutCount = 0;
+  private skippedCount = 0;
+  private lastTs: string | undefined;
+  private countAtLastTs = 0;
+  private skipKey: TimestampKey | undefined;
+  private skipAtKey = 0;
+
+  /** New lines, in batches (see the class comment); never one call per line. */
+  readonly onLines = this.linesListeners.add;
+  /** The pending lines were delivered after `write` returned false: the source may go on. */
+  readonly onDrain = this.drainListeners.add;
+
+  constructor(options: LogPipelineOptions) {
+    this.timestamps = options.timestamps ?? false;
+    const capacity = options.capacity ?? DEFAULT_CAPACITY;
+    this.ring = new RingBuffer<LogLine>({ maxItems: capacity.lines, maxBytes: capacity.bytes, sizeOf: lineSize });
+    // A mark above the capacity would never be reached: lines would drop first.
+    this.highWaterLines = Math.max(1, Math.min(options.highWaterMark?.lines ?? Math.ceil(capacity.lines / 2), capacity.lines));
+    this.highWaterBytes = Math.max(1, Math.min(options.highWaterMark?.bytes ?? Math.ceil(capacity.bytes / 2), capacity.bytes));
+    const splitterOptions = { maxLineLength: options.maxLineLength, timestamps: this.timestamps, transform: sanitize };
+    this.splitters = {
+      stdout: new LineSplitter(splitterOptions, (text, ts, cut) => this.accept('stdout', text, ts, cut)),
+      stderr: new LineSplitter(splitterOptions, (text, ts, cut) => this.accept('stderr', text, ts, cut)),
+    };
+    this.demuxer = new DockerLogDemuxer(options.tty, (stream, data, start, end) => this.splitters[stream].push(data, start, end));
+  }
+
+  /**
+   * Feeds one chunk from the source. Returns false when the caller should stop reading until
+   * `onDrain` (the consumer is paused and the pending lines passed the high-water mark).
+   * Throws a DockerLogError when the stream is not a valid log stream, after delivering the lines
+   * before the fault, and on every write after that.
+   */
+  write(chunk: Buffer): boolean {
+    if (this.failure) throw this.failure;
+    if (this.ended) throw new DockerLogError('writeAfterEnd', 'The log stream has ended.');
+    this.byteCount += chunk.length;
+    try {
+      this.demuxer.push(chunk);
+    } catch (e) {
+      if (!DockerLogError.is(e)) throw e;
+      this.failure = e;
+      this.deliver();
+      throw e;
+    }
+    if (this.ring.pending > 0) {
+      if (this.isPaused) {
+        if (this.ring.pending >= this.highWaterLines || this.ring.pendingBytes >= this.highWaterBytes) this.drainNeeded = true;
+      } else if (!this.deliveryQueued) {
+        this.deliveryQueued = true;
+        queueMicrotask(this.deliverQueued);
+      }
+    }
+    return !this.drainNeeded;
+  }
+
+  /**
+   * The source ended: delivers the unfinished last lines and everything pending, now. Throws
+   * 'truncatedFrame' (after delivering) when the stream stopped inside a frame; a connection that
+   * dropped should use `reattach()` instead, so the half-received line comes again whole.
+   */
+  end(): void {
+    if (this.ended || this.failure) return;
+    this.ended = true;
+    this.splitters.stdout.flush();
+    this.splitters.stderr.flush();
+    this.deliver();
+    if (this.demuxer.midFrame) {
+      this.failure = new DockerLogError('truncatedFrame', 'The log stream ended in the middle of a frame.');
+      throw this.failure;
+    }
+  }
+
+  /**
+   * The source was reconnected, with `since` set to `toDockerSince(resumePoint.timestamp)`: drops
+   * the unfinished lines of the old connection (the daemon sends them again, whole) and skips the
+   * lines already delivered.
+   */
+  reattach(): void {
+    this.demuxer.reset();
+    this.splitters.stdout.reset();
+    this.splitters.stderr.reset();
+    const point = this.resumePoint;
+    if (point) this.skipUntil(point);
+  }
+
+  /**
+   * Drops lines up to `point`: every line timestamped before it, and the first `point.count` lines
+   * at exactly its time (equal timestamps are common: the daemon's clock and fast writers); lines
+   * after those are new. Needs timestamps.
+   */
+  skipUntil(point: ResumePoint): void {
+    if (!this.timestamps) throw new DockerLogError('needsTimestamps', 'Resuming without duplicates needs a log stream with timestamps.');
+    const key = timestampKey(point.timestamp);
+    if (!key) throw new DockerLogError('badTimestamp', `Not an RFC 3339 timestamp: ${point.timestamp}`);
+    this.skipKey = key;
+    this.skipAtKey = Math.max(0, point.count);
+    this.lastTs = point.timestamp;
+    this.countAtLastTs = Math.max(0, point.count);
+  }
+
+  /** Stops delivering: lines wait in the bounded buffer (see `write`'s return value). */
+  pause(): void {
+    this.isPaused = true;
+  }
+
+  /** Delivers everything pending as one batch (with the dropped count), now, and fires `onDrain` if it was needed. */
+  resume(): void {
+    if (!this.isPaused) return;
+    this.isPaused = false;
+    this.deliver();
+    if (this.drainNeeded) {
+      this.drainNeeded = false;
+      this.drainListeners.fire();
+    }
+  }
+
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  /** The last `write` returned false and `onDrain` has not fired yet. */
+  get needsDrain(): boolean {
+    return this.drainNeeded;
+  }
+
+  /** The newest `lastN` lines held (all when omitted), oldest first: for "Pin to Timeline". */
+  snapshot(lastN?: number): LogLine[] {
+    return this.ring.snapshot(lastN);
+  }
+
+  get counters(): LogPipelineCounters {
+    return { lines: this.lineCount, bytes: this.byteCount, dropped: this.ring.dropped, cut: this.cutCount, skipped: this.skippedCount };
+  }
+
+  /** Timestamp of the last line accepted (delivered or pending), to reconnect with `since`. */
+  get lastTimestamp(): string | undefined {
+    return this.lastTs;
+  }
+
+  /** What `skipUntil` needs after a reconnect; undefined before the first timestamped line. */
+  get resumePoint(): ResumePoint | undefined {
+    return this.lastTs === undefined ? undefined : { timestamp: this.lastTs, count: this.countAtLastTs };
+  }
+
+  /** Stops all delivery; pending lines are not delivered. */
+  dispose(): void {
+    this.disposed = true;
+    this.linesListeners.clear();
+    this.drainListeners.clear();
+  }
+
+  private accept(stream: LogStream, text: string, timestamp: string | undefined, cut: boolean): void {
+    if (timestamp !== undefined) {
+      if (this.skipKey !== undefined && this.isDuplicate(timestamp)) {
+        this.skippedCount++;
+        return;
+      }
+      if (timestamp === this.lastTs) {
+        this.countAtLastTs++;
+      } else {
+        this.lastTs = timestamp;
+        this.countAtLastTs = 1;
+      }
+    }
+    if (cut) this.cutCount++;
+    this.lineCount++;
+    this.ring.push({ stream, text, timestamp });
+  }
+
+  private isDuplicate(timestamp: string): boolean {
+    const key = timestampKey(timestamp);
+    // A line whose timestamp cannot be read cannot be judged: it is shown.
+    if (!key || !this.skipKey) return false;
+    const order = compareTimestampKeys(key, this.skipKey);
+    if (order < 0) return true;
+    if (order === 0 && this.skipAtKey > 0) {
+      this.skipAtKey--;
+      return true;
+    }
+    // Past the resume point: nothing older can follow.
+    this.skipKey = undefined;
+    // The count at the resume time continues from the lines the consumer already had.
+    if (order === 0) this.lastTs = timestamp;
+    return false;
+  }
+
+  private readonly deliverQueued = (): void => {
+    this.deliveryQueued = false;
+    this.deliver();
+  };
+
+  private deliver(): void {
+    if (this.isPaused || this.disposed) return;
+    if (this.ring.pending === 0 && this.ring.droppedSinceTake === 0) return;
+    const { items, dropped } = this.ring.take();
+    this.linesListeners.fire({ lines: items, dropped });
+  }
+}
