@@ -6,7 +6,16 @@ export type SshErrorReason =
   | 'hostKeyChanged' // known_hosts or the trust store holds another key for this host: possible man-in-the-middle
   | 'hostKeyRevoked' // the presented key is marked @revoked
   | 'hostKeyRejected' // the key was unknown and the user declined it
-  | 'hostKeyCheckFailed'; // the check itself failed (unreadable file, prompt error): refused, fail closed
+  | 'hostKeyCheckFailed' // the check itself failed (unreadable file, prompt error): refused, fail closed
+  | 'unreachable' // nothing answered: connection refused, no route, name not found
+  | 'timeout' // no login within the ready timeout (time spent waiting for the user is not counted)
+  | 'handshakeFailed' // the SSH protocol failed before login (not an SSH server, no common algorithm)
+  | 'authFailed' // the server refused every method that was tried (the message names them, never a secret)
+  | 'authCancelled' // the user dismissed a passphrase or password prompt and no other method worked
+  | 'unsupported' // the profile needs something not implemented yet (ProxyJump): refused rather than going direct
+  | 'dropped' // the connection ended without end(): network loss, server restart, keepalive unanswered
+  | 'closed' // used after end()
+  | 'channelFailed'; // the server refused a channel or a request on it (exec, pty, shell), or a channel's program failed to start
 
 /** What the host-key check saw, for the message the user gets after a refused connection. */
 export interface HostKeyFailureDetails {

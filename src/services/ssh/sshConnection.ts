@@ -1,0 +1,547 @@
+import { promises as fsp } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AnyAuthMethod, Client, ClientChannel, ExecOptions, NextAuthHandler, ParsedKey, PseudoTtyOptions } from 'ssh2';
+import { type SshDockerAgent, type SshDockerAgentOptions, createSshDockerAgent } from './dockerAgent';
+import { type HostKeyCheckOptions, type HostKeyDecision, createHostKeyCheck } from './hostKeyVerifier';
+import type { HostProfile } from './hostProfiles';
+import { expandHome } from './knownHosts';
+import { type RemoteExecOptions, type RemoteExecution, startRemoteExec } from './remoteExec';
+import { type ShellOptions, type ShellSession, openShellSession } from './shellSession';
+import { SshError } from './sshError';
+
+export type SshLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** What connectSsh needs besides the profile: trust, credentials (asked, never stored here) and timing. */
+export interface ConnectSshDeps {
+  /** known_hosts files, the trust store and the "unknown key" question; host and port come from the profile. */
+  readonly hostKey: Omit<HostKeyCheckOptions, 'host' | 'port' | 'hostKeyAlias'>;
+  /** The ssh-agent socket; default `process.env.SSH_AUTH_SOCK`; `false`: no agent. */
+  readonly agentSocket?: string | false;
+  /** Reads a private key file (default fs.readFile). */
+  readonly readKey?: (keyPath: string) => Promise<Buffer>;
+  /** Asked when an identity file is encrypted; `attempt` is 2 or 3 after a wrong passphrase. Undefined: skip the key. */
+  readonly askPassphrase?: (keyPath: string, attempt: number) => PromiseLike<string | undefined>;
+  /** Asked when the server accepts passwords and nothing else worked. Undefined: cancelled. */
+  readonly askPassword?: (user: string, host: string) => PromiseLike<string | undefined>;
+  /** Default 15000; 0 turns keepalive off. The connection counts as dropped after 3 unanswered. */
+  readonly keepaliveIntervalMs?: number;
+  /** From TCP connect to logged in, not counting time spent in the prompts above. Default 20000; 0: none. */
+  readonly readyTimeoutMs?: number;
+  /** Where the default identity files are looked for (`~/.ssh/id_*`); default os.homedir(). */
+  readonly homeDir?: string;
+  /** Connection events; never a password, passphrase or key. */
+  readonly log?: (level: SshLogLevel, message: string) => void;
+}
+
+/** One authenticated SSH connection; every channel on it shares its verified host key. */
+export interface SshConnection {
+  readonly profile: HostProfile;
+  /** How the host key was accepted (known_hosts, trust store, answered once/always). */
+  readonly hostKey: HostKeyDecision | undefined;
+  /** `SHA256:…` of the server's host key. */
+  readonly hostKeyFingerprint: string | undefined;
+  readonly closed: boolean;
+  /** Set when the connection ended without end(): SshError 'dropped'. */
+  readonly closeReason: SshError | undefined;
+  exec(command: string, opts?: RemoteExecOptions): RemoteExecution;
+  shell(opts?: ShellOptions): Promise<ShellSession>;
+  /** An http.Agent for dockerode that reaches the remote daemon through `docker system dial-stdio` channels. */
+  dockerAgent(opts?: SshDockerAgentOptions): SshDockerAgent;
+  /** Called once when the connection is gone, with closeReason (undefined after end()). */
+  onClose(listener: (reason: SshError | undefined) => void): { dispose(): void };
+  end(): void;
+}
+
+/** What the channel helpers (exec, shell, docker agent) need from a connection. */
+export interface ChannelOpener {
+  readonly profile: HostProfile;
+  readonly closed: boolean;
+  readonly closeReason: SshError | undefined;
+  /** An exec channel once the server accepted the command; rejects with a typed SshError. */
+  openExecChannel(command: string, options: ExecOptions): Promise<ClientChannel>;
+  /** A shell channel with a pty; rejects with a typed SshError. */
+  openShellChannel(pty: PseudoTtyOptions, env: Record<string, string> | undefined): Promise<ClientChannel>;
+}
+
+const DEFAULT_KEEPALIVE_MS = 15_000;
+const DEFAULT_READY_TIMEOUT_MS = 20_000;
+const KEEPALIVE_COUNT_MAX = 3;
+/** Like OpenSSH's NumberOfPasswordPrompts, for a passphrase typed wrong. */
+const PASSPHRASE_ATTEMPTS = 3;
+const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
+
+/**
+ * Connects and logs in. The host key is checked during key exchange, before any credential can be
+ * sent; a refusal rejects with the check's own SshError (hostKeyChanged / hostKeyRejected /
+ * hostKeyRevoked / hostKeyCheckFailed). Then, like OpenSSH: ssh-agent, the identity files (a
+ * passphrase asked for an encrypted one), a password (asked) — each only when the server still
+ * offers that method, each tried once. Other failures are SshErrors too (unreachable, timeout,
+ * handshakeFailed, authFailed, authCancelled, unsupported).
+ */
+export async function connectSsh(profile: HostProfile, deps: ConnectSshDeps): Promise<SshConnection> {
+  const target = `${profile.user}@${profile.host}:${profile.port}`;
+  if (profile.ssh?.proxyJump !== undefined) {
+    throw new SshError('unsupported', `${profile.name} is reached through ProxyJump ${profile.ssh.proxyJump}, which Incident Desk does not support yet; it will not connect directly instead`);
+  }
+  const log = deps.log ?? (() => undefined);
+  // Loaded here so activating the extension never loads ssh2.
+  const { Client: ClientClass, utils } = await import('ssh2');
+  const timer = new ReadyTimer(deps.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+  const check = createHostKeyCheck({
+    ...deps.hostKey,
+    host: profile.host,
+    port: profile.port,
+    hostKeyAlias: profile.ssh?.hostKeyAlias,
+    // The user may take longer to read a fingerprint than the ready timeout allows.
+    ask: (question) => timer.pausedWhile(() => deps.hostKey.ask(question)),
+  });
+  const auth = new AuthSequence(profile, deps, timer, log, utils.parseKey);
+  const client = new ClientClass();
+
+  log('info', `connecting to ${target}`);
+  return new Promise<SshConnection>((resolve, reject) => {
+    let settled = false;
+    let tcpConnected = false;
+    const fail = (error: SshError) => {
+      if (settled) return;
+      settled = true;
+      timer.stop();
+      log('warn', `connection to ${target} failed (${error.reason}): ${error.message}`);
+      client.removeAllListeners('ready');
+      // Errors after this one (the socket closing) have nobody left to tell.
+      client.on('error', () => undefined);
+      client.destroy();
+      reject(error);
+    };
+    timer.start(() => fail(new SshError('timeout', `No login to ${target} within ${timer.limitMs} ms${tcpConnected ? ' (the server answered but the handshake or login did not finish)' : ''}`)));
+
+    client.on('connect', () => {
+      tcpConnected = true;
+    });
+    client.on('error', (err: Error & { level?: string; code?: string | number }) => {
+      if (settled) return;
+      // ssh2 reports a failed agent or a key it cannot sign with, then goes on with the next method.
+      if (err.level === 'agent' || (err.level === 'client-authentication' && !auth.exhausted)) {
+        log('warn', `${target}: ${err.level === 'agent' ? 'ssh-agent' : 'key'} not usable: ${err.message}`);
+        return;
+      }
+      fail(connectError(err));
+    });
+    client.on('close', () => {
+      if (settled) return;
+      fail(
+        check.failure ??
+          auth.failure() ??
+          new SshError(tcpConnected ? 'dropped' : 'unreachable', `The connection to ${target} closed ${auth.started ? 'during login' : 'before login'}`),
+      );
+    });
+    client.once('ready', () => {
+      if (settled) return;
+      settled = true;
+      timer.stop();
+      const decision = check.lastDecision;
+      log('info', `logged in to ${target} with ${auth.succeededWith ?? 'none'}; host key ${decision?.fingerprint ?? '?'} via ${decision?.via ?? '?'}`);
+      resolve(new Ssh2Connection(profile, client, decision, log));
+    });
+
+    const connectError = (err: Error & { level?: string; code?: string | number }): SshError => {
+      const cause = { cause: err };
+      if (check.failure) return check.failure;
+      if (auth.exhausted) return auth.failure() ?? new SshError('authFailed', `Could not log in to ${target}`, undefined, cause);
+      if (err.level === 'client-socket' || err.level === 'client-dns') {
+        if (!tcpConnected || UNREACHABLE_CODES.has(String(err.code))) {
+          return new SshError('unreachable', `Cannot reach ${profile.host}:${profile.port}: ${err.message}`, undefined, cause);
+        }
+        return new SshError('dropped', `The connection to ${target} was lost during ${auth.started ? 'login' : 'the handshake'}: ${err.message}`, undefined, cause);
+      }
+      if (err.level === 'client-timeout') return new SshError('timeout', `${target} stopped answering: ${err.message}`, undefined, cause);
+      // A DISCONNECT from the server (err.code is its reason number) once login began: it gave up on us (MaxAuthTries).
+      if (typeof err.code === 'number' && auth.started) {
+        return auth.failure(err.message) ?? new SshError('authFailed', `${target} ended the login: ${err.message}`, undefined, cause);
+      }
+      return new SshError('handshakeFailed', `SSH handshake with ${profile.host}:${profile.port} failed: ${err.message}`, undefined, cause);
+    };
+
+    try {
+      client.connect({
+        host: profile.host,
+        port: profile.port,
+        username: profile.user,
+        hostVerifier: check,
+        authHandler: auth.handler,
+        // Our own timer instead: ssh2's would also count the time the user spends in prompts.
+        readyTimeout: 0,
+        keepaliveInterval: deps.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS,
+        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+      });
+    } catch (e) {
+      fail(new SshError('handshakeFailed', `Cannot connect to ${target}: ${(e as Error).message}`, undefined, { cause: e }));
+    }
+  });
+}
+
+class Ssh2Connection implements SshConnection, ChannelOpener {
+  private isClosed = false;
+  private endedByUser = false;
+  private dropReason: SshError | undefined;
+  private lastError: Error | undefined;
+  private readonly closeListeners = new Set<(reason: SshError | undefined) => void>();
+  private readonly target: string;
+
+  constructor(
+    readonly profile: HostProfile,
+    private readonly client: Client,
+    readonly hostKey: HostKeyDecision | undefined,
+    log: (level: SshLogLevel, message: string) => void,
+  ) {
+    this.target = `${profile.user}@${profile.host}:${profile.port}`;
+    client.on('error', (err: Error & { level?: string }) => {
+      this.lastError = err;
+      log('warn', `${this.target}: ${err.message}`);
+    });
+    client.on('close', () => {
+      this.isClosed = true;
+      if (!this.endedByUser) {
+        const why = this.lastError?.message === undefined ? 'the server or the network closed it' : this.lastError.message;
+        this.dropReason = new SshError('dropped', `The connection to ${this.target} dropped: ${why}`, undefined, { cause: this.lastError });
+        log('warn', this.dropReason.message);
+      } else {
+        log('info', `closed the connection to ${this.target}`);
+      }
+      for (const listener of [...this.closeListeners]) {
+        try {
+          listener(this.dropReason);
+        } catch (e) {
+          log('error', `a close listener failed: ${(e as Error)?.message ?? String(e)}`);
+        }
+      }
+      this.closeListeners.clear();
+    });
+  }
+
+  get hostKeyFingerprint(): string | undefined {
+    return this.hostKey?.fingerprint;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  get closeReason(): SshError | undefined {
+    return this.dropReason;
+  }
+
+  exec(command: string, opts: RemoteExecOptions = {}): RemoteExecution {
+    return startRemoteExec(this, command, opts);
+  }
+
+  shell(opts: ShellOptions = {}): Promise<ShellSession> {
+    return openShellSession(this, opts);
+  }
+
+  dockerAgent(opts: SshDockerAgentOptions = {}): SshDockerAgent {
+    return createSshDockerAgent(this, opts);
+  }
+
+  onClose(listener: (reason: SshError | undefined) => void): { dispose(): void } {
+    if (this.isClosed) {
+      const reason = this.dropReason;
+      queueMicrotask(() => listener(reason));
+      return { dispose: () => undefined };
+    }
+    this.closeListeners.add(listener);
+    return { dispose: () => this.closeListeners.delete(listener) };
+  }
+
+  end(): void {
+    if (this.isClosed || this.endedByUser) return;
+    this.endedByUser = true;
+    this.client.end();
+  }
+
+  openExecChannel(command: string, options: ExecOptions): Promise<ClientChannel> {
+    return this.openChannel('run a command', (cb) => this.client.exec(command, options, cb));
+  }
+
+  openShellChannel(pty: PseudoTtyOptions, env: Record<string, string> | undefined): Promise<ClientChannel> {
+    return this.openChannel('open a shell', (cb) => (env === undefined ? this.client.shell(pty, cb) : this.client.shell(pty, { env }, cb)));
+  }
+
+  private openChannel(what: string, open: (cb: (err: Error | undefined, channel: ClientChannel) => void) => void): Promise<ClientChannel> {
+    if (this.isClosed || this.endedByUser) return Promise.reject(this.unusable());
+    return new Promise((resolve, reject) => {
+      const failed = (err: unknown) => {
+        // A channel that failed because the connection went away says why the connection went.
+        reject(this.isClosed || this.endedByUser ? this.unusable() : new SshError('channelFailed', `${this.target} refused to ${what}: ${(err as Error)?.message ?? String(err)}`, undefined, { cause: err }));
+      };
+      try {
+        open((err, channel) => (err ? failed(err) : resolve(channel)));
+      } catch (e) {
+        failed(e);
+      }
+    });
+  }
+
+  private unusable(): SshError {
+    return this.dropReason ?? new SshError('closed', `The connection to ${this.target} was closed`);
+  }
+}
+
+type ParseKey = (data: Buffer | string, passphrase?: Buffer | string) => ParsedKey | Error;
+
+interface AuthStep {
+  /** Shown in logs and in the authFailed message; never a secret. */
+  readonly label: string;
+  /** The server's method name this step needs offered. */
+  readonly needs: 'publickey' | 'password';
+  prepare(): Promise<AnyAuthMethod | undefined>;
+}
+
+/**
+ * The login order, driven through ssh2's authHandler so each method is tried once and only while
+ * the server still offers it: 'none' first (as OpenSSH does, to learn the methods without
+ * sending anything), then the agent, the identity files, the password.
+ */
+class AuthSequence {
+  /** Methods sent to the server, in order. */
+  readonly tried: string[] = [];
+  exhausted = false;
+  started = false;
+  succeededWith: string | undefined;
+  private cancelledPrompts = 0;
+  private serverMethods: readonly string[] | undefined;
+  private sentNone = false;
+  private next = 0;
+  private readonly steps: AuthStep[];
+  private readonly target: string;
+
+  constructor(
+    private readonly profile: HostProfile,
+    private readonly deps: ConnectSshDeps,
+    private readonly timer: ReadyTimer,
+    private readonly log: (level: SshLogLevel, message: string) => void,
+    private readonly parseKey: ParseKey,
+  ) {
+    this.target = `${profile.user}@${profile.host}:${profile.port}`;
+    this.steps = this.plan();
+  }
+
+  readonly handler = (methodsLeft: readonly string[] | null, _partialSuccess: boolean | null, next: NextAuthHandler): void => {
+    if (methodsLeft) this.serverMethods = methodsLeft;
+    if (this.tried.length > 0) this.log('debug', `${this.target}: ${this.tried[this.tried.length - 1]} refused; the server offers ${methodsLeft?.join(', ') || 'nothing more'}`);
+    this.pick(methodsLeft).then(
+      (method) => {
+        if (method) {
+          this.started = true;
+          this.succeededWith = this.tried[this.tried.length - 1];
+          next(method);
+        } else {
+          this.exhausted = true;
+          // ssh2 takes `false` as "no more methods" (it then ends with a client-authentication error).
+          next(false as unknown as AnyAuthMethod);
+        }
+      },
+      (e: unknown) => {
+        this.log('error', `${this.target}: choosing a login method failed: ${(e as Error)?.message ?? String(e)}`);
+        this.exhausted = true;
+        next(false as unknown as AnyAuthMethod);
+      },
+    );
+  };
+
+  /** The error for a login that ended without success, undefined if login never started. */
+  failure(serverSaid?: string): SshError | undefined {
+    if (!this.exhausted && !this.started) return undefined;
+    const tried = this.tried.filter((t) => t !== 'none');
+    const offered = this.serverMethods?.length ? ` The server accepts: ${this.serverMethods.join(', ')}.` : '';
+    const said = serverSaid ? ` The server said: ${serverSaid}.` : '';
+    if (tried.length === 0 && this.cancelledPrompts > 0) {
+      return new SshError('authCancelled', `Login to ${this.target} was cancelled.${offered}`);
+    }
+    const what = tried.length > 0 ? `the server refused ${tried.join(', ')}` : 'there was no usable key, agent or password to try';
+    const cancelled = this.cancelledPrompts > 0 ? ' (a prompt was cancelled)' : '';
+    return new SshError('authFailed', `Could not log in to ${this.target}: ${what}${cancelled}.${offered}${said}`);
+  }
+
+  private async pick(methodsLeft: readonly string[] | null): Promise<AnyAuthMethod | undefined> {
+    const username = this.profile.user;
+    if (methodsLeft === null && !this.sentNone) {
+      this.sentNone = true;
+      this.tried.push('none');
+      return { type: 'none', username };
+    }
+    while (this.next < this.steps.length) {
+      const step = this.steps[this.next++]!;
+      if (methodsLeft && !methodsLeft.includes(step.needs)) continue;
+      const method = await step.prepare();
+      if (method) {
+        this.log('debug', `${this.target}: trying ${step.label}`);
+        this.tried.push(step.label);
+        return method;
+      }
+    }
+    return undefined;
+  }
+
+  private plan(): AuthStep[] {
+    const { profile, deps } = this;
+    const username = profile.user;
+    const home = deps.homeDir ?? os.homedir();
+    const steps: AuthStep[] = [];
+    const explicit = [...new Set([profile.identityFile, ...(profile.ssh?.identityFiles ?? [])].filter((f): f is string => !!f).map((f) => expandHome(f, home)))];
+    const agentSocket = deps.agentSocket === undefined ? process.env.SSH_AUTH_SOCK : deps.agentSocket;
+    // IdentitiesOnly: only the configured identity files, not whatever else the agent holds.
+    const useAgent = !!agentSocket && !(profile.ssh?.identitiesOnly === true && explicit.length > 0);
+    if (useAgent) {
+      steps.push({
+        label: 'publickey (ssh-agent)',
+        needs: 'publickey',
+        prepare: async () => {
+          try {
+            await fsp.stat(agentSocket as string);
+          } catch {
+            this.log('debug', `${this.target}: no ssh-agent at ${agentSocket}`);
+            return undefined;
+          }
+          return { type: 'agent', username, agent: agentSocket as string };
+        },
+      });
+    }
+    const files = explicit.length > 0 ? explicit.map((file) => ({ file, isDefault: false })) : DEFAULT_IDENTITY_FILES.map((name) => ({ file: path.join(home, '.ssh', name), isDefault: true }));
+    for (const { file, isDefault } of files) {
+      steps.push({ label: `publickey (${file})`, needs: 'publickey', prepare: () => this.loadKey(file, isDefault) });
+    }
+    steps.push({
+      label: 'password',
+      needs: 'password',
+      prepare: async () => {
+        if (!deps.askPassword) return undefined;
+        const password = await this.timer.pausedWhile(() => deps.askPassword!(username, profile.host));
+        if (password === undefined) {
+          this.cancelledPrompts++;
+          return undefined;
+        }
+        return { type: 'password', username, password };
+      },
+    });
+    return steps;
+  }
+
+  private async loadKey(file: string, isDefault: boolean): Promise<AnyAuthMethod | undefined> {
+    const username = this.profile.user;
+    let data: Buffer;
+    try {
+      data = await (this.deps.readKey ?? ((p: string) => fsp.readFile(p)))(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // The defaults are only candidates; a configured file that is missing is worth saying.
+      if (!(isDefault && code === 'ENOENT')) this.log('warn', `${this.target}: cannot read identity file ${file}: ${code ?? (e as Error).message}`);
+      return undefined;
+    }
+    if (!isEncryptedPrivateKey(data)) {
+      const key = this.parseKey(data);
+      if (key instanceof Error || !key.isPrivateKey()) {
+        this.log('warn', `${this.target}: ${file} is not a private key ssh2 can use${key instanceof Error ? `: ${key.message}` : ''}`);
+        return undefined;
+      }
+      return { type: 'publickey', username, key };
+    }
+    if (!this.deps.askPassphrase) {
+      this.log('info', `${this.target}: ${file} is encrypted and there is no way to ask for its passphrase; skipped`);
+      return undefined;
+    }
+    for (let attempt = 1; attempt <= PASSPHRASE_ATTEMPTS; attempt++) {
+      const passphrase = await this.timer.pausedWhile(() => this.deps.askPassphrase!(file, attempt));
+      if (passphrase === undefined) {
+        this.cancelledPrompts++;
+        return undefined;
+      }
+      const key = this.parseKey(data, passphrase);
+      if (!(key instanceof Error)) return { type: 'publickey', username, key };
+      this.log('info', `${this.target}: wrong passphrase for ${file} (attempt ${attempt} of ${PASSPHRASE_ATTEMPTS})`);
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Whether a private key file is passphrase-protected, read from its structure (the OpenSSH
+ * format's cipher name, PEM's Proc-Type header, PKCS#8's ENCRYPTED label, PuTTY's Encryption line)
+ * rather than from a parser's error message.
+ */
+export function isEncryptedPrivateKey(data: Buffer): boolean {
+  const text = data.toString('latin1');
+  const openssh = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(text);
+  if (openssh) {
+    const raw = Buffer.from(openssh[1]!.replace(/\s+/g, ''), 'base64');
+    const magic = Buffer.from('openssh-key-v1\0', 'latin1');
+    if (raw.length < magic.length + 4 || !raw.subarray(0, magic.length).equals(magic)) return false;
+    const len = raw.readUInt32BE(magic.length);
+    const cipher = raw.subarray(magic.length + 4, magic.length + 4 + len).toString('latin1');
+    return cipher !== 'none';
+  }
+  if (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----')) return true;
+  if (/^Proc-Type:\s*4,ENCRYPTED/m.test(text)) return true;
+  if (/^PuTTY-User-Key-File-\d+:/m.test(text)) {
+    const enc = /^Encryption:\s*(\S+)/m.exec(text);
+    return enc !== null && enc[1] !== 'none';
+  }
+  return false;
+}
+
+/** The ready timeout, paused while the user is being asked something. */
+class ReadyTimer {
+  private remaining: number;
+  private since = 0;
+  private handle: NodeJS.Timeout | undefined;
+  private pauses = 0;
+  private done = false;
+  private onFire: (() => void) | undefined;
+
+  constructor(readonly limitMs: number) {
+    this.remaining = limitMs;
+  }
+
+  start(onFire: () => void): void {
+    if (this.limitMs <= 0) return;
+    this.onFire = onFire;
+    this.arm();
+  }
+
+  async pausedWhile<T>(fn: () => PromiseLike<T>): Promise<T> {
+    this.pause();
+    try {
+      return await fn();
+    } finally {
+      this.resume();
+    }
+  }
+
+  stop(): void {
+    this.done = true;
+    clearTimeout(this.handle);
+  }
+
+  private pause(): void {
+    if (this.pauses++ === 0 && this.handle !== undefined) {
+      clearTimeout(this.handle);
+      this.handle = undefined;
+      this.remaining -= Date.now() - this.since;
+    }
+  }
+
+  private resume(): void {
+    if (--this.pauses === 0) this.arm();
+  }
+
+  private arm(): void {
+    if (this.done || this.onFire === undefined || this.pauses > 0) return;
+    this.since = Date.now();
+    this.handle = setTimeout(() => {
+      this.done = true;
+      this.onFire?.();
+    }, Math.max(0, this.remaining));
+  }
+}
