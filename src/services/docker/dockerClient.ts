@@ -1,0 +1,315 @@
+// A small interface over dockerode: the rest of the extension sees these types, never dockerode's,
+// so the module (and ssh2, which dockerode pulls in) is loaded only when Docker is first used, and
+// tests can stand a fake in front of pure logic.
+import * as http from 'node:http';
+import type { Readable } from 'node:stream';
+import type { DockerOptions } from 'dockerode';
+import { DockerError, toDockerError } from './dockerError';
+
+/** Which engine to talk to. */
+export type DockerTarget =
+  /** The local engine: `socketPath`, else what `DOCKER_HOST` says, else /var/run/docker.sock. */
+  | { readonly kind: 'local'; readonly socketPath?: string }
+  /**
+   * A remote engine behind `agent`, which opens each HTTP connection (over SSH, `docker system
+   * dial-stdio` on a host-key-verified connection). The agent belongs to the caller: dispose()
+   * does not destroy it. `label` names the host in messages.
+   */
+  | { readonly kind: 'agent'; readonly agent: http.Agent; readonly label: string };
+
+export interface DockerContainerSummary {
+  readonly id: string;
+  /** Without the leading slash. */
+  readonly name: string;
+  readonly image: string;
+  /** `running`, `exited`, `restarting`, `paused`, `created`, `dead`, `removing`. */
+  readonly state: string;
+  /** The human status, `Up 3 minutes`, `Exited (0) 2 hours ago`. */
+  readonly status: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface DockerContainerDetails {
+  readonly id: string;
+  readonly name: string;
+  readonly image: string;
+  /** The container has a TTY: its log stream is raw bytes, not multiplexed frames. */
+  readonly tty: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly status: string;
+  readonly running: boolean;
+  readonly restarting: boolean;
+  readonly exitCode: number;
+  /** RFC 3339, from the daemon's clock; changes on every start, so it tells one run from the next. */
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** Restarts by the restart policy (not `docker restart`). */
+  readonly restartCount: number;
+}
+
+export interface DockerLogRequest {
+  /** Keep the stream open for new lines until the container stops. */
+  readonly follow: boolean;
+  readonly stdout: boolean;
+  readonly stderr: boolean;
+  readonly timestamps: boolean;
+  /** Lines from the end; 'all' (the default) for everything. */
+  readonly tail?: number | 'all';
+  /** Entries at or after this time, as the API takes it: `<unix seconds>[.<nanoseconds>]`. */
+  readonly since?: string;
+}
+
+/** The fields of a `/containers/{id}/stats?stream=false` answer that a snapshot needs. */
+export interface DockerStatsSample {
+  readonly name: string;
+  readonly cpu: DockerCpuSample;
+  readonly precpu: DockerCpuSample;
+  readonly memory: {
+    readonly usage: number;
+    readonly limit: number;
+    readonly stats: Readonly<Record<string, number>>;
+  };
+}
+
+export interface DockerCpuSample {
+  readonly totalUsage: number;
+  readonly systemUsage: number;
+  readonly onlineCpus: number;
+  readonly perCpuCount: number;
+}
+
+export interface DockerCallOptions {
+  /** Aborts the call (the error is DockerError 'cancelled'). */
+  readonly signal?: AbortSignal;
+  /** For a request/answer call: how long to wait for the answer (a stream: for its headers). */
+  readonly timeoutMs?: number;
+}
+
+export interface DockerClient {
+  /** `local` or the host's label, for messages. */
+  readonly label: string;
+  ping(opts?: DockerCallOptions): Promise<void>;
+  /** Containers; stopped ones too with `all`; `labels` are `key=value` or `key` filters, all must match. */
+  listContainers(query: { readonly all: boolean; readonly labels?: readonly string[] }, opts?: DockerCallOptions): Promise<DockerContainerSummary[]>;
+  inspectContainer(id: string, opts?: DockerCallOptions): Promise<DockerContainerDetails>;
+  /**
+   * The raw log stream (multiplexed frames, or raw bytes for a TTY container), always streamed,
+   * also without `follow` (dockerode would buffer the whole answer in memory then). The caller
+   * destroys it to stop.
+   */
+  containerLogs(id: string, request: DockerLogRequest, opts?: DockerCallOptions): Promise<Readable>;
+  restartContainer(id: string, timeoutSeconds: number, opts?: DockerCallOptions): Promise<void>;
+  /** One stats sample with the previous one (`stream=false`: the daemon samples twice, about a second apart). */
+  containerStats(id: string, opts?: DockerCallOptions): Promise<DockerStatsSample>;
+  /** Closes the connections this client opened (an injected agent is the caller's to destroy). */
+  dispose(): void;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The parts of docker-modem used here (dockerode's types give it as `any`). */
+interface Modem {
+  dial(options: Record<string, unknown>, callback: (err: unknown, data: unknown) => void): void;
+}
+
+/** The parts of dockerode used here, as the calls return them (JSON from the Engine API). */
+interface DockerodeLike {
+  modem: Modem;
+  ping(opts: { abortSignal: AbortSignal }): Promise<unknown>;
+  listContainers(opts: Record<string, unknown>): Promise<RawContainerSummary[]>;
+  getContainer(id: string): {
+    inspect(opts: { abortSignal: AbortSignal }): Promise<RawInspect>;
+    restart(opts: { t: number; abortSignal: AbortSignal }): Promise<unknown>;
+    stats(opts: { stream: false; abortSignal: AbortSignal }): Promise<RawStats>;
+  };
+}
+
+interface RawContainerSummary {
+  Id: string;
+  Names?: string[];
+  Image?: string;
+  State?: string;
+  Status?: string;
+  Labels?: Record<string, string> | null;
+}
+
+interface RawInspect {
+  Id: string;
+  Name?: string;
+  RestartCount?: number;
+  Config?: { Tty?: boolean; Image?: string; Labels?: Record<string, string> | null };
+  State?: { Status?: string; Running?: boolean; Restarting?: boolean; ExitCode?: number; StartedAt?: string; FinishedAt?: string };
+}
+
+interface RawCpu {
+  cpu_usage?: { total_usage?: number; percpu_usage?: number[] | null };
+  system_cpu_usage?: number;
+  online_cpus?: number;
+}
+
+interface RawStats {
+  name?: string;
+  cpu_stats?: RawCpu;
+  precpu_stats?: RawCpu;
+  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> | null };
+}
+
+/**
+ * Creates a client for `target`. dockerode is imported here, on first use. For an agent the
+ * requests go to `http://docker/...` through it (docker-modem hands `agent` to http.request).
+ */
+export async function createDockerClient(target: DockerTarget): Promise<DockerClient> {
+  const { default: Docker } = await import('dockerode');
+  // `agent` is a docker-modem option (modem.js hands it to http.request) that @types/dockerode omits.
+  const make = (options: DockerOptions & { agent: http.Agent }): DockerodeLike => new Docker(options) as unknown as DockerodeLike;
+  if (target.kind === 'agent') {
+    return new DockerodeClient(make({ protocol: 'http', host: 'docker', port: 80, agent: target.agent }), target.label, undefined);
+  }
+  // Our own agent, without keep-alive: a pooled connection to a daemon that restarted would fail
+  // its next request, and a unix socket costs next to nothing to open.
+  const agent = new http.Agent({ keepAlive: false });
+  return new DockerodeClient(make(target.socketPath ? { socketPath: target.socketPath, agent } : { agent }), 'local', agent);
+}
+
+class DockerodeClient implements DockerClient {
+  constructor(
+    private readonly docker: DockerodeLike,
+    readonly label: string,
+    private readonly ownAgent: http.Agent | undefined,
+  ) {}
+
+  async ping(opts?: DockerCallOptions): Promise<void> {
+    await this.call('answer a ping', opts, (abortSignal) => this.docker.ping({ abortSignal }));
+  }
+
+  async listContainers(query: { all: boolean; labels?: readonly string[] }, opts?: DockerCallOptions): Promise<DockerContainerSummary[]> {
+    const filters = query.labels && query.labels.length > 0 ? { label: [...query.labels] } : undefined;
+    const raw = await this.call('list containers', opts, (abortSignal) => this.docker.listContainers({ all: query.all, ...(filters ? { filters } : {}), abortSignal }));
+    return raw.map((c) => ({
+      id: c.Id,
+      name: stripSlash(c.Names?.[0] ?? c.Id.slice(0, 12)),
+      image: c.Image ?? '',
+      state: c.State ?? '',
+      status: c.Status ?? '',
+      labels: c.Labels ?? {},
+    }));
+  }
+
+  async inspectContainer(id: string, opts?: DockerCallOptions): Promise<DockerContainerDetails> {
+    const raw = await this.call(`inspect container ${short(id)}`, opts, (abortSignal) => this.docker.getContainer(id).inspect({ abortSignal }));
+    const state = raw.State ?? {};
+    return {
+      id: raw.Id,
+      name: stripSlash(raw.Name ?? raw.Id.slice(0, 12)),
+      image: raw.Config?.Image ?? '',
+      tty: raw.Config?.Tty === true,
+      labels: raw.Config?.Labels ?? {},
+      status: state.Status ?? '',
+      running: state.Running === true,
+      restarting: state.Restarting === true,
+      exitCode: state.ExitCode ?? 0,
+      startedAt: state.StartedAt ?? '',
+      finishedAt: state.FinishedAt ?? '',
+      restartCount: raw.RestartCount ?? 0,
+    };
+  }
+
+  containerLogs(id: string, request: DockerLogRequest, opts?: DockerCallOptions): Promise<Readable> {
+    const query: Record<string, unknown> = {
+      follow: request.follow,
+      stdout: request.stdout,
+      stderr: request.stderr,
+      timestamps: request.timestamps,
+      tail: request.tail ?? 'all',
+    };
+    if (request.since !== undefined) query.since = request.since;
+    return this.call(
+      `read the logs of container ${short(id)}`,
+      opts,
+      (abortSignal) =>
+        new Promise<Readable>((resolve, reject) => {
+          // dockerode's container.logs() buffers the whole answer unless `follow` is set; the
+          // same request through the modem with isStream always streams.
+          this.docker.modem.dial(
+            {
+              path: `/containers/${encodeURIComponent(id)}/logs?`,
+              method: 'GET',
+              isStream: true,
+              abortSignal,
+              statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+              options: query,
+            },
+            (err, data) => (err ? reject(err) : resolve(data as Readable)),
+          );
+        }),
+    );
+  }
+
+  async restartContainer(id: string, timeoutSeconds: number, opts?: DockerCallOptions): Promise<void> {
+    const t = Math.max(0, Math.floor(timeoutSeconds));
+    // The daemon waits up to t seconds for the stop before it answers.
+    const timeoutMs = opts?.timeoutMs ?? DEFAULT_TIMEOUT_MS + t * 1000;
+    await this.call(`restart container ${short(id)}`, { ...opts, timeoutMs }, (abortSignal) => this.docker.getContainer(id).restart({ t, abortSignal }));
+  }
+
+  async containerStats(id: string, opts?: DockerCallOptions): Promise<DockerStatsSample> {
+    const raw = await this.call(`read stats of container ${short(id)}`, opts, (abortSignal) => this.docker.getContainer(id).stats({ stream: false, abortSignal }));
+    const mem = raw.memory_stats ?? {};
+    return {
+      name: stripSlash(raw.name ?? short(id)),
+      cpu: cpuSample(raw.cpu_stats),
+      precpu: cpuSample(raw.precpu_stats),
+      memory: { usage: mem.usage ?? 0, limit: mem.limit ?? 0, stats: mem.stats ?? {} },
+    };
+  }
+
+  dispose(): void {
+    this.ownAgent?.destroy();
+  }
+
+  /**
+   * Runs one request with a deadline and the caller's signal, and turns whatever it throws into a
+   * DockerError. The deadline is our own timer, cleared when the call settles, so nothing is left
+   * scheduled after it.
+   */
+  private async call<T>(what: string, opts: DockerCallOptions | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const outer = opts?.signal;
+    if (outer?.aborted) throw new DockerError('cancelled', `Cancelled: ${what} (${this.label})`);
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    outer?.addEventListener('abort', onAbort, { once: true });
+    const timeoutMs = opts?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      return await run(controller.signal);
+    } catch (e) {
+      if (timedOut) throw new DockerError('unreachable', `Docker (${this.label}) did not ${what} within ${Math.round(timeoutMs / 1000)} s`, undefined, { cause: e });
+      if (outer?.aborted) throw new DockerError('cancelled', `Cancelled: ${what} (${this.label})`, undefined, { cause: e });
+      throw toDockerError(e, what, this.label);
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+function cpuSample(raw: RawCpu | undefined): DockerCpuSample {
+  return {
+    totalUsage: raw?.cpu_usage?.total_usage ?? 0,
+    systemUsage: raw?.system_cpu_usage ?? 0,
+    onlineCpus: raw?.online_cpus ?? 0,
+    perCpuCount: raw?.cpu_usage?.percpu_usage?.length ?? 0,
+  };
+}
+
+function stripSlash(name: string): string {
+  return name.startsWith('/') ? name.slice(1) : name;
+}
+
+function short(id: string): string {
+  return /^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id;
+}
