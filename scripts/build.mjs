@@ -22,6 +22,8 @@ const watch = process.argv.includes('--watch');
 /** @type {import('esbuild').BuildOptions} */
 const options = {
   entryPoints: { extension: 'src/extension.ts' },
+  // src/remote/loadRemote.ts requires this at first use: the remote bundle below stays separate.
+  define: { INCIDENT_DESK_REMOTE_MODULE: '"./remote.js"' },
   bundle: true,
   outdir: 'dist',
   format: 'cjs',
@@ -48,11 +50,37 @@ const cliOptions = {
   banner: { js: '#!/usr/bin/env node' },
 };
 
+/**
+ * dockerode's BuildKit session (./session) pulls in gRPC and protobufjs (~1 MB); Incident Desk never
+ * builds images, so it is replaced by a stub that refuses.
+ */
+const noBuildKit = {
+  name: 'no-buildkit',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/session$/ }, (args) => (args.importer.includes('node_modules/dockerode/') ? { path: 'session', namespace: 'no-buildkit' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'no-buildkit' }, () => ({ contents: "module.exports = function () { throw new Error('BuildKit sessions are not supported by Incident Desk'); };", loader: 'js' }));
+  },
+};
+
+/**
+ * The remote-operations bundle (ssh2, dockerode, ssh-config and our adapters), loaded on first use.
+ * ssh2's optional native parts (cpu-features, its sshcrypto binding) stay external: it falls back to
+ * pure JavaScript when they are absent, as they are in the .vsix.
+ * @type {import('esbuild').BuildOptions}
+ */
+const remoteOptions = {
+  ...options,
+  entryPoints: { remote: 'src/remote/remoteModule.ts' },
+  define: {},
+  plugins: [noBuildKit],
+  external: ['vscode', 'cpu-features', '*.node'],
+};
+
 if (watch) {
-  for (const o of [options, cliOptions]) await (await esbuild.context(o)).watch();
+  for (const o of [options, cliOptions, remoteOptions]) await (await esbuild.context(o)).watch();
   console.log('[build] watching');
 } else {
-  for (const o of [options, cliOptions]) {
+  for (const o of [options, cliOptions, remoteOptions]) {
     const result = await esbuild.build(o);
     const out = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
     for (const [file, info] of out) console.log(`[build] ${file} ${(info.bytes / 1024).toFixed(1)} KiB`);

@@ -12,13 +12,19 @@ import { RunbooksController } from './runbooks/runbooksController';
 import { PlaceholderValues } from './runbooks/placeholderValues';
 import { LocalStepRunner } from './terminals/localStepRunner';
 import { SlaStatusBar } from './views/slaStatusBar';
+import { REMOTE_COMMANDS } from './commands/remote/remoteCommands';
+import { askFilter, pinLines } from './commands/remote/logViewCommands';
+import { HostsController } from './remote/hostsController';
+import { LogViews } from './terminals/logViews';
+import { RemoteStepTerminals } from './terminals/remoteStepTerminal';
+import { HostsTreeProvider, type HostNode } from './views/hostsTree';
 
 /** The composition root: builds every part once and owns their disposables. */
 export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   readonly incidents: IncidentsController;
   /** Exposed for the integration tests, which read the real views in the real host. */
-  readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch; runbooksTree: RunbooksTreeProvider; runbooks: RunbooksController };
+  readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch; runbooksTree: RunbooksTreeProvider; runbooks: RunbooksController; hosts: HostsController; hostsTree: HostsTreeProvider; logViews: LogViews };
 
   constructor(context: vscode.ExtensionContext) {
     const log = this.own(new Log());
@@ -27,7 +33,16 @@ export class Container implements vscode.Disposable {
     const runbooks = this.own(new RunbooksController(context.extensionUri.fsPath, log.for('runbooks'), () => incidents.policy.levels.map((l) => l.id)));
     const runbooksTree = this.own(new RunbooksTreeProvider(runbooks, incidents));
     const runner = this.own(new LocalStepRunner());
-    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, log: log.for('commands'), logChannel: log };
+    const hosts = this.own(new HostsController(context, log.for('hosts')));
+    // The log views' own keys (/ and p) run the same code as the palette commands.
+    const logViews: LogViews = this.own(new LogViews({
+      filter: (view) => void askFilter(view).catch(() => undefined),
+      pin: (view) => void pinLines(ctx, view).catch((e: unknown) => { if (e instanceof Error && e.name !== 'Cancelled') void vscode.window.showErrorMessage(e.message); }),
+    }));
+    const stepTerminals = this.own(new RemoteStepTerminals());
+    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, remote: { hosts, stepTerminals, logViews }, log: log.for('commands'), logChannel: log };
+    const hostsTree = this.own(new HostsTreeProvider(hosts));
+    this.own(vscode.window.createTreeView<HostNode>('incidentDesk.hosts', { treeDataProvider: hostsTree }));
 
     const incidentsTree = this.own(new IncidentsTreeProvider(incidents));
     const incidentsView = this.own(vscode.window.createTreeView<IncidentNode>('incidentDesk.incidents', { treeDataProvider: incidentsTree, showCollapseAll: false }));
@@ -42,9 +57,9 @@ export class Container implements vscode.Disposable {
     this.own(vscode.window.createTreeView<RunbookNode>('incidentDesk.runbooks', { treeDataProvider: runbooksTree, showCollapseAll: true }));
     const statusBar = this.own(new SlaStatusBar(incidents));
     const slaWatch = this.own(new SlaWatch(incidents, log.for('sla')));
-    this.views = { incidentsTree, statusBar, slaWatch, runbooksTree, runbooks };
+    this.views = { incidentsTree, statusBar, slaWatch, runbooksTree, runbooks, hosts, hostsTree, logViews };
 
-    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState))]) this.own(registerCommand(def, ctx));
+    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState)), ...REMOTE_COMMANDS]) this.own(registerCommand(def, ctx));
 
     this.own(vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPolicy(e)) {

@@ -4,6 +4,9 @@ import { StoreError } from '../core/incidents/storeErrors';
 import type { IncidentsController } from '../incidents/incidentsController';
 import type { RunbooksController } from '../runbooks/runbooksController';
 import type { LocalStepRunner } from '../terminals/localStepRunner';
+import type { HostsController } from '../remote/hostsController';
+import type { LogViews } from '../terminals/logViews';
+import type { RemoteStepTerminals } from '../terminals/remoteStepTerminal';
 import type { RunbooksTreeProvider } from '../views/runbooksTree';
 import type { ComponentLog, Log } from '../util/log';
 
@@ -27,6 +30,7 @@ export class InvalidInput extends Error {
 export interface CommandContext {
   incidents: IncidentsController;
   runbooks: { controller: RunbooksController; tree: RunbooksTreeProvider; runner: LocalStepRunner };
+  remote: { hosts: HostsController; stepTerminals: RemoteStepTerminals; logViews: LogViews };
   log: ComponentLog;
   logChannel: Log;
 }

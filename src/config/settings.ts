@@ -37,3 +37,53 @@ export function readActorSetting(): string {
 export function readStatusBarEnabled(): boolean {
   return vscode.workspace.getConfiguration(SETTINGS.section).get<boolean>(SETTINGS.statusBarEnabled, true) !== false;
 }
+
+/** Remote operations (issue 4): hosts, the SSH client, log views. Host settings are restricted under Workspace Trust. */
+export const REMOTE_SETTINGS = {
+  hosts: 'hosts',
+  useSystemClient: 'ssh.useSystemClient',
+  rememberPasswords: 'ssh.rememberPasswords',
+  knownHostsFiles: 'ssh.knownHostsFiles',
+  logsTail: 'logs.tail',
+  logsMaxLines: 'logs.maxLines',
+} as const;
+
+function cfg(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SETTINGS.section);
+}
+
+/** The raw `incidentDesk.hosts` value: validated by mergeHostProfiles, which reports each problem. */
+export function readHostSettings(): unknown {
+  return cfg().get<unknown>(REMOTE_SETTINGS.hosts, []);
+}
+
+export function readUseSystemSsh(): boolean {
+  return cfg().get<unknown>(REMOTE_SETTINGS.useSystemClient) === true;
+}
+
+export function readRememberPasswords(): boolean {
+  return cfg().get<unknown>(REMOTE_SETTINGS.rememberPasswords) === true;
+}
+
+/** Extra known_hosts files (absolute or ~); anything else is dropped. */
+export function readExtraKnownHostsFiles(): string[] {
+  const v = cfg().get<unknown>(REMOTE_SETTINGS.knownHostsFiles, []);
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : [];
+}
+
+function intSetting(key: string, fallback: number, min: number, max: number): number {
+  const v = cfg().get<unknown>(key);
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
+}
+
+export function readLogsTail(): number {
+  return intSetting(REMOTE_SETTINGS.logsTail, 200, 0, 100_000);
+}
+
+export function readLogsMaxLines(): number {
+  return intSetting(REMOTE_SETTINGS.logsMaxLines, 20_000, 1_000, 1_000_000);
+}
+
+export function affectsHosts(e: vscode.ConfigurationChangeEvent): boolean {
+  return [REMOTE_SETTINGS.hosts, REMOTE_SETTINGS.knownHostsFiles].some((k) => e.affectsConfiguration(`${SETTINGS.section}.${k}`));
+}

@@ -8,6 +8,9 @@ import type { LoadedIncident } from '../../core/incidents/incidentLoader';
 import type { PlaceholderValues } from '../../runbooks/placeholderValues';
 import { Cancelled, InvalidInput, type CommandContext, type CommandDefinition } from '../commandRunner';
 import { asStep, recordingIncident, refOf } from './stepArgs';
+import type { HostProfile } from '../../services/ssh/hostProfiles';
+import type { RemoteStepResult } from '../../terminals/remoteStepTerminal';
+import { LOCAL, requireTrust } from '../remote/remoteArgs';
 
 /** Values a local run knows without asking. */
 function localProfile(): Record<string, string> {
@@ -15,11 +18,43 @@ function localProfile(): Record<string, string> {
   return root ? { workdir: root } : {};
 }
 
+/** Values a host profile fills: its work dir, compose file, health URL (under the names runbooks use). */
+function hostValues(profile: HostProfile): Record<string, string> {
+  const v: Record<string, string> = { host: profile.host };
+  if (profile.workDir) v.workdir = profile.workDir;
+  if (profile.composeFile) Object.assign(v, { compose_file: profile.composeFile, 'compose-file': profile.composeFile });
+  if (profile.healthUrl) Object.assign(v, { health_url: profile.healthUrl, 'health-url': profile.healthUrl });
+  return v;
+}
+
+/**
+ * Where to run: local, or a host. The runbook's `host` preselects one, else a host whose name holds
+ * the incident's service. No hosts configured: local, without asking.
+ */
+async function pickTarget(ctx: CommandContext, stepHost: string | undefined, service: string | undefined, given: string | undefined): Promise<string> {
+  const hosts = ctx.remote.hosts;
+  await hosts.ready();
+  if (given) {
+    if (given !== LOCAL && !hosts.get(given)) throw new InvalidInput(`No host named "${given}".`);
+    return given;
+  }
+  if (hosts.all().length === 0) {
+    if (stepHost) throw new InvalidInput(`This step runs on host "${stepHost}", but no hosts are configured. Add it to the incidentDesk.hosts setting or ~/.ssh/config.`);
+    return LOCAL;
+  }
+  const preselect = (stepHost && hosts.get(stepHost)?.name) || (service ? hosts.all().find((h) => h.name.toLowerCase().includes(service.toLowerCase()))?.name : undefined);
+  const pick = await hosts.pick('Run on', [{ label: 'Local terminal', description: 'this machine', value: LOCAL }], preselect);
+  if (!pick) throw new Cancelled();
+  return pick;
+}
+
 export interface RunOptions {
   /** Skip the confirmation (tests, and a user who already confirmed in another UI). */
   confirmed?: boolean;
   /** Placeholder values given by code, merged over remembered ones. */
   values?: Record<string, string>;
+  /** `local` or a host name: skips the target picker. */
+  target?: string;
 }
 
 /**
@@ -47,7 +82,9 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
         if (pick === 'Declare Incident') return vscode.commands.executeCommand('incidentDesk.incident.declare');
         if (pick !== 'Run Without Recording') throw new Cancelled();
       }
-      const known = { ...localProfile(), ...(incident ? values.get(incident.id) : {}), ...(opts.values ?? {}) };
+      const target = await pickTarget(ctx, n.step.host, incident?.incident.service, opts.target);
+      const profile = target === LOCAL ? undefined : ctx.remote.hosts.get(target);
+      const known = { ...(profile ? hostValues(profile) : localProfile()), ...(incident ? values.get(incident.id) : {}), ...(opts.values ?? {}) };
       const asked = await values.ask(commands.flatMap((c) => c.placeholders), known, n.step.title);
       if (!asked) throw new Cancelled();
       if (incident && Object.keys(asked).length) await values.remember(incident.id, asked);
@@ -55,21 +92,23 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
       const missing = filled.flatMap((f) => f.missing).filter((p) => p.kind !== 'env');
       if (missing.length) throw new InvalidInput(`Not run: ${missing.map((p) => p.token).join(', ')} has no value.`);
       const env = [...new Set(filled.flatMap((f) => f.missing).filter((p) => p.kind === 'env').map((p) => p.token))];
-      const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      const cwd = profile ? profile.workDir : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       const script = filled.map((f) => f.text);
       if (!opts.confirmed) {
         const caution = n.step.confirm ? 'The runbook marks this step "confirm": check the target and the command before running it.\n' : '';
         const expectLine = n.step.expect ? `\nThe output should show: ${n.step.expect}` : '';
-        const detail = `${caution}Runs in: a local terminal${cwd ? `, in ${cwd}` : ''}${env.length ? `\nFrom the terminal's environment: ${env.join(', ')}` : ''}\n\n${script.join('\n')}${expectLine}`;
+        const where = profile ? `${profile.name} (${profile.user}@${profile.host}:${profile.port}) over SSH${cwd ? `, in ${cwd}` : ''}` : `a local terminal${cwd ? `, in ${cwd}` : ''}`;
+        const detail = `${caution}Runs on: ${where}${env.length ? `\nFrom the ${profile ? 'remote shell' : 'terminal'}'s environment: ${env.join(', ')}` : ''}\n\n${script.join('\n')}${expectLine}`;
         const ok = await vscode.window.showWarningMessage(`Run "${n.step.title}"?`, { modal: true, detail }, 'Run');
         if (ok !== 'Run') throw new Cancelled();
       }
-      return runAll(ctx, refOf(n), script, cwd, incident, n.step.expect);
+      if (profile) requireTrust('Running a runbook step on a host');
+      return runAll(ctx, refOf(n), script, cwd, incident, n.step.expect, target);
     },
   };
 }
 
-async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: string | undefined, incident: LoadedIncident | undefined, expect: string | undefined): Promise<Array<number | undefined>> {
+async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: string | undefined, incident: LoadedIncident | undefined, expect: string | undefined, target: string): Promise<Array<number | undefined>> {
   const store = ctx.incidents.requireStore();
   const actor = await ctx.incidents.actor();
   const expectation = expect === undefined ? undefined : parseExpectation(expect);
@@ -77,16 +116,15 @@ async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: 
   const codes: Array<number | undefined> = [];
   let output: string | undefined = '';
   for (const [i, command] of script.entries()) {
-    const run: RunRecord = { command, target: 'local', runId: randomUUID() };
+    const run: RunRecord = { command, target, runId: randomUUID() };
     if (incident) await store.record(incident.id, stepStarted(ref, run, actor, isoNow()));
-    const started = await ctx.runbooks.runner.start(command, cwd);
-    const result = await started.finished;
+    const result = target === LOCAL ? await (await ctx.runbooks.runner.start(command, cwd)).finished : await runRemote(ctx, target, command, cwd);
     codes.push(result.exitCode);
     output = output === undefined || result.output === undefined ? undefined : output + result.output;
     const last = i === script.length - 1 || (result.exitCode !== undefined && result.exitCode !== 0);
     // The step's expect is checked on everything its commands printed, once they are done.
     const outcome = expectation && last ? { pattern: expectation.pattern, met: output === undefined ? null : expectation.test(plainOutput(output)) } : undefined;
-    if (incident) await store.record(incident.id, stepFinished(ref, run, result.exitCode, actor, isoNow(), outcome));
+    if (incident) await store.record(incident.id, stepFinished(ref, run, result.exitCode, actor, isoNow(), outcome, (result as Partial<RemoteStepResult>).unknown));
     if (outcome?.met === false) void vscode.window.showWarningMessage(`"${ref.step}" finished, but its output did not show "${outcome.pattern}".`);
     if (result.exitCode !== undefined && result.exitCode !== 0) {
       void vscode.window.showWarningMessage(`"${ref.step}" failed with exit code ${result.exitCode}; the rest of the step was not run.`);
@@ -94,4 +132,16 @@ async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: 
     }
   }
   return codes;
+}
+
+/** One command on a host, over the host's shared SSH connection, shown in its step terminal. */
+async function runRemote(ctx: CommandContext, host: string, command: string, cwd: string | undefined): Promise<RemoteStepResult> {
+  const conn = await ctx.remote.hosts.connection(host);
+  // The work dir is a `cd` in front of the command, quoted for the remote POSIX shell.
+  const full = cwd ? `cd ${shellQuote(cwd)} && ${command}` : command;
+  return ctx.remote.stepTerminals.for(host).run(conn, full);
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

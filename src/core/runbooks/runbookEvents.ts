@@ -50,11 +50,11 @@ export interface ExpectOutcome {
 }
 
 /** `exitCode` undefined: the outcome is unknown (no shell integration, or the connection dropped). */
-export function stepFinished(ref: StepRef, run: RunRecord, exitCode: number | undefined, actor: string, ts: string, expect?: ExpectOutcome): Change {
-  let outcome = exitCode === undefined ? 'outcome unknown' : exitCode === 0 ? 'exit 0' : `failed, exit ${exitCode}`;
+export function stepFinished(ref: StepRef, run: RunRecord, exitCode: number | undefined, actor: string, ts: string, expect?: ExpectOutcome, unknownReason?: string): Change {
+  let outcome = exitCode === undefined ? `outcome unknown${unknownReason ? ` (${unknownReason})` : ''}` : exitCode === 0 ? 'exit 0' : `failed, exit ${exitCode}`;
   if (expect) outcome += expect.met === null ? `; "${expect.pattern}" could not be checked` : expect.met ? `; saw "${expect.pattern}"` : `; did NOT see "${expect.pattern}"`;
   return {
-    event: { ts, type: 'runbook_step_finished', actor, text: `"${ref.step}" on ${run.target}: ${outcome}`, data: { ...ref, key: stepKey(ref), ...run, exitCode: exitCode ?? null, ...(expect ? { expect } : {}) } },
+    event: { ts, type: 'runbook_step_finished', actor, text: `"${ref.step}" on ${run.target}: ${outcome}`, data: { ...ref, key: stepKey(ref), ...run, exitCode: exitCode ?? null, ...(expect ? { expect } : {}), ...(exitCode === undefined && unknownReason ? { unknown: unknownReason } : {}) } },
     apply: unchanged(),
   };
 }

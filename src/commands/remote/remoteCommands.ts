@@ -1,0 +1,10 @@
+import type { CommandDefinition } from '../commandRunner';
+import { dockerStats } from './dockerStats';
+import { followDockerLogs } from './followDockerLogs';
+import { disconnectHost, refreshHosts } from './hostCommands';
+import { filterLogs, pinLogs, toggleLogPause } from './logViewCommands';
+import { openSshTerminal } from './openSshTerminal';
+import { restartContainer } from './restartContainer';
+
+/** Every remote-operations command (issue 4), registered by the container from this one list. */
+export const REMOTE_COMMANDS: readonly CommandDefinition[] = [openSshTerminal, followDockerLogs, restartContainer, dockerStats, toggleLogPause, filterLogs, pinLogs, refreshHosts, disconnectHost];

@@ -1,0 +1,217 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { affectsHosts, readExtraKnownHostsFiles, readHostSettings, readRememberPasswords } from '../config/settings';
+import type { HostKeyAnswer, HostKeyQuestion } from '../services/ssh/hostKeyVerifier';
+import type { HostProfile, HostProfileProblem } from '../services/ssh/hostProfiles';
+import type { SshConnection } from '../services/ssh/sshConnection';
+import type { TrustStore } from '../services/ssh/trustStore';
+import type { ComponentLog } from '../util/log';
+import { loadRemote } from './loadRemote';
+
+/** What the Hosts view shows for a host. */
+export type HostState =
+  | { kind: 'idle' }
+  | { kind: 'connecting' }
+  | { kind: 'connected'; fingerprint?: string }
+  | { kind: 'failed'; message: string };
+
+/** Refused before anything is sent: running things on machines needs a trusted workspace. */
+export class UntrustedWorkspace extends Error {
+  constructor(what: string) {
+    super(`${what} needs a trusted workspace: this one is in Restricted Mode.`);
+    this.name = 'UntrustedWorkspace';
+  }
+}
+
+/**
+ * The hosts (the `incidentDesk.hosts` setting merged with ~/.ssh/config) and their SSH connections:
+ * one shared connection per host for runbook steps and Docker, opened on first use; terminals get
+ * their own. Host keys are checked by the services' verifier; this class supplies the prompts (key
+ * fingerprint, passphrase, password) and the trust store file in global storage.
+ */
+export class HostsController implements vscode.Disposable {
+  private profiles: HostProfile[] = [];
+  private problems: HostProfileProblem[] = [];
+  private loaded: Promise<void> | undefined;
+  private readonly pool = new Map<string, Promise<SshConnection>>();
+  private readonly states = new Map<string, HostState>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private trustStore: TrustStore | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: ComponentLog) {
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsHosts(e)) void this.reload();
+    }));
+  }
+
+  /** Reads the hosts on first use (the Hosts view showing, a command), not at activation. */
+  ready(): Promise<void> {
+    this.loaded ??= this.read();
+    return this.loaded;
+  }
+
+  reload(): Promise<void> {
+    this.loaded = this.read();
+    return this.loaded;
+  }
+
+  all(): readonly HostProfile[] {
+    return this.profiles;
+  }
+
+  configProblems(): readonly HostProfileProblem[] {
+    return this.problems;
+  }
+
+  get(name: string): HostProfile | undefined {
+    return this.profiles.find((p) => p.name === name);
+  }
+
+  state(name: string): HostState {
+    return this.states.get(name) ?? { kind: 'idle' };
+  }
+
+  private async read(): Promise<void> {
+    const remote = await loadRemote();
+    const env = remote.defaultSshConfigEnv();
+    let configText: string | undefined;
+    try {
+      const read = await remote.readSshConfig(remote.userSshConfigFile(env.homeDir), { homeDir: env.homeDir });
+      configText = read.text;
+      for (const p of read.problems) this.log.warn(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`~/.ssh/config not read: ${String(e)}`);
+    }
+    const merged = remote.mergeHostProfiles(readHostSettings(), configText, env);
+    this.profiles = merged.profiles;
+    this.problems = merged.problems;
+    for (const p of merged.problems) this.log.warn(p.message);
+    if (merged.problems.some((p) => p.source === 'settings')) {
+      void vscode.window.showWarningMessage(`Incident Desk hosts: ${merged.problems.filter((p) => p.source === 'settings').map((p) => p.message).join(' ')}`, 'Open Settings').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'incidentDesk.hosts');
+      });
+    }
+    this.changed.fire();
+  }
+
+  /** Lets the user pick a host (by name). `extra` items go first (e.g. "Local Docker engine"). */
+  async pick(title: string, extra: ReadonlyArray<{ label: string; description?: string; value: string }> = [], preselect?: string): Promise<string | undefined> {
+    await this.ready();
+    const items = [
+      ...extra.map((e) => ({ label: e.label, description: e.description, value: e.value })),
+      ...this.profiles.map((p) => ({ label: p.name, description: `${p.user}@${p.host}${p.port === 22 ? '' : `:${p.port}`}`, detail: p.source === 'ssh-config' ? 'from ~/.ssh/config' : undefined, value: p.name })),
+    ];
+    if (items.length === 0) {
+      const open = await vscode.window.showInformationMessage('No hosts configured. Add one to the incidentDesk.hosts setting or to ~/.ssh/config.', 'Open Settings');
+      if (open) void vscode.commands.executeCommand('workbench.action.openSettings', 'incidentDesk.hosts');
+      return undefined;
+    }
+    const ordered = preselect ? [...items.filter((i) => i.value === preselect), ...items.filter((i) => i.value !== preselect)] : items;
+    const pick = await vscode.window.showQuickPick(ordered, { title, placeHolder: 'Pick a host', matchOnDescription: true });
+    return pick?.value;
+  }
+
+  /** The shared connection to a host (opened, or re-opened after a drop). */
+  async connection(name: string): Promise<SshConnection> {
+    const existing = this.pool.get(name);
+    if (existing) {
+      const conn = await existing.catch(() => undefined);
+      if (conn && !conn.closed) return conn;
+      this.pool.delete(name);
+    }
+    const opening = this.connect(name);
+    this.pool.set(name, opening);
+    opening.then((conn) => conn.onClose(() => {
+      if (this.pool.get(name) === opening) this.pool.delete(name);
+      this.setState(name, conn.closeReason ? { kind: 'failed', message: conn.closeReason.message } : { kind: 'idle' });
+    }), () => this.pool.delete(name));
+    return opening;
+  }
+
+  /** A connection of its own (an SSH terminal): closing it leaves the shared one alone. */
+  dedicatedConnection(name: string): Promise<SshConnection> {
+    return this.connect(name);
+  }
+
+  async disconnect(name: string): Promise<void> {
+    const conn = await this.pool.get(name)?.catch(() => undefined);
+    this.pool.delete(name);
+    conn?.end();
+    this.setState(name, { kind: 'idle' });
+  }
+
+  private async connect(name: string): Promise<SshConnection> {
+    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspace('Connecting to a host');
+    await this.ready();
+    const profile = this.get(name);
+    if (!profile) throw new Error(`No host named "${name}": check the incidentDesk.hosts setting or ~/.ssh/config.`);
+    const remote = await loadRemote();
+    const env = remote.defaultSshConfigEnv();
+    const files = [
+      ...remote.knownHostsFiles({ homeDir: env.homeDir, userKnownHostsFiles: profile.ssh?.userKnownHostsFiles, globalKnownHostsFiles: profile.ssh?.globalKnownHostsFiles }),
+      ...readExtraKnownHostsFiles().map((f) => remote.expandHome(f, env.homeDir)),
+    ];
+    this.trustStore ??= new remote.TrustStore(path.join(this.context.globalStorageUri.fsPath, 'known_hosts'));
+    await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
+    this.setState(name, { kind: 'connecting' });
+    let usedStoredPassword = false;
+    const secretKey = `ssh-password:${profile.user}@${profile.host}:${profile.port}`;
+    try {
+      const conn = await remote.connectSsh(profile, {
+        hostKey: { knownHostsFiles: files, trustStore: this.trustStore, ask: (q) => askHostKey(q, profile.name) },
+        askPassphrase: (keyPath) => askSecret(`Passphrase for ${keyPath} (${profile.name})`),
+        askPassword: async (user, host) => {
+          if (readRememberPasswords() && !usedStoredPassword) {
+            const stored = await this.context.secrets.get(secretKey);
+            if (stored) {
+              usedStoredPassword = true;
+              return stored;
+            }
+          }
+          const typed = await askSecret(`Password for ${user}@${host} (${profile.name})`);
+          if (typed && readRememberPasswords()) await this.context.secrets.store(secretKey, typed);
+          return typed;
+        },
+        log: (level, message) => (level === 'warn' ? this.log.warn(message) : this.log.info(message)),
+      });
+      this.setState(name, { kind: 'connected', fingerprint: conn.hostKeyFingerprint });
+      this.log.info(`connected to ${profile.name} (${profile.user}@${profile.host}:${profile.port}), host key ${conn.hostKeyFingerprint ?? '?'}`);
+      return conn;
+    } catch (e) {
+      if (usedStoredPassword && remote.SshError.is(e, 'authFailed')) await this.context.secrets.delete(secretKey);
+      this.setState(name, { kind: 'failed', message: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+  }
+
+  private setState(name: string, state: HostState): void {
+    this.states.set(name, state);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const p of this.pool.values()) void p.then((c) => c.end(), () => undefined);
+    this.pool.clear();
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
+
+/** The unknown-host-key question, as OpenSSH asks it, with the fingerprint to compare. */
+async function askHostKey(q: HostKeyQuestion, name: string): Promise<HostKeyAnswer> {
+  const pick = await vscode.window.showWarningMessage(
+    `Unknown host key for ${name} (${q.host}:${q.port})`,
+    {
+      modal: true,
+      detail: `The server presented a ${q.keyType} key with fingerprint\n\n${q.fingerprint}\n\nIt is not in your known_hosts files or Incident Desk's trust store. Compare it with the fingerprint of the server (ssh-keygen -lf on its /etc/ssh/ssh_host_*_key.pub) before trusting it. Nothing has been sent to the server yet.`,
+    },
+    'Trust Once',
+    'Trust Always',
+  );
+  return pick === 'Trust Always' ? 'always' : pick === 'Trust Once' ? 'once' : 'reject';
+}
+
+function askSecret(prompt: string): Thenable<string | undefined> {
+  return vscode.window.showInputBox({ prompt, password: true, ignoreFocusOut: true });
+}

@@ -1,0 +1,14 @@
+// The remote-operations code (ssh2, dockerode, ssh-config and our adapters over them), built as its
+// own bundle (dist/remote.js) and loaded on first use through loadRemote(): activation never parses
+// it, and a user who never opens a terminal or a log view never pays for it. Explicit re-exports,
+// the one entry point of that bundle (not a barrel for convenience).
+export { connectSsh } from '../services/ssh/sshConnection';
+export { SshError } from '../services/ssh/sshError';
+export { TrustStore } from '../services/ssh/trustStore';
+export { expandHome, knownHostsFiles } from '../services/ssh/knownHosts';
+export { defaultSshConfigEnv, readSshConfig, userSshConfigFile } from '../services/ssh/sshConfig';
+export { mergeHostProfiles } from '../services/ssh/hostProfiles';
+export { createDockerClient } from '../services/docker/dockerClient';
+export { groupByProject, listContainers } from '../services/docker/containers';
+export { followLogs } from '../services/docker/logFollower';
+export { restartContainer, statsSnapshot } from '../services/docker/containerActions';

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import type { HostsController } from '../remote/hostsController';
+
+export type HostNode = { kind: 'local'; name: 'local' } | { kind: 'host'; name: string };
+
+/** The Hosts view: the local Docker engine, then every host with its connection state. */
+export class HostsTreeProvider implements vscode.TreeDataProvider<HostNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<HostNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly hosts: HostsController) {
+    this.subscription = hosts.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  async getChildren(node?: HostNode): Promise<HostNode[]> {
+    if (node) return [];
+    await this.hosts.ready();
+    return [{ kind: 'local', name: 'local' }, ...this.hosts.all().map((p): HostNode => ({ kind: 'host', name: p.name }))];
+  }
+
+  getTreeItem(node: HostNode): vscode.TreeItem {
+    if (node.kind === 'local') {
+      const item = new vscode.TreeItem('Local Docker engine');
+      item.id = 'host:local';
+      item.description = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+      item.iconPath = new vscode.ThemeIcon('vm');
+      item.contextValue = 'host:local';
+      item.tooltip = 'Docker on this machine (DOCKER_HOST, else /var/run/docker.sock): follow logs, restart containers, stats.';
+      return item;
+    }
+    const profile = this.hosts.get(node.name);
+    const state = this.hosts.state(node.name);
+    const item = new vscode.TreeItem(node.name);
+    item.id = `host:${node.name}`;
+    const address = profile ? `${profile.user}@${profile.host}${profile.port === 22 ? '' : `:${profile.port}`}` : '';
+    const stateText = state.kind === 'connected' ? 'connected' : state.kind === 'connecting' ? 'connecting…' : state.kind === 'failed' ? 'failed' : '';
+    item.description = [address, stateText].filter(Boolean).join(' · ');
+    item.iconPath =
+      state.kind === 'connected' ? new vscode.ThemeIcon('vm-active', new vscode.ThemeColor('testing.iconPassed'))
+      : state.kind === 'connecting' ? new vscode.ThemeIcon('loading~spin')
+      : state.kind === 'failed' ? new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('list.errorForeground'))
+      : new vscode.ThemeIcon('vm-outline');
+    item.contextValue = `host:ssh:${state.kind}`;
+    const md = new vscode.MarkdownString();
+    md.appendText(`${node.name}\n${address}${profile?.workDir ? `\nwork dir ${profile.workDir}` : ''}${profile?.source === 'ssh-config' ? '\nfrom ~/.ssh/config' : ''}`);
+    if (state.kind === 'connected' && state.fingerprint) md.appendText(`\nhost key ${state.fingerprint}`);
+    if (state.kind === 'failed') md.appendText(`\n\n${state.message}`);
+    item.tooltip = md;
+    item.accessibilityInformation = { label: `${node.name}, ${address}${stateText ? `, ${stateText}` : ''}` };
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
