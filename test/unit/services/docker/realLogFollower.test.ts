@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { createDockerClient } from '../../../../src/services/docker/dockerClient';
 import type { DockerClient } from '../../../../src/services/docker/dockerClient';
+import { DockerError } from '../../../../src/services/docker/dockerError';
 import { followLogs, formatLogLine } from '../../../../src/services/docker/logFollower';
 import type { FollowEvent, FollowOptions, FollowTarget, LogFollower } from '../../../../src/services/docker/logFollower';
 import { ensureBusyboxImage } from '../../../services/busyboxImage';
@@ -315,7 +316,9 @@ describe('followLogs (real dockerd): lines, faults, markers', function () {
       agent.down = true;
       agent.dropAll();
       await waitFor('disconnected', () => rec.kinds().includes('disconnected'));
-      await sleep(1500);
+      const lastShown = rec.numbers()[rec.numbers().length - 1];
+      // Away until the daemon's log starts after the line we showed last, and a little more.
+      await waitFor('the log rotated past the last line shown', async () => Number(/^line (\d+)$/.exec((await daemonLines(dockerd, 'rotating'))[0])?.[1]) > lastShown + 1);
       agent.down = false;
       await waitFor('lines after the gap marker', () => rec.linesAfter('gap').length >= 20);
       const kinds = rec.kinds();
@@ -354,6 +357,17 @@ describe('followLogs (real dockerd): lines, faults, markers', function () {
     const f = follow({ kind: 'container', id: 'never-was' }, rec);
     assert.equal(await f.done, 'notFound');
     assert.deepEqual(rec.kinds(), ['notFound']);
+  });
+
+  it('a log driver that cannot be read (none): done resolves "failed" with the daemon\'s answer, no retry loop', async function () {
+    await dockerCli(dockerd, ['run', '-d', '--network', 'none', '--name', 'unlogged', '--log-driver', 'none', 'local/busybox:1', 'sh', '-c', 'while true; do echo x; sleep 1; done']);
+    const rec = new Recorder();
+    const f = follow({ kind: 'container', id: 'unlogged' }, rec);
+    assert.equal(await f.done, 'failed');
+    const events = rec.events();
+    assert.deepEqual(events.map((e) => e.kind), ['failed']);
+    assert.ok(DockerError.is(events[0].error, 'api'), String(events[0].error));
+    assert.ok((events[0].error as DockerError).statusCode !== undefined && (events[0].error as DockerError).statusCode !== 404);
   });
 
   it('stop(): no callback afterwards, no timer left, the connection closed, done "stopped"', async function () {
