@@ -73,7 +73,8 @@ export async function benchSshPrompt(opts: SshPromptOptions): Promise<FigureGrou
           `${sshd.user}@${sshd.host}`,
         ];
         const started = performance.now();
-        const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+        // The same TERM as ours: ssh -tt passes the local one to the remote shell.
+        const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'xterm-256color' } });
         let stderr = '';
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));

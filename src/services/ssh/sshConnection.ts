@@ -133,7 +133,8 @@ export async function connectSsh(profile: HostProfile, deps: ConnectSshDeps): Pr
       if (settled) return;
       fail(
         check.failure ??
-          auth.failure() ??
+          (auth.exhausted ? auth.failure() : undefined) ??
+          // The server hung up without saying why (LoginGraceTime while a prompt was open, MaxStartups, a restart).
           new SshError(tcpConnected ? 'dropped' : 'unreachable', `The connection to ${target} closed ${auth.started ? 'during login' : 'before login'}`),
       );
     });

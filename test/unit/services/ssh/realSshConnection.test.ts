@@ -529,6 +529,9 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
     conn.onClose((reason) => closeReasons.push(reason));
     const shell = await conn.shell({});
     const shellClosed = new Promise<ShellClose>((resolve) => shell.onClose(resolve));
+    // Only once the shell has started: killing a login shell inside its startup files can leave
+    // their locks behind (pyenv's rehash lock in root's .bashrc here), stalling every later login.
+    await new Promise<void>((resolve) => shell.onData(() => resolve()));
     let output = '';
     const execution = conn.exec('echo started; sleep 30', { onData: (_s, c) => (output += c.toString()) });
     await waitFor(() => output.includes('started'), 10_000, '"started"');
