@@ -13,7 +13,7 @@ import { PlaceholderValues } from './runbooks/placeholderValues';
 import { LocalStepRunner } from './terminals/localStepRunner';
 import { SlaStatusBar } from './views/slaStatusBar';
 import { REMOTE_COMMANDS } from './commands/remote/remoteCommands';
-import { askFilter, pinLines } from './commands/remote/logViewCommands';
+import { askFilter, pinLines } from './commands/remote/logViewArgs';
 import { HostsController } from './remote/hostsController';
 import { LogViews } from './terminals/logViews';
 import { RemoteStepTerminals } from './terminals/remoteStepTerminal';

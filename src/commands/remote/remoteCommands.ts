@@ -1,8 +1,11 @@
 import type { CommandDefinition } from '../commandRunner';
 import { dockerStats } from './dockerStats';
 import { followDockerLogs } from './followDockerLogs';
-import { disconnectHost, refreshHosts } from './hostCommands';
-import { filterLogs, pinLogs, toggleLogPause } from './logViewCommands';
+import { disconnectHost } from './disconnectHost';
+import { filterLogs } from './filterLogs';
+import { pinLogs } from './pinLogs';
+import { refreshHosts } from './refreshHosts';
+import { toggleLogPause } from './toggleLogPause';
 import { openSshTerminal } from './openSshTerminal';
 import { restartContainer } from './restartContainer';
 

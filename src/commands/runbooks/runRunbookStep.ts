@@ -67,12 +67,7 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
     id: 'incidentDesk.runbooks.runStep',
     async run(ctx: CommandContext, node?: unknown, options?: unknown) {
       const opts = (options ?? {}) as RunOptions;
-      if (!vscode.workspace.isTrusted) {
-        void vscode.window.showErrorMessage('Running runbook steps needs a trusted workspace: this one is in Restricted Mode.', 'Manage Workspace Trust').then((p) => {
-          if (p) void vscode.commands.executeCommand('workbench.trust.manage');
-        });
-        return undefined;
-      }
+      requireTrust('Running runbook steps');
       const n = asStep(node);
       const commands = n.step.commands.filter((c) => c.runnable);
       if (commands.length === 0) throw new InvalidInput(`"${n.step.title}" has no shell command to run (${n.step.commands.map((c) => c.language || 'text').join(', ')} is shown, not run).`);
@@ -102,7 +97,6 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
         const ok = await vscode.window.showWarningMessage(`Run "${n.step.title}"?`, { modal: true, detail }, 'Run');
         if (ok !== 'Run') throw new Cancelled();
       }
-      if (profile) requireTrust('Running a runbook step on a host');
       return runAll(ctx, refOf(n), script, cwd, incident, n.step.expect, target);
     },
   };

@@ -3,9 +3,9 @@ import { logsPinned } from '../../core/remote/remoteEvents';
 import { recordingIncident } from '../runbooks/stepArgs';
 import { isoNow } from '../../core/util/time';
 import { parseLogFilter, type LogView } from '../../terminals/logView';
-import { Cancelled, InvalidInput, type CommandContext, type CommandDefinition } from '../commandRunner';
+import { Cancelled, InvalidInput, type CommandContext } from '../commandRunner';
 
-function currentView(ctx: CommandContext): LogView {
+export function currentView(ctx: CommandContext): LogView {
   const view = ctx.remote.logViews.current();
   if (!view) throw new InvalidInput('No Docker log view is open. Open one with Incident: Follow Docker Logs.');
   return view;
@@ -52,28 +52,3 @@ export async function pinLines(ctx: CommandContext, view: LogView, count?: numbe
   return lines.length;
 }
 
-export const toggleLogPause: CommandDefinition = {
-  id: 'incidentDesk.logs.togglePause',
-  async run(ctx) {
-    const view = currentView(ctx);
-    view.togglePause();
-    return view.paused;
-  },
-};
-
-export const filterLogs: CommandDefinition = {
-  id: 'incidentDesk.logs.filter',
-  async run(ctx, text) {
-    const view = currentView(ctx);
-    if (typeof text === 'string') view.setFilter(parseLogFilter(text));
-    else await askFilter(view);
-    return view.filterText;
-  },
-};
-
-export const pinLogs: CommandDefinition = {
-  id: 'incidentDesk.logs.pin',
-  async run(ctx, count) {
-    return pinLines(ctx, currentView(ctx), typeof count === 'number' ? count : undefined);
-  },
-};
