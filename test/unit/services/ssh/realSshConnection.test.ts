@@ -7,7 +7,8 @@ import type { HostKeyAnswer, HostKeyQuestion } from '../../../../src/services/ss
 import type { HostProfile } from '../../../../src/services/ssh/hostProfiles';
 import type { RemoteExecOptions, RemoteExecOutcome } from '../../../../src/services/ssh/remoteExec';
 import type { ShellClose } from '../../../../src/services/ssh/shellSession';
-import { type ConnectSshDeps, type SshConnection, connectSsh, isEncryptedPrivateKey } from '../../../../src/services/ssh/sshConnection';
+import { isEncryptedPrivateKey } from '../../../../src/services/ssh/sshAuth';
+import { type ConnectSshDeps, type SshConnection, connectSsh } from '../../../../src/services/ssh/sshConnection';
 import { SshError } from '../../../../src/services/ssh/sshError';
 import { TrustStore } from '../../../../src/services/ssh/trustStore';
 import { type ManagedProcess, descendantsOf, isAlive, processes, processesMentioning, sleep, terminatePids } from '../../../services/processes';
