@@ -132,6 +132,17 @@ describe('remote operations against a real sshd and dockerd', function () {
     await waitFor(() => view.received >= after + 5, 'lines after the restart', 30_000);
   });
 
+  it('follows a container\'s logs on the host through SSH (dockerode over the verified connection)', async () => {
+    const desk = await api();
+    const label = await vscode.commands.executeCommand<string>('incidentDesk.docker.followLogs', { host: HOST, target: { kind: 'container', id: container }, tail: 3 });
+    assert.equal(label, `${container} on ${HOST}`);
+    const view = desk.container.views.logViews.current();
+    assert.ok(view);
+    assert.equal(view.source.label, label);
+    await waitFor(() => view.received >= 5, 'lines over SSH', 30_000);
+    assert.match(view.lastLines(1, false)[0], /request \d+ ok$/);
+  });
+
   it('refuses a changed host key: nothing sent, no authentication reaches the server', async () => {
     const desk = await api();
     await desk.container.views.hosts.disconnect(HOST);

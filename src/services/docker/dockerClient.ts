@@ -156,14 +156,19 @@ interface RawStats {
 
 /**
  * Creates a client for `target`. dockerode is imported here, on first use. For an agent the
- * requests go to `http://docker/...` through it (docker-modem hands `agent` to http.request).
+ * requests go to `http://localhost/...` through it (docker-modem hands `agent` to http.request).
+ * The host name is never resolved: the agent opens every connection itself. It must be
+ * `localhost`, though: VS Code's extension host patches http.request for its proxy support and, in
+ * its default 'override' mode, replaces a caller's agent with its own for any other host, which
+ * then looks the name up in DNS (`getaddrinfo ENOTFOUND docker`) instead of tunnelling; for
+ * localhost it keeps the caller's agent (@vscode/proxy-agent, microsoft/vscode#120354).
  */
 export async function createDockerClient(target: DockerTarget): Promise<DockerClient> {
   const { default: Docker } = await import('dockerode');
   // `agent` is a docker-modem option (modem.js hands it to http.request) that @types/dockerode omits.
   const make = (options: DockerOptions & { agent: http.Agent }): DockerodeLike => new Docker(options) as unknown as DockerodeLike;
   if (target.kind === 'agent') {
-    return new DockerodeClient(make({ protocol: 'http', host: 'docker', port: 80, agent: target.agent }), target.label, undefined);
+    return new DockerodeClient(make({ protocol: 'http', host: 'localhost', port: 80, agent: target.agent }), target.label, undefined);
   }
   // Our own agent, without keep-alive: a pooled connection to a daemon that restarted would fail
   // its next request, and a unix socket costs next to nothing to open.

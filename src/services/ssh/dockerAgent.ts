@@ -14,7 +14,7 @@ export interface SshDockerAgentOptions {
 
 /**
  * An http.Agent for dockerode over an existing SshConnection:
- * `new Docker({ protocol: 'http', host: 'docker', port: 80, agent })`. docker-modem hands its
+ * `new Docker({ protocol: 'http', host: 'localhost', port: 80, agent })` (localhost: see createDockerClient). docker-modem hands its
  * `agent` to every http.request (modem.js: `optionsf.agent = this.agent` in dial, then
  * `http[this.protocol].request` in buildRequest), so each request gets a socket from
  * createConnection here: an exec channel running `docker system dial-stdio`, which relays the
