@@ -302,10 +302,12 @@ describe('followLogs (real dockerd): lines, faults, markers', function () {
   });
 
   it('away longer than the daemon keeps the log (rotated): a gap marker before the first new line, still no duplicate', async function () {
-    // A log of at most 2 x 2 KiB: a fraction of a second of this container's output.
+    // A log of at most 2 x 2 KiB (~50 lines): a couple of seconds of this container's output. Not
+    // faster: on a loaded machine a log that rotates within one re-attach would lose lines a second
+    // time, after the gap this test is about.
     await dockerCli(dockerd, [
       'run', '-d', '--network', 'none', '--name', 'rotating', '--stop-timeout', '1', '--log-opt', 'max-size=2k', '--log-opt', 'max-file=2',
-      'local/busybox:1', 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo line $i; sleep 0.01; done',
+      'local/busybox:1', 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo line $i; sleep 0.04; done',
     ]);
     const agent = new DroppableAgent(dockerd.socketPath);
     const tunnel = await createDockerClient({ kind: 'agent', agent, label: 'vps-test' });
