@@ -1,6 +1,6 @@
 // `npm run bench` (scripts/bench.sh compiles, then runs this): measures, prints a table and writes
 // bench-results.json at the repository root. A measurement, not a test: it exits 0 when a target is
-// missed, and says so. Pick figures by name: `npm run bench -- append load runbooks size activation`.
+// missed, and says so. Pick figures by name: `npm run bench -- append load runbooks size logs ssh activation`.
 //
 // Env: BENCH_QUICK=1 (fewer samples, one host launch), BENCH_ACTIVATION_LAUNCHES (default 3),
 // BENCH_PROFILE=1 (CPU profiles of activation in out/bench/profiles; skews the activation timings),
@@ -11,6 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchActivation } from './activation';
+import { benchDockerLogs } from './dockerLogs';
+import { benchSshPrompt } from './sshPrompt';
 import { renderTable, rounded } from './figures';
 import type { FigureGroup } from './figures';
 import { benchIncidentLoad } from './incidentLoad';
@@ -26,6 +28,9 @@ const BENCHES: Record<string, () => Promise<FigureGroup>> = {
   load: () => benchIncidentLoad(quick ? { events: 10_000, iterations: 8, warmup: 3 } : { events: 10_000, iterations: 30, warmup: 5 }),
   runbooks: () => benchRunbookIndex(quick ? { runbooks: 1000, iterations: 3, warmup: 1 } : { runbooks: 1000, iterations: 10, warmup: 2 }),
   size: () => benchPackageSize(),
+  // Real daemons, started and stopped by the bench (test/services): ~2.5 min for the log figure.
+  logs: () => benchDockerLogs(quick ? { lines: 200_000, iterations: 2, warmup: 1 } : { lines: 1_000_000, iterations: 5, warmup: 1 }),
+  ssh: () => benchSshPrompt(quick ? { iterations: 5, warmup: 1 } : { iterations: 20 }),
   activation: () => benchActivation({
     extensionPath: path.resolve(process.env.BENCH_EXTENSION_PATH ?? REPO_ROOT),
     launches: Number(process.env.BENCH_ACTIVATION_LAUNCHES ?? (quick ? 1 : 3)),
