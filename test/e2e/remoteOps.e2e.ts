@@ -1,0 +1,125 @@
+// Remote operations in the real UI, from the packaged extension: an SSH terminal to a host whose key
+// is not known yet (the fingerprint question, answered with Trust Once), a command typed into it,
+// and a compose service's logs followed live from the local Docker engine. A real sshd and a real
+// dockerd are started here (test/services) and stopped by pid. Takes the README screenshots.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
+import type { CodeServer } from '../runner/codeServer';
+import { ensureBusyboxImage } from '../services/busyboxImage';
+import { composeLabels, runContainer } from '../services/containers';
+import { startDockerd, type Dockerd } from '../services/dockerd';
+import { startSshd, type Sshd } from '../services/sshd';
+import { Workbench } from './workbench';
+
+const CONTAINER_ID = 'workbench.view.extension.incidentDesk';
+const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_ROOT, 'docs', 'screenshots');
+const HOST = 'prod-web-1';
+
+describe('e2e: remote operations (real sshd and dockerd)', function () {
+  this.bail(true);
+  this.timeout(120_000);
+  let tmp: string;
+  let dockerd: Dockerd | undefined;
+  let sshd: Sshd | undefined;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let wb: Workbench;
+  let container: Locator;
+
+  /** What the terminal panel shows (xterm's DOM rows). */
+  async function terminalText(): Promise<string> {
+    return (await page.locator('.xterm-rows > div').allTextContents()).join('\n');
+  }
+
+  before(async function () {
+    this.timeout(240_000);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-desk-e2e-remote-'));
+    if (process.env.INCIDENT_DESK_KEEP_TEMP !== '1') removeOnExit(tmp);
+    dockerd = await startDockerd();
+    await ensureBusyboxImage(dockerd);
+    for (const n of [1, 2]) {
+      await runContainer(dockerd, { name: `shop-backend-${n}`, labels: composeLabels('shop', 'backend'), cmd: ['sh', '-c', `i=0; while true; do i=$((i+1)); echo "GET /api/orders/$i 200 $((i % 7 + 12))ms replica ${n}"; sleep 0.5; done`] });
+    }
+    sshd = await startSshd({ dockerHost: dockerd.dockerHost });
+    const workspace = path.join(tmp, 'demo');
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'demo-workspace.mjs'), workspace]);
+    server = await startCodeServer({
+      workspace,
+      installExtensions: [packagedVsix()],
+      env: { DOCKER_HOST: dockerd.dockerHost },
+      settings: {
+        'incidentDesk.actor': 'Dana',
+        'workbench.colorTheme': 'Default Dark Modern',
+        // The DOM renderer, so the terminal's text can be read (and the screenshot shows the same).
+        'terminal.integrated.gpuAcceleration': 'off',
+        // The key is deliberately not in any known_hosts: the user is asked.
+        'incidentDesk.hosts': [{ name: HOST, host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath, workDir: tmp }],
+      },
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    wb = new Workbench(page);
+    await page.goto(server.workbenchUrl());
+    await wb.ready();
+    container = await wb.openViewContainer('Incident Desk', CONTAINER_ID);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await sshd?.stop();
+    await dockerd?.stop();
+    if (tmp && process.env.INCIDENT_DESK_KEEP_TEMP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('lists the host in the Hosts view', async () => {
+    await wb.treeRow(container, HOST).first().waitFor({ timeout: 30_000 });
+    await wb.treeRow(container, 'Local Docker engine').first().waitFor({ timeout: 10_000 });
+  });
+
+  it('SSH terminal: asks about the unknown host key with its fingerprint, then gives a real shell', async () => {
+    await wb.runCommand('Incident: Open SSH Terminal');
+    await wb.waitForQuickPick(new RegExp(HOST));
+    await wb.pickQuickPickItem(HOST, new RegExp(HOST));
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const text = (await dialog.textContent()) ?? '';
+    assert.match(text, /Unknown host key for prod-web-1/);
+    assert.ok(text.includes(sshd!.hostKeyFingerprint), `the dialog shows ${sshd!.hostKeyFingerprint}: ${text}`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'ssh-host-key.png') });
+    await dialog.locator('.monaco-button', { hasText: /^Trust Once$/ }).first().click();
+    await wb.until('the remote prompt', async () => /[#$]\s*$/m.test(await terminalText()), 30_000);
+    await page.keyboard.type("echo answer=$((6*7)); docker ps --format '{{.Names}}' | sort");
+    await page.keyboard.press('Enter');
+    await wb.until('the command output in the terminal', async () => {
+      const t = await terminalText();
+      return t.includes('answer=42') && t.includes('shop-backend-2');
+    }, 30_000);
+    await wb.hideNotifications();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'ssh-terminal.png') });
+  });
+
+  it('Follow Docker Logs: a compose service, live, both replicas prefixed', async () => {
+    await wb.runCommand('Incident: Follow Docker Logs');
+    await wb.waitForQuickPick(/Local Docker engine/);
+    await wb.pickQuickPickItem('Local Docker', /Local Docker engine/);
+    await wb.waitForQuickPick(/backend/);
+    await wb.pickQuickPickItem('backend', /backend.*compose service/);
+    await wb.waitForQuickPick(/Last 200 lines/);
+    await wb.pickQuickPickItem('Last 200 lines', /^Last 200 lines/);
+    await wb.until('live lines of both replicas', async () => {
+      const t = await terminalText();
+      // Prefixed the way `docker compose logs` does: the service's container name without the project.
+      return /backend-1\s*\|\s*GET \/api\/orders/.test(t) && /backend-2\s*\|\s*GET \/api\/orders/.test(t);
+    }, 30_000);
+    await wb.hideNotifications();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'docker-logs.png') });
+  });
+});
