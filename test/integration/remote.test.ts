@@ -75,15 +75,15 @@ describe('remote operations against a real sshd and dockerd', function () {
   }
 
   it('runs a runbook step on the host over SSH: output checked, exit status on the timeline', async () => {
-    const step = await remoteStep('Write the remote marker');
+    const step = await remoteStep('Write the remote stamp');
     const codes = await vscode.commands.executeCommand<Array<number | undefined>>('incidentDesk.runbooks.runStep', step, { confirmed: true, target: HOST });
     assert.deepEqual(codes, [0]);
-    assert.match(fs.readFileSync(path.join(tmp, 'remote-marker.txt'), 'utf8'), /^on /, 'the command ran in the host profile\'s work dir');
+    assert.match(fs.readFileSync(path.join(tmp, 'remote-stamp.txt'), 'utf8'), /^on /, 'the command ran in the host profile\'s work dir');
     const finished = timelineOf(incidentId).filter((e) => e.type === 'runbook_step_finished').pop();
     assert.equal(finished?.data?.target, HOST);
     assert.equal(finished?.data?.exitCode, 0);
     assert.deepEqual(finished?.data?.expect, { pattern: 'on', met: true });
-    assert.match(String(finished?.data?.command), /remote-marker\.txt/);
+    assert.match(String(finished?.data?.command), /remote-stamp\.txt/);
   });
 
   it('records a drop mid-command as outcome unknown, never guessed', async () => {
@@ -117,7 +117,7 @@ describe('remote operations against a real sshd and dockerd', function () {
     const desk = await api();
     const label = await vscode.commands.executeCommand<string>('incidentDesk.docker.followLogs', { host: 'local', target: { kind: 'service', project: 'shop', service: 'backend' }, tail: 5 });
     assert.equal(label, 'shop/backend on local');
-    const view = desk.container.views.logViews.current();
+    const view = desk.container.views.logViews.all().find((v) => v.source.label === label);
     assert.ok(view);
     await waitFor(() => view.received >= 10, 'lines to arrive', 20_000);
     assert.match(view.lastLines(1, false)[0], /request \d+ ok$/);
@@ -136,9 +136,9 @@ describe('remote operations against a real sshd and dockerd', function () {
     const desk = await api();
     const label = await vscode.commands.executeCommand<string>('incidentDesk.docker.followLogs', { host: HOST, target: { kind: 'container', id: container }, tail: 3 });
     assert.equal(label, `${container} on ${HOST}`);
-    const view = desk.container.views.logViews.current();
+    // The view of this follow (the earlier one is still open; which is active settles later).
+    const view = desk.container.views.logViews.all().find((v) => v.source.label === label);
     assert.ok(view);
-    assert.equal(view.source.label, label);
     await waitFor(() => view.received >= 5, 'lines over SSH', 30_000);
     assert.match(view.lastLines(1, false)[0], /request \d+ ok$/);
   });
