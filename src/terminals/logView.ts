@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { LineStore } from '../services/docker/logs/lineStore';
 import type { LogLine } from '../services/docker/logs/logPipeline';
 import { stripAll } from '../services/docker/logs/sanitize';
 
@@ -20,9 +21,15 @@ export interface LogSink {
   end(reason: string): void;
 }
 
-/** Lines drawn per frame at most; in a burst the rest stay in history (shown on pause). */
-const MAX_DRAWN_PER_FRAME = 2_000;
-const FRAME_MS = 50;
+/**
+ * What one frame draws at most: in a burst the rest stay in history (shown on pause) and are
+ * counted in a marker. 5,000 lines or 2.5 MB a second is more than anyone reads, and keeps the
+ * terminal's renderer, and the extension host's queue of data for it, from filling up: a
+ * Pseudoterminal has no flow control, so what it is given is buffered until the UI draws it.
+ */
+const MAX_DRAWN_PER_FRAME = 500;
+const MAX_DRAWN_CHARS_PER_FRAME = 256 * 1024;
+const FRAME_MS = 100;
 
 const DIM = '\x1b[2m';
 const YELLOW = '\x1b[33m';
@@ -58,8 +65,7 @@ export class LogView implements vscode.Pseudoterminal {
   private readonly closeEmitter = new vscode.EventEmitter<number | void>();
   readonly onDidWrite = this.writeEmitter.event;
   readonly onDidClose = this.closeEmitter.event;
-  private readonly history: LogLine[] = [];
-  private historyStart = 0;
+  private readonly history: LineStore;
   private pending: LogLine[] = [];
   private skippedInFrame = 0;
   private frame: NodeJS.Timeout | undefined;
@@ -67,15 +73,29 @@ export class LogView implements vscode.Pseudoterminal {
   private filter: Filter | undefined;
   private ended = false;
   private closed = false;
-  /** Lines dropped from history (bounded) or upstream (pipeline buffer full). */
-  dropped = 0;
+  /** Lines delivered to the view. */
   received = 0;
+  /** Lines lost before reaching the view (the pipeline's buffer was full): counted and shown, never drawn. */
+  droppedUpstream = 0;
+
+  /** Lines that fell out of the bounded history (the oldest first). */
+  get droppedFromHistory(): number {
+    return this.history.evicted;
+  }
+
+  /** How many lines the view kept in its history now (at most incidentDesk.logs.maxLines). */
+  get kept(): number {
+    return this.history.length;
+  }
 
   constructor(
     readonly source: LogSource,
     private readonly options: { maxLines: number; timestamps: boolean },
     private readonly actions: { pin(view: LogView): void; filter(view: LogView): void },
-  ) {}
+  ) {
+    // Room for lines of 512 bytes on average; longer lines mean fewer kept, never more memory.
+    this.history = new LineStore({ maxLines: options.maxLines, maxBytes: Math.min(Math.max(options.maxLines * 512, 1024 * 1024), 512 * 1024 * 1024) });
+  }
 
   get paused(): boolean {
     return this.pausedAt !== undefined;
@@ -102,37 +122,28 @@ export class LogView implements vscode.Pseudoterminal {
     if (this.closed) return;
     this.received += lines.length;
     if (dropped) {
-      this.dropped += dropped;
+      this.droppedUpstream += dropped;
       this.marker(`${dropped.toLocaleString('en-US')} lines dropped (more than the view keeps)`);
     }
-    for (const line of lines) this.remember(line);
+    for (const line of lines) this.history.push(line);
     if (this.paused) return;
     for (const line of lines) if (!this.filter || this.filter.test(line.text)) this.pending.push(line);
-    if (this.pending.length > MAX_DRAWN_PER_FRAME) {
-      this.skippedInFrame += this.pending.length - MAX_DRAWN_PER_FRAME;
-      this.pending = this.pending.slice(-MAX_DRAWN_PER_FRAME);
-    }
+    // Trimmed to a frame's worth now and then (not on every batch: that copy would be per batch).
+    if (this.pending.length > 2 * MAX_DRAWN_PER_FRAME) this.trimPending();
     this.frame ??= setTimeout(() => this.flush(), FRAME_MS);
   }
 
-  private remember(line: LogLine): void {
-    this.history.push(line);
-    if (this.history.length - this.historyStart > this.options.maxLines) {
-      this.historyStart++;
-      this.dropped++;
-      // Compact now and then instead of shifting on every line.
-      if (this.historyStart > 4096 && this.historyStart * 2 > this.history.length) {
-        this.history.splice(0, this.historyStart);
-        this.historyStart = 0;
-      }
-    }
+  private trimPending(): void {
+    if (this.pending.length <= MAX_DRAWN_PER_FRAME) return;
+    this.skippedInFrame += this.pending.length - MAX_DRAWN_PER_FRAME;
+    this.pending = this.pending.slice(-MAX_DRAWN_PER_FRAME);
   }
 
   /** The last `n` lines kept (filtered if a filter is on), as plain text for the timeline. */
   lastLines(n: number, filtered: boolean): string[] {
     const out: string[] = [];
-    for (let i = this.history.length - 1; i >= this.historyStart && out.length < n; i--) {
-      const line = this.history[i];
+    for (let i = this.history.end - 1; i >= this.history.first && out.length < n; i--) {
+      const line = this.history.at(i) as LogLine;
       if (filtered && this.filter && !this.filter.test(line.text)) continue;
       out.push(`${this.options.timestamps && line.timestamp ? `${line.timestamp} ` : ''}${line.stream === 'stderr' ? '[stderr] ' : ''}${stripAll(line.text)}`);
     }
@@ -142,14 +153,31 @@ export class LogView implements vscode.Pseudoterminal {
   private flush(): void {
     if (this.frame) clearTimeout(this.frame);
     this.frame = undefined;
-    if (this.skippedInFrame) {
-      this.print(`${DIM}── ${this.skippedInFrame.toLocaleString('en-US')} lines not drawn (burst); pause to see the last ${this.options.maxLines.toLocaleString('en-US')} ──${RESET}\r\n`);
-      this.skippedInFrame = 0;
-    }
+    this.trimPending();
     if (this.pending.length) {
-      this.print(this.pending.map((l) => this.format(l)).join(''));
+      // The newest lines that fit the frame's character budget (at least one, which was cut to size upstream).
+      const drawn: string[] = [];
+      let chars = 0;
+      for (let i = this.pending.length - 1; i >= 0; i--) {
+        const text = this.format(this.pending[i]);
+        if (drawn.length > 0 && chars + text.length > MAX_DRAWN_CHARS_PER_FRAME) {
+          this.skippedInFrame += i + 1;
+          break;
+        }
+        drawn.push(text);
+        chars += text.length;
+      }
+      if (this.skippedInFrame) this.printSkipped();
+      this.print(drawn.reverse().join(''));
       this.pending = [];
+    } else if (this.skippedInFrame) {
+      this.printSkipped();
     }
+  }
+
+  private printSkipped(): void {
+    this.print(`${DIM}── ${this.skippedInFrame.toLocaleString('en-US')} lines not drawn (burst); pause to see the last ${this.options.maxLines.toLocaleString('en-US')} ──${RESET}\r\n`);
+    this.skippedInFrame = 0;
   }
 
   private format(line: LogLine): string {
@@ -167,12 +195,11 @@ export class LogView implements vscode.Pseudoterminal {
   togglePause(): void {
     if (this.pausedAt === undefined) {
       this.flush();
-      this.pausedAt = this.history.length;
+      this.pausedAt = this.history.end;
       this.print(`${YELLOW}── paused: new lines are kept (up to ${this.options.maxLines.toLocaleString('en-US')}); Space resumes ──${RESET}\r\n`);
       return;
     }
-    const from = Math.max(this.pausedAt, this.historyStart);
-    const missed = this.history.slice(from).filter((l) => !this.filter || this.filter.test(l.text));
+    const missed = this.history.range(this.pausedAt).filter((l) => !this.filter || this.filter.test(l.text));
     this.pausedAt = undefined;
     this.print(`${YELLOW}── resumed: ${missed.length.toLocaleString('en-US')} lines while paused ──${RESET}\r\n`);
     this.pending = missed.slice(-MAX_DRAWN_PER_FRAME);
@@ -186,8 +213,9 @@ export class LogView implements vscode.Pseudoterminal {
     this.print(`${YELLOW}── ${filter ? `filter: ${filter.source}` : 'filter cleared'} ──${RESET}\r\n`);
     // Redraw the recent history through the new filter.
     const recent: LogLine[] = [];
-    for (let i = this.history.length - 1; i >= this.historyStart && recent.length < 200; i--) {
-      if (!filter || filter.test(this.history[i].text)) recent.push(this.history[i]);
+    for (let i = this.history.end - 1; i >= this.history.first && recent.length < 200; i--) {
+      const line = this.history.at(i) as LogLine;
+      if (!filter || filter.test(line.text)) recent.push(line);
     }
     this.print(recent.reverse().map((l) => this.format(l)).join(''));
   }
@@ -213,7 +241,7 @@ export class LogView implements vscode.Pseudoterminal {
     if (!this.ended) this.source.stop();
     this.ended = true;
     if (this.frame) clearTimeout(this.frame);
-    this.history.length = 0;
+    this.history.clear();
     this.pending = [];
     this.writeEmitter.dispose();
     this.closeEmitter.dispose();

@@ -193,7 +193,7 @@ export class ContainerFollow {
 
   private createPipeline(tty: boolean): void {
     const opts = this.follow.options;
-    const pipeline = new LogPipeline({ tty, timestamps: true, maxLineLength: opts.maxLineLength, capacity: opts.capacity });
+    const pipeline = new LogPipeline({ tty, timestamps: true, maxLineLength: opts.maxLineLength, capacity: opts.capacity, retainDelivered: opts.retainDelivered });
     pipeline.onLines((batch) => {
       if (this.follow.isStopped) return;
       if (this.gapCheck && batch.lines.length > 0) this.checkGap(this.gapCheck);

@@ -72,6 +72,8 @@ export interface FollowOptions {
   readonly onEvent?: (event: FollowEvent) => void;
   /** Each container's view buffer (the pipeline's capacity). */
   readonly capacity?: { readonly lines: number; readonly bytes: number };
+  /** Keep delivered lines for snapshot() (default true); false for a consumer with its own history (see LogPipelineOptions). */
+  readonly retainDelivered?: boolean;
   readonly maxLineLength?: number;
   /** Reconnect backoff: starts at initialMs (0.5 s), doubles up to maxMs (10 s), ±20 % jitter. */
   readonly reconnect?: { readonly initialMs?: number; readonly maxMs?: number };

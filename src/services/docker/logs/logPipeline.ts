@@ -52,6 +52,12 @@ export interface LogPipelineOptions {
   readonly capacity?: { readonly lines: number; readonly bytes: number };
   /** Pending (undelivered) lines or size at which `write` asks the source to wait; default half the capacity. */
   readonly highWaterMark?: { readonly lines: number; readonly bytes: number };
+  /**
+   * Keep delivered lines in the buffer for `snapshot()` (default true). A consumer with a history
+   * of its own (a log view) says false: the buffer then holds only undelivered lines, and a line's
+   * objects live from the socket to the consumer, short enough to die young in V8's heap.
+   */
+  readonly retainDelivered?: boolean;
 }
 
 const DEFAULT_CAPACITY = { lines: 10_000, bytes: 8 * 1024 * 1024 };
@@ -102,6 +108,7 @@ export class LogPipeline {
   private readonly splitters: Record<LogStream, LineSplitter>;
   private readonly timestamps: boolean;
   private readonly ring: RingBuffer<LogLine>;
+  private readonly retainDelivered: boolean;
   private readonly highWaterLines: number;
   private readonly highWaterBytes: number;
   private readonly linesListeners = new Listeners<LogBatch>();
@@ -128,6 +135,7 @@ export class LogPipeline {
 
   constructor(options: LogPipelineOptions) {
     this.timestamps = options.timestamps ?? false;
+    this.retainDelivered = options.retainDelivered ?? true;
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
     this.ring = new RingBuffer<LogLine>({ maxItems: capacity.lines, maxBytes: capacity.bytes, sizeOf: lineSize });
     // A mark above the capacity would never be reached: lines would drop first.
@@ -240,7 +248,7 @@ export class LogPipeline {
     return this.drainNeeded;
   }
 
-  /** The newest `lastN` lines held (all when omitted), oldest first: for "Pin to Timeline". */
+  /** The newest `lastN` lines held (all when omitted), oldest first: for "Pin to Timeline". Only undelivered ones when retainDelivered is false. */
   snapshot(lastN?: number): LogLine[] {
     return this.ring.snapshot(lastN);
   }
@@ -309,7 +317,7 @@ export class LogPipeline {
   private deliver(): void {
     if (this.isPaused || this.disposed) return;
     if (this.ring.pending === 0 && this.ring.droppedSinceTake === 0) return;
-    const { items, dropped } = this.ring.take();
+    const { items, dropped } = this.ring.take(!this.retainDelivered);
     this.linesListeners.fire({ lines: items, dropped });
   }
 }

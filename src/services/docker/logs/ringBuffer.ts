@@ -91,14 +91,26 @@ export class RingBuffer<T> {
     return this.range(this.count - n, n);
   }
 
-  /** Hands over the items not taken yet, oldest first, with the number evicted untaken since the last take. */
-  take(): Taken<T> {
+  /**
+   * Hands over the items not taken yet, oldest first, with the number evicted untaken since the last
+   * take. With `release`, the buffer then lets go of them (a consumer that keeps its own history).
+   */
+  take(release = false): Taken<T> {
     const items = this.range(this.count - this.pendingCount, this.pendingCount);
     const dropped = this.droppedUntaken;
     this.pendingCount = 0;
     this.pendingSize = 0;
     this.droppedUntaken = 0;
+    if (release) this.releaseAll();
     return { items, dropped };
+  }
+
+  /** Lets go of every item held (all taken): the consumer keeps them, so the buffer need not. Not counted as evicted. */
+  private releaseAll(): void {
+    for (let i = 0; i < this.count; i++) this.slots[(this.head + i) % this.maxItems] = undefined;
+    this.head = (this.head + this.count) % this.maxItems;
+    this.count = 0;
+    this.totalBytes = 0;
   }
 
   clear(): void {

@@ -236,6 +236,21 @@ describe('LogPipeline', () => {
       assert.deepEqual(pipeline.snapshot().map((l) => l.text), ['3', '4', '5']);
     });
 
+    it('retainDelivered false: delivered lines are let go (the consumer keeps them); undelivered ones are still bounded and counted', async () => {
+      const { pipeline, lines, batches } = watch({ tty: false, capacity: { lines: 3, bytes: 1000 }, retainDelivered: false });
+      pipeline.write(Buffer.concat(['1', '2'].map((n) => out(`${n}\n`))));
+      await settle();
+      assert.deepEqual(lines(), ['out||1', 'out||2']);
+      assert.deepEqual(pipeline.snapshot(), [], 'nothing delivered is held');
+      pipeline.pause();
+      pipeline.write(Buffer.concat(['3', '4', '5', '6'].map((n) => out(`${n}\n`))));
+      assert.deepEqual(pipeline.snapshot().map((l) => l.text), ['4', '5', '6']);
+      pipeline.resume();
+      assert.deepEqual(lines(), ['out||1', 'out||2', 'out||4', 'out||5', 'out||6']);
+      assert.equal(batches.at(-1)?.dropped, 1, 'the line evicted undelivered is counted, the released ones are not');
+      assert.equal(pipeline.counters.dropped, 1);
+    });
+
     it('delivers nothing after dispose', async () => {
       const { pipeline, batches } = watch({ tty: false });
       pipeline.write(out('queued\n'));

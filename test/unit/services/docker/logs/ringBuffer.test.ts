@@ -56,6 +56,21 @@ describe('RingBuffer', () => {
     assert.deepEqual(ring.take(), { items: ['i'], dropped: 0 });
   });
 
+  it('take(true) lets go of what it hands over: not evicted, not dropped; the bounds still apply to what is pending', () => {
+    const ring = bySize(3, 1_000);
+    ring.pushAll(['a', 'b']);
+    assert.deepEqual(ring.take(true), { items: ['a', 'b'], dropped: 0 });
+    assert.equal(ring.length, 0);
+    assert.equal(ring.bytes, 0);
+    assert.deepEqual(ring.snapshot(), []);
+    ring.pushAll(['c', 'd', 'e', 'f']);
+    assert.equal(ring.evicted, 1);
+    assert.deepEqual(ring.take(true), { items: ['d', 'e', 'f'], dropped: 1 });
+    ring.pushAll(['g']);
+    assert.deepEqual(ring.snapshot(), ['g']);
+    assert.equal(ring.dropped, 1);
+  });
+
   it('tracks the size of what is pending', () => {
     const ring = bySize(3, 1_000);
     ring.pushAll(['aa', 'bbb']);

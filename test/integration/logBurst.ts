@@ -1,0 +1,122 @@
+// A burst of log lines followed into a log view inside the real extension host, measured there: the
+// same path a user takes (Incident: Follow Docker Logs → a terminal-like view), with this process's
+// memory sampled while the lines go through dockerode, the pipeline and the view. Shared by the
+// integration test (which asserts the bounds) and the benchmark probe (which reports the figures).
+import { performance } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import * as vscode from 'vscode';
+import type { LogView } from '../../src/terminals/logView';
+import { api, waitFor } from './helpers';
+
+/** ~80 bytes a line, like an access log; line n starts with n zero-padded to 7 digits. */
+export function burstPrinter(lines: number): string {
+  return `seq 1 ${lines} | busybox awk '{ printf "%07d INFO [http] GET /api/orders/%d 200 %dms user=%d trace=%06x%06x\\n", $1, $1, $1 % 900, $1 % 977, $1 * 7919 % 16777216, $1 }'`;
+}
+
+/**
+ * A container command that stays quiet until it gets SIGUSR1, then prints `lines` lines as fast as
+ * it can and idles: the follow is attached before the burst starts, as when an app starts spewing.
+ */
+export function burstContainerCmd(lines: number): string[] {
+  return ['sh', '-c', `trap 'go=1' USR1; while [ -z "$go" ]; do sleep 0.1; done; ${burstPrinter(lines)}; echo burst-done; while true; do sleep 3600; done`];
+}
+
+export interface BurstResult {
+  readonly lines: number;
+  /** From the signal to the last line reaching the view. */
+  readonly ms: number;
+  /** Peak growth of heapUsed + external (JS objects and Buffers) over a GC'd baseline. */
+  readonly memoryGrowth: number;
+  readonly rssGrowth: number;
+  /** Growth of heapUsed + external after a full GC, with the view still open (its history full). */
+  readonly retainedGrowth: number;
+  readonly received: number;
+  readonly droppedUpstream: number;
+  readonly droppedFromHistory: number;
+  /** Lines the view kept (bounded by incidentDesk.logs.maxLines). */
+  readonly kept: number;
+  /** Lines written to the terminal (drawn), markers included. */
+  readonly drawn: number;
+  /** "N lines not drawn (burst)" markers written. */
+  readonly notDrawnMarkers: number;
+  readonly lastLine: string | undefined;
+  readonly output: string;
+}
+
+function gcFunction(): () => void {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (existing) return existing;
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+/**
+ * Follows `container` on the local engine through the command with no history (tail 0), calls
+ * `start()` (which signals the burst), and waits until all `lines` lines plus the done marker went
+ * through the view. The view is closed at the end.
+ */
+export async function followBurst(container: string, lines: number, start: () => Promise<void>, timeoutMs: number): Promise<BurstResult> {
+  const desk = await api();
+  const label = await vscode.commands.executeCommand<string>('incidentDesk.docker.followLogs', { host: 'local', target: { kind: 'container', id: container }, tail: 0 });
+  const view: LogView | undefined = desk.container.views.logViews.all().find((v) => v.source.label === label);
+  if (!view) throw new Error(`no log view for ${String(label)}`);
+  let output = '';
+  let drawn = 0;
+  let notDrawnMarkers = 0;
+  const writes = view.onDidWrite((text) => {
+    // Only the tail of the text is kept for the assertions; lines and markers are counted as they go.
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) drawn++;
+    for (let i = text.indexOf(' lines not drawn (burst)'); i !== -1; i = text.indexOf(' lines not drawn (burst)', i + 1)) notDrawnMarkers++;
+    output = (output + text).slice(-20_000);
+  });
+  const terminal = vscode.window.terminals.find((t) => t.name === `Logs: ${label}`);
+  const gc = gcFunction();
+  try {
+    // Attached (the header is drawn and the follower has asked the daemon) before the burst starts.
+    await waitFor(() => output.includes('Following'), 'the log view to open', 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    gc();
+    const base = process.memoryUsage();
+    const baseMemory = base.heapUsed + base.external;
+    let peakMemory = baseMemory;
+    let peakRss = base.rss;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakMemory = Math.max(peakMemory, m.heapUsed + m.external);
+      peakRss = Math.max(peakRss, m.rss);
+    }, 10);
+    const t = performance.now();
+    try {
+      await start();
+      await waitFor(() => view.received + view.droppedUpstream >= lines + 1, `${lines} lines and the done marker in the view`, timeoutMs);
+    } finally {
+      clearInterval(sampler);
+    }
+    const ms = performance.now() - t;
+    const m = process.memoryUsage();
+    peakMemory = Math.max(peakMemory, m.heapUsed + m.external);
+    peakRss = Math.max(peakRss, m.rss);
+    const last = view.lastLines(2, false);
+    gc();
+    const after = process.memoryUsage();
+    return {
+      lines,
+      ms,
+      memoryGrowth: peakMemory - baseMemory,
+      rssGrowth: peakRss - base.rss,
+      retainedGrowth: after.heapUsed + after.external - baseMemory,
+      received: view.received,
+      droppedUpstream: view.droppedUpstream,
+      droppedFromHistory: view.droppedFromHistory,
+      kept: view.kept,
+      drawn,
+      notDrawnMarkers,
+      lastLine: last[0],
+      output,
+    };
+  } finally {
+    writes.dispose();
+    terminal?.dispose();
+  }
+}
