@@ -142,6 +142,29 @@ export class HostsController implements vscode.Disposable {
     this.setState(name, { kind: 'idle' });
   }
 
+  /** Incident Desk's "Trust always" file, in global storage (shared by every window). */
+  private get trustStoreFile(): string {
+    return path.join(this.context.globalStorageUri.fsPath, 'known_hosts');
+  }
+
+  /**
+   * The system `ssh` argv for a host (incidentDesk.ssh.useSystemClient), with the same host-key
+   * sources as the built-in client: OpenSSH then does its own checking (and asks, as it always does).
+   */
+  async systemSshArgs(name: string): Promise<string[]> {
+    await this.ready();
+    const profile = this.get(name);
+    if (!profile) throw new Error(`No host named "${name}": check the incidentDesk.hosts setting or ~/.ssh/config.`);
+    const remote = await loadRemote();
+    const { args, skippedFiles } = remote.systemSshArgs(profile, {
+      homeDir: remote.defaultSshConfigEnv().homeDir,
+      extraKnownHostsFiles: readExtraKnownHostsFiles(),
+      trustStoreFile: this.trustStoreFile,
+    });
+    for (const f of skippedFiles) this.log.warn(`known_hosts file ${JSON.stringify(f)} not passed to ssh: its name has a double quote or a control character`);
+    return args;
+  }
+
   private async connect(name: string): Promise<SshConnection> {
     if (!vscode.workspace.isTrusted) throw new UntrustedWorkspace('Connecting to a host');
     await this.ready();
@@ -153,7 +176,7 @@ export class HostsController implements vscode.Disposable {
       ...remote.knownHostsFiles({ homeDir: env.homeDir, userKnownHostsFiles: profile.ssh?.userKnownHostsFiles, globalKnownHostsFiles: profile.ssh?.globalKnownHostsFiles }),
       ...readExtraKnownHostsFiles().map((f) => remote.expandHome(f, env.homeDir)),
     ];
-    this.trustStore ??= new remote.TrustStore(path.join(this.context.globalStorageUri.fsPath, 'known_hosts'));
+    this.trustStore ??= new remote.TrustStore(this.trustStoreFile);
     await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
     this.setState(name, { kind: 'connecting' });
     let usedStoredPassword = false;

@@ -8,6 +8,7 @@ export { TrustStore } from '../services/ssh/trustStore';
 export { expandHome, knownHostsFiles } from '../services/ssh/knownHosts';
 export { defaultSshConfigEnv, readSshConfig, userSshConfigFile } from '../services/ssh/sshConfig';
 export { mergeHostProfiles } from '../services/ssh/hostProfiles';
+export { systemSshArgs } from '../services/ssh/systemSsh';
 export { createDockerClient } from '../services/docker/dockerClient';
 export { groupByProject, listContainers } from '../services/docker/containers';
 export { followLogs } from '../services/docker/logFollower';

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureServiceTools } from './packages';
 import type { ServiceTools } from './packages';
-import { descendantsOf, processes, sleep, terminatePids } from './processes';
+import { descendantsOf, isAlive, processes, sleep, terminatePids } from './processes';
 import type { ManagedProcess } from './processes';
 
 export interface SshdOptions {
@@ -149,6 +149,23 @@ export class Sshd {
     const sessions = descendantsOf(this.daemon.pid);
     await terminatePids(sessions, 0);
     return sessions.length;
+  }
+
+  /**
+   * Freezes (SIGSTOP, not kill) the processes serving the open connections: their sockets stay
+   * open and nothing answers, like a host that vanished from the network. `release()` ends them
+   * (SIGCONT, then terminated); the listening server is untouched throughout.
+   */
+  freezeConnections(): { pids: number[]; release(): Promise<void> } {
+    const pids = this.daemon?.running ? descendantsOf(this.daemon.pid).filter(isAlive) : [];
+    for (const pid of pids) process.kill(pid, 'SIGSTOP');
+    return {
+      pids,
+      release: async () => {
+        for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGCONT');
+        await terminatePids(pids.filter(isAlive));
+      },
+    };
   }
 
   /** Stops the server and its open sessions, removes its folder (the log stays readable through readLog()). Idempotent. */
@@ -358,3 +375,4 @@ function readBanner(host: string, port: number): Promise<string | undefined> {
 function tailOf(text: string, lines: number): string {
   return text.split('\n').slice(-lines - 1).join('\n');
 }
+

@@ -23,9 +23,17 @@ export const openSshTerminal: CommandDefinition = {
     const address = `${profile.user}@${profile.host}:${profile.port}`;
     const iconPath = new vscode.ThemeIcon('remote');
     if (readUseSystemSsh()) {
-      // The host was validated (no leading '-', no whitespace); `--` ends ssh's options anyway.
-      const args = ['-p', String(profile.port), '-l', profile.user, ...(profile.identityFile ? ['-i', profile.identityFile] : []), '--', profile.host];
+      const args = await hosts.systemSshArgs(name);
       const terminal = vscode.window.createTerminal({ name: `SSH: ${name}`, shellPath: 'ssh', shellArgs: args, iconPath });
+      const closing = vscode.window.onDidCloseTerminal((t) => {
+        if (t !== terminal) return;
+        closing.dispose();
+        const code = t.exitStatus?.code;
+        // ssh exits 255 on its own errors (refused, host key, lost connection), else with the shell's status.
+        const how = t.exitStatus?.reason === vscode.TerminalExitReason.User || code === undefined ? 'closed' : code === 255 ? 'dropped' : 'exited';
+        const detail = how === 'closed' ? undefined : how === 'dropped' ? 'ssh exited with 255' : `exit ${code}`;
+        void recordOnFocused(ctx, (actor, ts) => sshTerminalClosed(name, how, detail, actor, ts)).catch((e: unknown) => ctx.log.warn(`recording the SSH terminal: ${String(e)}`));
+      });
       terminal.show();
       await recordOnFocused(ctx, (actor, ts) => sshTerminalOpened(name, `${address} (system ssh)`, undefined, actor, ts));
       return name;

@@ -16,6 +16,12 @@ export interface HostProfile {
   readonly workDir?: string;
   readonly composeFile?: string;
   readonly healthUrl?: string;
+  /**
+   * Keepalive probes: every `intervalSeconds`, and the connection counts as lost after `countMax`
+   * unanswered. From the setting's keepaliveInterval, else the ssh config's ServerAliveInterval /
+   * ServerAliveCountMax; undefined: the connection's defaults.
+   */
+  readonly keepalive?: { readonly intervalSeconds: number; readonly countMax?: number };
   readonly source: 'settings' | 'ssh-config' | 'both';
   /** What the ssh config says for this host (IdentitiesOnly, UserKnownHostsFile, ProxyJump, HostKeyAlias…). */
   readonly ssh?: ResolvedSshHost;
@@ -33,7 +39,9 @@ export interface MergedHostProfiles {
   readonly problems: HostProfileProblem[];
 }
 
-const KNOWN_FIELDS = new Set(['name', 'host', 'port', 'user', 'identityFile', 'workDir', 'composeFile', 'healthUrl']);
+const KNOWN_FIELDS = new Set(['name', 'host', 'port', 'user', 'identityFile', 'workDir', 'composeFile', 'healthUrl', 'keepaliveInterval']);
+/** Upper bound of the keepaliveInterval setting, in seconds. */
+const MAX_KEEPALIVE_SECONDS = 3600;
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.@\\-]{0,63}\$?$/;
 
 /**
@@ -123,6 +131,13 @@ export function mergeHostProfiles(settingsHosts: unknown, sshConfig: string | re
       else fail(`"healthUrl" must be an http:// or https:// URL, not ${JSON.stringify(entry.healthUrl)}`);
     }
 
+    let keepaliveInterval: number | undefined;
+    if (entry.keepaliveInterval !== undefined) {
+      const v = entry.keepaliveInterval;
+      if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_KEEPALIVE_SECONDS) keepaliveInterval = v;
+      else fail(`"keepaliveInterval" must be a whole number of seconds from 1 to ${MAX_KEEPALIVE_SECONDS}, not ${JSON.stringify(v)}`);
+    }
+
     if (!ok || !name || host === undefined) return;
 
     const ssh = config ? resolveSshHost(config, host, env) : undefined;
@@ -150,6 +165,7 @@ export function mergeHostProfiles(settingsHosts: unknown, sshConfig: string | re
       workDir: paths.workDir,
       composeFile: paths.composeFile,
       healthUrl,
+      ...keepaliveFrom(keepaliveInterval, ssh),
       source: fromConfig ? 'both' : 'settings',
       ssh,
     });
@@ -178,12 +194,20 @@ export function mergeHostProfiles(settingsHosts: unknown, sshConfig: string | re
         port: ssh.port ?? 22,
         user: ssh.user ?? env.localUser,
         identityFile: ssh.identityFiles[0],
+        ...keepaliveFrom(undefined, ssh),
         source: 'ssh-config',
         ssh,
       });
     }
   }
   return { profiles, problems };
+}
+
+/** The setting's interval wins; the ssh config's ServerAliveInterval/CountMax otherwise. */
+function keepaliveFrom(settingSeconds: number | undefined, ssh: ResolvedSshHost | undefined): Pick<HostProfile, 'keepalive'> {
+  const intervalSeconds = settingSeconds ?? ssh?.serverAliveInterval;
+  if (intervalSeconds === undefined) return {};
+  return { keepalive: ssh?.serverAliveCountMax !== undefined ? { intervalSeconds, countMax: ssh.serverAliveCountMax } : { intervalSeconds } };
 }
 
 function hasControlChars(s: string): boolean {

@@ -265,6 +265,10 @@ export interface ResolvedSshHost {
    * such a host rather than go direct (it may be unreachable, or another machine at that address).
    */
   readonly proxyJump?: string;
+  /** `ServerAliveInterval` in seconds, when the config sets a positive one. */
+  readonly serverAliveInterval?: number;
+  /** `ServerAliveCountMax`, when the config sets a positive one. */
+  readonly serverAliveCountMax?: number;
   readonly problems: readonly string[];
 }
 
@@ -296,6 +300,13 @@ export function resolveSshHost(config: SSHConfig, alias: string, env: SshConfigE
     else problems.push(`Port ${JSON.stringify(rawPort)} for ${alias} is not a port number (1 to 65535)`);
   }
   const user = str('user');
+  const positive = (key: string, name: string): number | undefined => {
+    const raw = str(key);
+    if (raw === undefined) return undefined;
+    if (/^\d+$/.test(raw)) return Number(raw) > 0 ? Number(raw) : undefined;
+    problems.push(`${name} ${JSON.stringify(raw)} for ${alias} is not a whole number; ignored`);
+    return undefined;
+  };
   const tokens: Record<string, string> = {
     '%': '%',
     d: env.homeDir,
@@ -326,6 +337,8 @@ export function resolveSshHost(config: SSHConfig, alias: string, env: SshConfigE
     globalKnownHostsFiles: list('globalknownhostsfile')?.map(expand),
     hostKeyAlias: str('hostkeyalias'),
     proxyJump: str('proxyjump')?.toLowerCase() === 'none' ? undefined : str('proxyjump'),
+    serverAliveInterval: positive('serveraliveinterval', 'ServerAliveInterval'),
+    serverAliveCountMax: positive('serveralivecountmax', 'ServerAliveCountMax'),
     problems,
   };
 }

@@ -21,7 +21,7 @@ export interface ConnectSshDeps {
   readonly askPassphrase?: (keyPath: string, attempt: number) => PromiseLike<string | undefined>;
   /** Asked when the server accepts passwords and nothing else worked. Undefined: cancelled. */
   readonly askPassword?: (user: string, host: string) => PromiseLike<string | undefined>;
-  /** Default 15000; 0 turns keepalive off. The connection counts as dropped after 3 unanswered. */
+  /** Default: the profile's keepalive, else 15000; 0 turns keepalive off. The connection counts as dropped after the profile's countMax (default 3) unanswered. */
   readonly keepaliveIntervalMs?: number;
   /** From TCP connect to logged in, not counting time spent in the prompts above. Default 20000; 0: none. */
   readonly readyTimeoutMs?: number;
@@ -169,8 +169,8 @@ export async function connectSsh(profile: HostProfile, deps: ConnectSshDeps): Pr
         authHandler: auth.handler,
         // Our own timer instead: ssh2's would also count the time the user spends in prompts.
         readyTimeout: 0,
-        keepaliveInterval: deps.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS,
-        keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+        keepaliveInterval: deps.keepaliveIntervalMs ?? (profile.keepalive ? profile.keepalive.intervalSeconds * 1000 : DEFAULT_KEEPALIVE_MS),
+        keepaliveCountMax: profile.keepalive?.countMax ?? KEEPALIVE_COUNT_MAX,
       });
     } catch (e) {
       fail(new SshError('handshakeFailed', `Cannot connect to ${target}: ${(e as Error).message}`, undefined, { cause: e }));

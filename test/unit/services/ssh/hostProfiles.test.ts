@@ -55,6 +55,29 @@ describe('mergeHostProfiles', () => {
     assert.equal(problems.filter((p) => p.source === 'settings').length, 0);
   });
 
+  it('keepalive: the setting keepaliveInterval wins, else ServerAliveInterval/CountMax from the config; bad values are refused', () => {
+    const config = ['Host flaky', '  HostName 203.0.113.9', '  ServerAliveInterval 5', '  ServerAliveCountMax 2', 'Host quiet', '  ServerAliveInterval 0', 'Host typo', '  ServerAliveInterval 5s', ''].join('\n');
+    const { profiles, problems } = mergeHostProfiles([
+      { name: 'Flaky', host: 'flaky' },
+      { name: 'Flaky fast', host: 'flaky', keepaliveInterval: 1 },
+      { name: 'Plain', host: '192.0.2.1', keepaliveInterval: 30 },
+      { name: 'Zero', host: '192.0.2.2', keepaliveInterval: 0 },
+      { name: 'Text', host: '192.0.2.3', keepaliveInterval: '10' },
+    ], config, env);
+    const by = (n: string) => profiles.find((p) => p.name === n);
+    assert.deepEqual(by('Flaky')?.keepalive, { intervalSeconds: 5, countMax: 2 });
+    assert.deepEqual(by('Flaky fast')?.keepalive, { intervalSeconds: 1, countMax: 2 });
+    assert.deepEqual(by('Plain')?.keepalive, { intervalSeconds: 30 });
+    assert.equal(by('Zero'), undefined);
+    assert.equal(by('Text'), undefined);
+    assert.ok(problems.some((p) => /hosts\[3\]: "keepaliveInterval" must be a whole number of seconds from 1 to 3600, not 0/.test(p.message)), JSON.stringify(problems));
+    assert.ok(problems.some((p) => /hosts\[4\]: "keepaliveInterval"/.test(p.message)));
+    // ServerAliveInterval 0 (ssh's "off") and a config alias without it: the connection's defaults.
+    assert.equal(by('quiet')?.keepalive, undefined);
+    assert.equal(by('typo')?.keepalive, undefined);
+    assert.ok(problems.some((p) => /ServerAliveInterval "5s" for typo is not a whole number/.test(p.message)), JSON.stringify(problems));
+  });
+
   it('values in the setting win over the config', () => {
     const { profiles } = mergeHostProfiles([{ name: 'Prod', host: 'prod-web', port: 22, user: 'root', identityFile: '~/.ssh/mine' }], CONFIG, env);
     const prod = profiles[0]!;

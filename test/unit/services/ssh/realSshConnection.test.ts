@@ -11,7 +11,7 @@ import { isEncryptedPrivateKey } from '../../../../src/services/ssh/sshAuth';
 import { type ConnectSshDeps, type SshConnection, connectSsh } from '../../../../src/services/ssh/sshConnection';
 import { SshError } from '../../../../src/services/ssh/sshError';
 import { TrustStore } from '../../../../src/services/ssh/trustStore';
-import { type ManagedProcess, descendantsOf, isAlive, processes, processesMentioning, sleep, terminatePids } from '../../../services/processes';
+import { type ManagedProcess, processes, processesMentioning, sleep, terminatePids } from '../../../services/processes';
 import { type Sshd, freePort, startSshd } from '../../../services/sshd';
 import { TempDirs } from '../../support/tempDirs';
 
@@ -554,12 +554,10 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
 
   it('keepalive: a server that stops answering is noticed and reported as dropped', async () => {
     const conn = await connectSsh(profileFor(sshd), w.deps({ keepaliveIntervalMs: 200 }));
-    const before = new Set(descendantsOf(sshd.pid));
     const closed = new Promise<SshError | undefined>((resolve) => conn.onClose(resolve));
     // Freeze (not kill) this connection's sshd processes: the socket stays open, nothing answers.
-    const frozen = [...before].filter(isAlive);
-    assert.ok(frozen.length > 0);
-    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    const frozen = sshd.freezeConnections();
+    assert.ok(frozen.pids.length > 0);
     try {
       const started = Date.now();
       const reason = await closed;
@@ -567,8 +565,7 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
       assert.match(reason.message, /keepalive/i);
       assert.ok(Date.now() - started < 5000, `noticed after ${Date.now() - started} ms`);
     } finally {
-      for (const pid of frozen) if (isAlive(pid)) process.kill(pid, 'SIGCONT');
-      await terminatePids(frozen.filter(isAlive));
+      await frozen.release();
     }
   });
 

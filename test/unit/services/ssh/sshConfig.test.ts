@@ -114,6 +114,7 @@ describe('ssh config', function () {
           'Host *',
           '  User fallback',
           '  Port 2200',
+          '  ServerAliveInterval 10',
           '  IdentityFile %d/.ssh/id_%r@%h:%p',
           '  UserKnownHostsFile ~/.ssh/known_hosts ~/.ssh/kh_%h',
         ].join('\n'),
@@ -133,6 +134,8 @@ describe('ssh config', function () {
           globalKnownHostsFiles: undefined,
           hostKeyAlias: undefined,
           proxyJump: undefined,
+          serverAliveInterval: 10,
+          serverAliveCountMax: undefined,
           problems: [],
         },
       );

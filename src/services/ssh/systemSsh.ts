@@ -1,0 +1,59 @@
+import * as path from 'node:path';
+import type { HostProfile } from './hostProfiles';
+import { expandHome } from './knownHosts';
+
+export interface SystemSshOptions {
+  /** For `~` in the ssh config's UserKnownHostsFile. */
+  readonly homeDir: string;
+  /** incidentDesk.ssh.knownHostsFiles, `~` already expanded or not. */
+  readonly extraKnownHostsFiles?: readonly string[];
+  /** Incident Desk's own trust store ("Trust always"), a known_hosts-format file. */
+  readonly trustStoreFile?: string;
+}
+
+/** Why a path cannot be handed to ssh's UserKnownHostsFile (which splits on spaces and reads `"`, `%` and `~`). */
+function unquotable(p: string): boolean {
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0x22) return true;
+  }
+  return false;
+}
+
+/** One UserKnownHostsFile entry: `%` escaped (ssh expands tokens there), quoted (spaces). */
+function knownHostsArg(p: string): string {
+  return `"${p.replace(/%/g, '%%')}"`;
+}
+
+/**
+ * The argv for the system `ssh` client that reaches `profile` the way Incident Desk's own client
+ * would: the same port, user and identity, and the same host-key sources (the user's known_hosts
+ * files first, so a key the user accepts in that terminal is written there, as ssh always does;
+ * then the extra files from the setting and Incident Desk's trust store). The host is the alias the
+ * profile was resolved from, so ssh applies its own config (ProxyJump included) itself; `--` ends
+ * the options, and the alias was validated (no leading `-`, no whitespace).
+ */
+export function systemSshArgs(profile: HostProfile, opts: SystemSshOptions): { args: string[]; skippedFiles: string[] } {
+  const args = ['-p', String(profile.port), '-l', profile.user];
+  if (profile.identityFile) args.push('-i', profile.identityFile);
+  const extra = [...(opts.extraKnownHostsFiles ?? []).map((f) => expandHome(f, opts.homeDir)), ...(opts.trustStoreFile ? [opts.trustStoreFile] : [])];
+  const skippedFiles: string[] = [];
+  if (extra.length > 0) {
+    const configured = profile.ssh?.userKnownHostsFiles;
+    const userFiles = configured
+      ? (configured.length === 1 && configured[0]!.toLowerCase() === 'none' ? [] : configured.map((f) => expandHome(f, opts.homeDir)))
+      : [path.join(opts.homeDir, '.ssh', 'known_hosts'), path.join(opts.homeDir, '.ssh', 'known_hosts2')];
+    const files: string[] = [];
+    for (const f of [...userFiles, ...extra]) {
+      if (unquotable(f)) skippedFiles.push(f);
+      else if (!files.includes(f)) files.push(f);
+    }
+    if (files.length > 0) args.push('-o', `UserKnownHostsFile=${files.map(knownHostsArg).join(' ')}`);
+  }
+  if (profile.keepalive) {
+    args.push('-o', `ServerAliveInterval=${profile.keepalive.intervalSeconds}`);
+    if (profile.keepalive.countMax !== undefined) args.push('-o', `ServerAliveCountMax=${profile.keepalive.countMax}`);
+  }
+  args.push('--', profile.ssh?.alias ?? profile.host);
+  return { args, skippedFiles };
+}
