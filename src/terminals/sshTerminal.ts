@@ -11,6 +11,9 @@ export interface SshTerminalEvents {
   closed(how: 'closed' | 'exited' | 'dropped', detail: string | undefined): void;
 }
 
+/** Keys typed while a shell is being opened are sent to it once it is (as ssh does), up to this many characters. */
+const MAX_TYPE_AHEAD = 4096;
+
 const DIM = '\x1b[2m';
 const RED = '\x1b[31m';
 const RESET = '\x1b[0m';
@@ -32,6 +35,8 @@ export class SshTerminal implements vscode.Pseudoterminal {
   private waitingForReconnect = false;
   private connecting = false;
   private disposed = false;
+  /** What the user typed while connecting; sent to the new shell, dropped if the connection fails. */
+  private typeAhead = '';
 
   constructor(private readonly hosts: HostsController, private readonly hostName: string, private readonly events: SshTerminalEvents) {}
 
@@ -55,6 +60,8 @@ export class SshTerminal implements vscode.Pseudoterminal {
       this.conn = conn;
       const shell = await conn.shell({ term: 'xterm-256color', cols: this.dims?.columns ?? 80, rows: this.dims?.rows ?? 24 });
       this.shell = shell;
+      if (this.typeAhead) shell.write(this.typeAhead);
+      this.typeAhead = '';
       const decoder = new StringDecoder('utf8');
       const filter = new TerminalOutputFilter();
       shell.onData((chunk) => this.writeEmitter.fire(filter.push(decoder.write(chunk))));
@@ -71,6 +78,7 @@ export class SshTerminal implements vscode.Pseudoterminal {
       });
       this.events.opened(conn);
     } catch (e) {
+      this.typeAhead = '';
       this.print(`${RED}Could not connect to ${this.hostName}: ${e instanceof Error ? e.message : String(e)}${RESET}\r\n`);
       this.offerReconnect();
     } finally {
@@ -86,6 +94,11 @@ export class SshTerminal implements vscode.Pseudoterminal {
   handleInput(data: string): void {
     if (this.shell) {
       this.shell.write(data);
+      return;
+    }
+    // Connecting: typed ahead, for the shell being opened (never for one that was lost before).
+    if (this.connecting) {
+      if (this.typeAhead.length + data.length <= MAX_TYPE_AHEAD) this.typeAhead += data;
       return;
     }
     // Disconnected: only Enter means something (a new connection and a fresh shell).

@@ -19,6 +19,10 @@ import { Workbench } from './workbench';
 const CONTAINER_ID = 'workbench.view.extension.incidentDesk';
 const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_ROOT, 'docs', 'screenshots');
 const HOST = 'prod-web-1';
+/** A second host on the same server that logs in with a password (a user the sshd helper creates). */
+const PASSWORD_HOST = 'db-1';
+const PASSWORD_USER = 'incidentdesk-e2e';
+const PASSWORD = `pw-${Math.random().toString(36).slice(2, 10)}`;
 
 describe('e2e: remote operations (real sshd and dockerd)', function () {
   this.bail(true);
@@ -46,7 +50,7 @@ describe('e2e: remote operations (real sshd and dockerd)', function () {
     for (const n of [1, 2]) {
       await runContainer(dockerd, { name: `shop-backend-${n}`, labels: composeLabels('shop', 'backend'), cmd: ['sh', '-c', `i=0; while true; do i=$((i+1)); echo "GET /api/orders/$i 200 $((i % 7 + 12))ms replica ${n}"; sleep 0.5; done`] });
     }
-    sshd = await startSshd({ dockerHost: dockerd.dockerHost });
+    sshd = await startSshd({ dockerHost: dockerd.dockerHost, password: { user: PASSWORD_USER, password: PASSWORD } });
     const workspace = path.join(tmp, 'demo');
     execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'demo-workspace.mjs'), workspace]);
     server = await startCodeServer({
@@ -59,7 +63,12 @@ describe('e2e: remote operations (real sshd and dockerd)', function () {
         // The DOM renderer, so the terminal's text can be read (and the screenshot shows the same).
         'terminal.integrated.gpuAcceleration': 'off',
         // The key is deliberately not in any known_hosts: the user is asked.
-        'incidentDesk.hosts': [{ name: HOST, host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath, workDir: tmp }],
+        'incidentDesk.hosts': [
+          { name: HOST, host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath, workDir: tmp },
+          { name: PASSWORD_HOST, host: '127.0.0.1', port: sshd.port, user: PASSWORD_USER },
+        ],
+        // Opt-in: a typed password is kept in SecretStorage (never in a file or setting).
+        'incidentDesk.ssh.rememberPasswords': true,
       },
     });
     browser = await launchChromium();
@@ -104,6 +113,49 @@ describe('e2e: remote operations (real sshd and dockerd)', function () {
     }, 30_000);
     await wb.hideNotifications();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'ssh-terminal.png') });
+  });
+
+  it('password login: asked in a password box once, then taken from SecretStorage on reconnect', async () => {
+    await wb.runCommand('Incident: Open SSH Terminal');
+    await wb.waitForQuickPick(new RegExp(PASSWORD_HOST));
+    await wb.pickQuickPickItem(PASSWORD_HOST, new RegExp(`^${PASSWORD_HOST}`));
+    const dialog = page.locator('.monaco-dialog-box');
+    const prompt = page.locator('.quick-input-widget .quick-input-message');
+    await wb.until('the password box', async () => {
+      // The key of this server was trusted once in the previous test; answer again if asked.
+      if (await dialog.isVisible()) await dialog.locator('.monaco-button', { hasText: /^Trust Once$/ }).first().click();
+      const s = await wb.quickInputState();
+      return s !== undefined && s.rows.length === 0 && s.value === '' && /Password for/.test((await prompt.textContent().catch(() => '')) ?? '');
+    }, 30_000);
+    assert.match((await prompt.textContent()) ?? '', new RegExp(`Password for ${PASSWORD_USER}@127\\.0\\.0\\.1 \\(${PASSWORD_HOST}\\)`));
+    assert.equal(await page.locator('.quick-input-widget .quick-input-box input').getAttribute('type'), 'password', 'the password is masked');
+    await wb.typeAndEnter(PASSWORD);
+    /** The db-1 terminal's text since its latest "Connecting…" line (the prod-web-1 terminal is on screen too). */
+    const sinceConnecting = async (): Promise<string> => {
+      const t = await terminalText();
+      const at = t.lastIndexOf(`Connecting to ${PASSWORD_HOST}`);
+      return at < 0 ? '' : t.slice(at);
+    };
+    await wb.until('the shell of the password user', async () => /^\$\s*$/m.test(await sinceConnecting()), 30_000);
+    await page.keyboard.type('echo "user=$(id -un) pw-$((40+2))"');
+    await page.keyboard.press('Enter');
+    await wb.until('the command output', async () => (await terminalText()).includes(`user=${PASSWORD_USER} pw-42`), 30_000);
+    // End the shell: the terminal says so and waits for Enter; Enter connects again.
+    await page.keyboard.type('exit');
+    await page.keyboard.press('Enter');
+    await wb.until('the offer to reconnect', async () => /Press Enter to connect again/.test(await terminalText()), 30_000);
+    await page.keyboard.press('Enter');
+    // No password box this time: the stored password logs in. (Keys typed into a box would go there
+    // instead, and the command below would never reach a shell.)
+    await wb.until('a new shell', async () => {
+      const t = await terminalText();
+      const after = t.slice(t.lastIndexOf('Nothing is re-run.'));
+      return after.includes(`Connecting to ${PASSWORD_HOST}`) && /^\$\s*$/m.test(await sinceConnecting());
+    }, 30_000);
+    assert.equal(await wb.isQuickInputOpen(), false, 'no password asked on reconnect');
+    await page.keyboard.type('echo "again-$((1+1))"');
+    await page.keyboard.press('Enter');
+    await wb.until('the command output after the reconnect', async () => (await terminalText()).includes('again-2'), 30_000);
   });
 
   it('Follow Docker Logs: a compose service, live, both replicas prefixed', async () => {

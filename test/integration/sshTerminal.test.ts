@@ -65,10 +65,11 @@ describe('SSH terminals: keepalive drops and the system client (real sshd)', fun
     assert.match(String(closed.data?.detail), /keepalive/i);
     assert.match(closed.text, /connection lost/);
 
-    // Enter: a new connection and a fresh shell; the earlier command is not sent again.
+    // Enter: a new connection and a fresh shell; the earlier command is not sent again. What is
+    // typed while it connects is kept for the new shell (type-ahead, as ssh does).
     terminal.sendText('', true);
-    await waitFor(() => events('ssh_terminal_opened').length === 2, 'the reconnect', 30_000);
     terminal.sendText(`echo again >> '${counter}'`);
+    await waitFor(() => events('ssh_terminal_opened').length === 2, 'the reconnect', 30_000);
     await waitFor(() => lines(counter).length === 2, 'the next typed command', 20_000);
     assert.deepEqual(lines(counter), ['ran', 'again']);
     terminal.dispose();
