@@ -16,7 +16,7 @@ import { createDockerClient } from '../src/services/docker/dockerClient';
 import type { DockerClient } from '../src/services/docker/dockerClient';
 import { LogPipeline } from '../src/services/docker/logs/logPipeline';
 import { ensureBusyboxImage } from '../test/services/busyboxImage';
-import { runContainer } from '../test/services/containers';
+import { burstPrinter, runContainer } from '../test/services/containers';
 import { dockerCli, dockerEnv, startDockerd } from '../test/services/dockerd';
 import type { Dockerd } from '../test/services/dockerd';
 import { ensureServiceTools } from '../test/services/packages';
@@ -33,9 +33,6 @@ export interface DockerLogsBenchOptions {
 }
 
 const MB = 1024 * 1024;
-
-// ~80 bytes a line, like an access log: `0000042 INFO [http] GET /api/orders/42 200 12ms user=977 trace=… ok`.
-const PRINTER = `seq 1 $N | busybox awk '{ printf "%07d INFO [http] GET /api/orders/%d 200 %dms user=%d trace=%06x%06x\\n", $1, $1, $1 % 900, $1 % 977, $1 * 7919 % 16777216, $1 }'`;
 
 interface OursRun {
   readonly ms: number;
@@ -121,7 +118,7 @@ export async function benchDockerLogs(opts: DockerLogsBenchOptions = {}): Promis
   try {
     await ensureBusyboxImage(dockerd);
     let t = performance.now();
-    const id = await runContainer(dockerd, { name: 'bench-logs', cmd: ['sh', '-c', PRINTER.replace('$N', String(lines))] });
+    const id = await runContainer(dockerd, { name: 'bench-logs', cmd: ['sh', '-c', burstPrinter(lines)] });
     const exit = (await dockerCli(dockerd, ['wait', id], { timeoutMs: 600_000 })).trim();
     if (exit !== '0') throw new Error(`the printing container exited with ${exit}`);
     const printSeconds = (performance.now() - t) / 1000;

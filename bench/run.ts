@@ -1,6 +1,6 @@
 // `npm run bench` (scripts/bench.sh compiles, then runs this): measures, prints a table and writes
 // bench-results.json at the repository root. A measurement, not a test: it exits 0 when a target is
-// missed, and says so. Pick figures by name: `npm run bench -- append load runbooks size logs ssh activation`.
+// missed, and says so. Pick figures by name: `npm run bench -- append load runbooks size logs logs-host ssh activation`.
 //
 // Env: BENCH_QUICK=1 (fewer samples, one host launch), BENCH_ACTIVATION_LAUNCHES (default 3),
 // BENCH_PROFILE=1 (CPU profiles of activation in out/bench/profiles; skews the activation timings),
@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchActivation } from './activation';
 import { benchDockerLogs } from './dockerLogs';
+import { benchHostLogs } from './hostLogs';
 import { benchSshPrompt } from './sshPrompt';
 import { renderTable, rounded } from './figures';
 import type { FigureGroup } from './figures';
@@ -30,6 +31,8 @@ const BENCHES: Record<string, () => Promise<FigureGroup>> = {
   size: () => benchPackageSize(),
   // Real daemons, started and stopped by the bench (test/services): ~2.5 min for the log figure.
   logs: () => benchDockerLogs(quick ? { lines: 200_000, iterations: 2, warmup: 1 } : { lines: 1_000_000, iterations: 5, warmup: 1 }),
+  // The same burst followed into a log view in the real extension host (code-server), its memory measured there.
+  'logs-host': () => benchHostLogs({ lines: quick ? 200_000 : 1_000_000, timeoutMs: 300_000 }),
   ssh: () => benchSshPrompt(quick ? { iterations: 5, warmup: 1 } : { iterations: 20 }),
   activation: () => benchActivation({
     extensionPath: path.resolve(process.env.BENCH_EXTENSION_PATH ?? REPO_ROOT),

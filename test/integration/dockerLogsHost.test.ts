@@ -4,10 +4,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ensureBusyboxImage } from '../services/busyboxImage';
-import { runContainer } from '../services/containers';
+import { burstContainerCmd, runContainer } from '../services/containers';
 import { dockerCli, startDockerd, type Dockerd } from '../services/dockerd';
 import { api, waitFor } from './helpers';
-import { burstContainerCmd, followBurst } from './logBurst';
+import { followBurst } from './logBurst';
 
 const MB = 1024 * 1024;
 const BURST_LINES = 1_000_000;

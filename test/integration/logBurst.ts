@@ -9,19 +9,6 @@ import * as vscode from 'vscode';
 import type { LogView } from '../../src/terminals/logView';
 import { api, waitFor } from './helpers';
 
-/** ~80 bytes a line, like an access log; line n starts with n zero-padded to 7 digits. */
-export function burstPrinter(lines: number): string {
-  return `seq 1 ${lines} | busybox awk '{ printf "%07d INFO [http] GET /api/orders/%d 200 %dms user=%d trace=%06x%06x\\n", $1, $1, $1 % 900, $1 % 977, $1 * 7919 % 16777216, $1 }'`;
-}
-
-/**
- * A container command that stays quiet until it gets SIGUSR1, then prints `lines` lines as fast as
- * it can and idles: the follow is attached before the burst starts, as when an app starts spewing.
- */
-export function burstContainerCmd(lines: number): string[] {
-  return ['sh', '-c', `trap 'go=1' USR1; while [ -z "$go" ]; do sleep 0.1; done; ${burstPrinter(lines)}; echo burst-done; while true; do sleep 3600; done`];
-}
-
 export interface BurstResult {
   readonly lines: number;
   /** From the signal to the last line reaching the view. */
