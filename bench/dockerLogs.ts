@@ -10,8 +10,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { createDockerClient } from '../src/services/docker/dockerClient';
 import type { DockerClient } from '../src/services/docker/dockerClient';
 import { LogPipeline } from '../src/services/docker/logs/logPipeline';
@@ -19,6 +17,7 @@ import { ensureBusyboxImage } from '../test/services/busyboxImage';
 import { burstPrinter, runContainer } from '../test/services/containers';
 import { dockerCli, dockerEnv, startDockerd } from '../test/services/dockerd';
 import type { Dockerd } from '../test/services/dockerd';
+import { gcFunction, MemoryPeak } from '../test/services/memory';
 import { ensureServiceTools } from '../test/services/packages';
 import { figure, median } from './figures';
 import type { FigureGroup } from './figures';
@@ -43,26 +42,9 @@ interface OursRun {
   readonly rssGrowth: number;
 }
 
-function gcFunction(): () => void {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-}
-
 /** (a): all the container's lines through our client and the pipeline, into the default view buffer. */
 async function runOurs(client: DockerClient, id: string, gc: () => void): Promise<OursRun> {
-  gc();
-  const base = process.memoryUsage();
-  const baseMemory = base.heapUsed + base.external;
-  let peakMemory = baseMemory;
-  let peakRss = base.rss;
-  const sample = (): void => {
-    const m = process.memoryUsage();
-    peakMemory = Math.max(peakMemory, m.heapUsed + m.external);
-    peakRss = Math.max(peakRss, m.rss);
-  };
-  const sampler = setInterval(sample, 10);
+  const memory = new MemoryPeak(gc);
   const t = performance.now();
   try {
     const pipeline = new LogPipeline({ tty: false, timestamps: true });
@@ -71,7 +53,7 @@ async function runOurs(client: DockerClient, id: string, gc: () => void): Promis
     pipeline.onLines((batch) => {
       lines += batch.lines.length + batch.dropped;
       // Sampled in the pipeline's own callback too, so a short run still has samples.
-      if (++batches % 64 === 0) sample();
+      if (++batches % 64 === 0) memory.sample();
     });
     const stream = await client.containerLogs(id, { follow: false, stdout: true, stderr: true, timestamps: true });
     await new Promise<void>((resolve, reject) => {
@@ -83,10 +65,10 @@ async function runOurs(client: DockerClient, id: string, gc: () => void): Promis
       stream.once('error', reject);
     });
     const ms = performance.now() - t;
-    sample();
-    return { ms, lines, bytes: pipeline.counters.bytes, memoryGrowth: peakMemory - baseMemory, rssGrowth: peakRss - base.rss };
+    const growth = memory.stop();
+    return { ms, lines, bytes: pipeline.counters.bytes, memoryGrowth: growth.memory, rssGrowth: growth.rss };
   } finally {
-    clearInterval(sampler);
+    memory.stop();
   }
 }
 

@@ -3,10 +3,9 @@
 // memory sampled while the lines go through dockerode, the pipeline and the view. Shared by the
 // integration test (which asserts the bounds) and the benchmark probe (which reports the figures).
 import { performance } from 'node:perf_hooks';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { LogView } from '../../src/terminals/logView';
+import { gcFunction, MemoryPeak } from '../services/memory';
 import { api, waitFor } from './helpers';
 
 export interface BurstResult {
@@ -29,13 +28,6 @@ export interface BurstResult {
   readonly notDrawnMarkers: number;
   readonly lastLine: string | undefined;
   readonly output: string;
-}
-
-function gcFunction(): () => void {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
 }
 
 /**
@@ -63,36 +55,26 @@ export async function followBurst(container: string, lines: number, start: () =>
     // Attached (the header is drawn and the follower has asked the daemon) before the burst starts.
     await waitFor(() => output.includes('Following'), 'the log view to open', 20_000);
     await new Promise((r) => setTimeout(r, 1000));
-    gc();
-    const base = process.memoryUsage();
-    const baseMemory = base.heapUsed + base.external;
-    let peakMemory = baseMemory;
-    let peakRss = base.rss;
-    const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      peakMemory = Math.max(peakMemory, m.heapUsed + m.external);
-      peakRss = Math.max(peakRss, m.rss);
-    }, 10);
+    const memory = new MemoryPeak(gc);
     const t = performance.now();
     try {
       await start();
       await waitFor(() => view.received + view.droppedUpstream >= lines + 1, `${lines} lines and the done marker in the view`, timeoutMs);
-    } finally {
-      clearInterval(sampler);
+    } catch (e) {
+      memory.stop();
+      throw e;
     }
+    const growth = memory.stop();
     const ms = performance.now() - t;
-    const m = process.memoryUsage();
-    peakMemory = Math.max(peakMemory, m.heapUsed + m.external);
-    peakRss = Math.max(peakRss, m.rss);
     const last = view.lastLines(2, false);
     gc();
     const after = process.memoryUsage();
     return {
       lines,
       ms,
-      memoryGrowth: peakMemory - baseMemory,
-      rssGrowth: peakRss - base.rss,
-      retainedGrowth: after.heapUsed + after.external - baseMemory,
+      memoryGrowth: growth.memory,
+      rssGrowth: growth.rss,
+      retainedGrowth: after.heapUsed + after.external - growth.baseline,
       received: view.received,
       droppedUpstream: view.droppedUpstream,
       droppedFromHistory: view.droppedFromHistory,

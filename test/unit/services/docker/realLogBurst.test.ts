@@ -2,8 +2,6 @@
 // line is accounted for (delivered or counted as dropped), in order, and this process's heap stays
 // bounded, because the lines go through a ring buffer and are never all held at once.
 import * as assert from 'node:assert/strict';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { createDockerClient } from '../../../../src/services/docker/dockerClient';
 import type { DockerClient } from '../../../../src/services/docker/dockerClient';
 import { followLogs } from '../../../../src/services/docker/logFollower';
@@ -12,17 +10,10 @@ import { runContainer } from '../../../services/containers';
 import { startDockerd } from '../../../services/dockerd';
 import type { Dockerd } from '../../../services/dockerd';
 import { sleep } from '../../../services/processes';
+import { gcFunction } from '../../../services/memory';
 
 const LINES = 1_000_000;
 const MB = 1024 * 1024;
-
-/** A real collection, when the process was not started with --expose-gc. */
-function gcFunction(): () => void {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-}
 
 describe('followLogs: a 1,000,000-line burst from a real container', function () {
   this.timeout(300_000);

@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { syntheticLogChunks } from '../../../../../bench/logPipelineMicro';
 import { cutMarker } from '../../../../../src/services/docker/logs/lineSplitter';
 import { DockerLogError } from '../../../../../src/services/docker/logs/logErrors';
 import { LogPipeline } from '../../../../../src/services/docker/logs/logPipeline';
 import type { LogBatch, LogLine, LogPipelineOptions } from '../../../../../src/services/docker/logs/logPipeline';
+import { gcFunction } from '../../../../services/memory';
 
 const ESC = '\x1b';
 
@@ -33,14 +32,6 @@ function watch(options: LogPipelineOptions): { pipeline: LogPipeline; batches: L
 /** A line as `stream|timestamp|text`, to compare whole deliveries at a glance. */
 function show(line: LogLine): string {
   return `${line.stream === 'stdout' ? 'out' : 'err'}|${line.timestamp ?? ''}|${line.text}`;
-}
-
-function getGc(): () => void {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  // Not started with --expose-gc: switch it on for a fresh context and take its gc().
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
 }
 
 describe('LogPipeline', () => {
@@ -274,7 +265,7 @@ describe('LogPipeline', () => {
       }
 
       async function burst(pause: boolean): Promise<Burst> {
-        const gc = getGc();
+        const gc = gcFunction();
         const pipeline = new LogPipeline({ tty: false, timestamps: true });
         const seen = { delivered: 0, dropped: 0 };
         pipeline.onLines((batch) => {
