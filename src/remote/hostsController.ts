@@ -42,7 +42,8 @@ export class HostsController implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: ComponentLog) {
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsHosts(e)) void this.reload();
+      // Hosts not read yet (nothing remote used in this window): the first use reads the new values.
+      if (this.loaded && affectsHosts(e)) void this.reload();
     }));
   }
 
@@ -113,20 +114,32 @@ export class HostsController implements vscode.Disposable {
     return pick?.value;
   }
 
-  /** The shared connection to a host (opened, or re-opened after a drop). */
+  /**
+   * The shared connection to a host (opened, or re-opened after a drop or after the host's
+   * address, user or key changed in the settings). Its state is what the Hosts view shows.
+   */
   async connection(name: string): Promise<SshConnection> {
     const existing = this.pool.get(name);
     if (existing) {
       const conn = await existing.catch(() => undefined);
-      if (conn && !conn.closed) return conn;
-      this.pool.delete(name);
+      const profile = this.get(name);
+      if (conn && !conn.closed && profile && sameEndpoint(conn.profile, profile)) return conn;
+      if (this.pool.get(name) === existing) this.pool.delete(name);
+      conn?.end();
     }
+    this.setState(name, { kind: 'connecting' });
     const opening = this.connect(name);
     this.pool.set(name, opening);
-    opening.then((conn) => conn.onClose(() => {
+    opening.then((conn) => {
+      this.setState(name, { kind: 'connected', fingerprint: conn.hostKeyFingerprint });
+      conn.onClose(() => {
+        if (this.pool.get(name) === opening) this.pool.delete(name);
+        this.setState(name, conn.closeReason ? { kind: 'failed', message: conn.closeReason.message } : { kind: 'idle' });
+      });
+    }, (e: unknown) => {
       if (this.pool.get(name) === opening) this.pool.delete(name);
-      this.setState(name, conn.closeReason ? { kind: 'failed', message: conn.closeReason.message } : { kind: 'idle' });
-    }), () => this.pool.delete(name));
+      this.setState(name, { kind: 'failed', message: e instanceof Error ? e.message : String(e) });
+    });
     return opening;
   }
 
@@ -178,8 +191,9 @@ export class HostsController implements vscode.Disposable {
     ];
     this.trustStore ??= new remote.TrustStore(this.trustStoreFile);
     await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
-    this.setState(name, { kind: 'connecting' });
     let usedStoredPassword = false;
+    /** Kept only once the server accepted it (a mistyped password is never stored). */
+    let typedPassword: string | undefined;
     const secretKey = `ssh-password:${profile.user}@${profile.host}:${profile.port}`;
     try {
       const conn = await remote.connectSsh(profile, {
@@ -193,18 +207,17 @@ export class HostsController implements vscode.Disposable {
               return stored;
             }
           }
-          const typed = await askSecret(`Password for ${user}@${host} (${profile.name})`);
-          if (typed && readRememberPasswords()) await this.context.secrets.store(secretKey, typed);
-          return typed;
+          typedPassword = await askSecret(`Password for ${user}@${host} (${profile.name})`);
+          return typedPassword;
         },
         log: (level, message) => (level === 'warn' ? this.log.warn(message) : this.log.info(message)),
       });
-      this.setState(name, { kind: 'connected', fingerprint: conn.hostKeyFingerprint });
+      // A password is the last method tried: logged in after typing one means it was right.
+      if (typedPassword && readRememberPasswords()) await this.context.secrets.store(secretKey, typedPassword);
       this.log.info(`connected to ${profile.name} (${profile.user}@${profile.host}:${profile.port}), host key ${conn.hostKeyFingerprint ?? '?'}`);
       return conn;
     } catch (e) {
       if (usedStoredPassword && remote.SshError.is(e, 'authFailed')) await this.context.secrets.delete(secretKey);
-      this.setState(name, { kind: 'failed', message: e instanceof Error ? e.message : String(e) });
       throw e;
     }
   }
@@ -219,6 +232,11 @@ export class HostsController implements vscode.Disposable {
     this.pool.clear();
     vscode.Disposable.from(...this.disposables).dispose();
   }
+}
+
+/** Whether a connection made for `a` still reaches what `b` describes (the settings may have changed since). */
+function sameEndpoint(a: HostProfile, b: HostProfile): boolean {
+  return a.host === b.host && a.port === b.port && a.user === b.user && a.identityFile === b.identityFile && a.ssh?.proxyJump === b.ssh?.proxyJump;
 }
 
 /** The unknown-host-key question, as OpenSSH asks it, with the fingerprint to compare. */

@@ -52,24 +52,25 @@ export class RemoteStepTerminal implements vscode.Pseudoterminal {
 
   private async runNow(conn: SshConnection, command: string): Promise<RemoteStepResult> {
     await this.opened;
+    // Queued behind a command whose terminal the user closed: not run where nobody sees or can stop it.
+    if (this.closed) return { exitCode: undefined, unknown: 'not run: the step terminal was closed', output: '' };
     const lines = command.split('\n');
     this.print(`\r\n${DIM}${conn.profile.user}@${conn.profile.name}${RESET}$ ${lines.join('\r\n> ')}\r\n`);
     let output = '';
-    const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+    const decoder = new StringDecoder('utf8');
     const filter = new TerminalOutputFilter();
     // With a pty, as in a terminal: Ctrl+C reaches the command's process group even for root
-    // logins (OpenSSH refuses "signal" requests there), and stderr arrives in order with stdout.
+    // logins (OpenSSH refuses "signal" requests there), stderr arrives merged in order with stdout,
+    // and line ends are already \r\n.
     const execution = conn.exec(command, {
       pty: true,
       cols: 160,
       rows: 40,
-      onData: (stream, chunk) => {
-        const text = decoders[stream].write(chunk);
+      onData: (_stream, chunk) => {
+        const text = decoder.write(chunk);
         output += text;
         if (output.length > MAX_EXPECT_OUTPUT * 2) output = output.slice(-MAX_EXPECT_OUTPUT);
-        // Output without a pty has bare \n line ends: a terminal needs \r\n.
-        const shown = filter.push(text).replace(/\r?\n/g, '\r\n');
-        this.print(stream === 'stderr' ? `${RED}${shown}${RESET}` : shown);
+        this.print(filter.push(text));
       },
     });
     this.cancelCurrent = () => execution.cancel();

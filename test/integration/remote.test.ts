@@ -9,7 +9,7 @@ import type { RunbookNode } from '../../src/views/runbooksTree';
 import { ensureBusyboxImage } from '../services/busyboxImage';
 import { composeLabels, runContainer } from '../services/containers';
 import { startDockerd, type Dockerd } from '../services/dockerd';
-import { startSshd, type Sshd } from '../services/sshd';
+import { freePort, startSshd, type Sshd } from '../services/sshd';
 import { api, timelineOf, waitFor } from './helpers';
 
 const HOST = 'test-vps';
@@ -141,6 +141,27 @@ describe('remote operations against a real sshd and dockerd', function () {
     assert.ok(view);
     await waitFor(() => view.received >= 5, 'lines over SSH', 30_000);
     assert.match(view.lastLines(1, false)[0], /request \d+ ok$/);
+  });
+
+  it('a host whose port changes in the settings is reached at the new one, never over the old connection', async () => {
+    const desk = await api();
+    const hosts = desk.container.views.hosts;
+    const old = await hosts.connection(HOST);
+    const cfg = vscode.workspace.getConfiguration('incidentDesk');
+    const before = cfg.get<Array<Record<string, unknown>>>('hosts')!;
+    const closedPort = await freePort();
+    try {
+      await cfg.update('hosts', [{ ...before[0], port: closedPort }], vscode.ConfigurationTarget.Global);
+      await hosts.reload();
+      await assert.rejects(hosts.connection(HOST), (e: Error & { reason?: string }) => e.reason === 'unreachable' && e.message.includes(String(closedPort)));
+      assert.equal(old.closed, true, 'the connection to the old address was ended');
+      assert.equal(hosts.state(HOST).kind, 'failed');
+    } finally {
+      await cfg.update('hosts', before, vscode.ConfigurationTarget.Global);
+      await hosts.reload();
+    }
+    const again = await hosts.connection(HOST);
+    assert.equal(again.profile.port, sshd.port);
   });
 
   it('refuses a changed host key: nothing sent, no authentication reaches the server', async () => {

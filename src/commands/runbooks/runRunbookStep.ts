@@ -115,13 +115,19 @@ async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: 
     const result = target === LOCAL ? await (await ctx.runbooks.runner.start(command, cwd)).finished : await runRemote(ctx, target, command, cwd);
     codes.push(result.exitCode);
     output = output === undefined || result.output === undefined ? undefined : output + result.output;
-    const last = i === script.length - 1 || (result.exitCode !== undefined && result.exitCode !== 0);
+    // Cancelled, signalled or cut off on a host: how far it got is unknown, so nothing after it runs.
+    const unknown = (result as Partial<RemoteStepResult>).unknown;
+    const last = i === script.length - 1 || (result.exitCode !== undefined && result.exitCode !== 0) || unknown !== undefined;
     // The step's expect is checked on everything its commands printed, once they are done.
     const outcome = expectation && last ? { pattern: expectation.pattern, met: output === undefined ? null : expectation.test(plainOutput(output)) } : undefined;
-    if (incident) await store.record(incident.id, stepFinished(ref, run, result.exitCode, actor, isoNow(), outcome, (result as Partial<RemoteStepResult>).unknown));
+    if (incident) await store.record(incident.id, stepFinished(ref, run, result.exitCode, actor, isoNow(), outcome, unknown));
     if (outcome?.met === false) void vscode.window.showWarningMessage(`"${ref.step}" finished, but its output did not show "${outcome.pattern}".`);
     if (result.exitCode !== undefined && result.exitCode !== 0) {
       void vscode.window.showWarningMessage(`"${ref.step}" failed with exit code ${result.exitCode}; the rest of the step was not run.`);
+      break;
+    }
+    if (unknown !== undefined) {
+      if (i < script.length - 1) void vscode.window.showWarningMessage(`"${ref.step}": outcome unknown (${unknown}); the rest of the step was not run.`);
       break;
     }
   }
