@@ -32,10 +32,15 @@ export class LocalStepRunner implements vscode.Disposable {
     return this.terminal;
   }
 
+  /** Terminals that did not report shell integration in time: later commands do not wait for it again. */
+  private readonly withoutIntegration = new WeakSet<vscode.Terminal>();
+
   private waitForShellIntegration(terminal: vscode.Terminal): Promise<vscode.TerminalShellIntegration | undefined> {
     if (terminal.shellIntegration) return Promise.resolve(terminal.shellIntegration);
+    if (this.withoutIntegration.has(terminal)) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
+        this.withoutIntegration.add(terminal);
         sub.dispose();
         resolve(undefined);
       }, SHELL_INTEGRATION_WAIT_MS);

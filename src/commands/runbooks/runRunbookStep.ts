@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseExpectation, plainOutput } from '../../core/runbooks/expectation';
-import { fillPlaceholders } from '../../core/runbooks/placeholders';
+import { assignedNames, fillPlaceholders } from '../../core/runbooks/placeholders';
 import { stepFinished, stepStarted, type RunRecord, type StepRef } from '../../core/runbooks/runbookEvents';
 import { isoNow } from '../../core/util/time';
 import type { LoadedIncident } from '../../core/incidents/incidentLoader';
@@ -83,7 +83,13 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
       const asked = await values.ask(commands.flatMap((c) => c.placeholders), known, n.step.title);
       if (!asked) throw new Cancelled();
       if (incident && Object.keys(asked).length) await values.remember(incident.id, asked);
-      const filled = commands.map((c) => fillPlaceholders(c.run, { ...known, ...asked }, c.language));
+      // As when the step was read: a variable an earlier command of the step sets is the shell's, not asked for.
+      const assigned = new Set<string>();
+      const filled = commands.map((c) => {
+        const f = fillPlaceholders(c.run, { ...known, ...asked }, c.language, assigned);
+        for (const name of assignedNames(c.run)) assigned.add(name);
+        return f;
+      });
       const missing = filled.flatMap((f) => f.missing).filter((p) => p.kind !== 'env');
       if (missing.length) throw new InvalidInput(`Not run: ${missing.map((p) => p.token).join(', ')} has no value.`);
       const env = [...new Set(filled.flatMap((f) => f.missing).filter((p) => p.kind === 'env').map((p) => p.token))];

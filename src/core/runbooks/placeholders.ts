@@ -1,4 +1,5 @@
 import type { Placeholder } from './model';
+import { SHELL_FENCES } from './shellCommands';
 
 /**
  * Placeholders are the parts of a command the author meant to be filled in: `[backup-file]`,
@@ -7,7 +8,6 @@ import type { Placeholder } from './model';
  * `< file`, `$1`, `$?`, `$(…)`, `'$LITERAL'` and variables the block assigns itself.
  */
 
-const SHELL_LANGUAGES = new Set(['bash', 'sh', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'ksh', 'dash', '']);
 
 /** Variables every shell or login environment already has: never something to ask the user for. */
 const WELL_KNOWN = new Set([
@@ -30,7 +30,8 @@ interface Occurrence {
 }
 
 export function isShellLanguage(language: string): boolean {
-  return SHELL_LANGUAGES.has(language);
+  // The same languages that make a block runnable (shellCommands), plus an unlabelled block.
+  return language === '' || SHELL_FENCES.has(language);
 }
 
 const ASSIGNMENT = /(?:^|[\s;&|(`])(?:(?:export|local|readonly|declare|typeset)\s+(?:-[A-Za-z]+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]\n]*\])?\+?=/g;

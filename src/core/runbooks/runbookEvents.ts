@@ -64,14 +64,18 @@ function firstLine(command: string): string {
   return rest.length ? `${first} …` : first;
 }
 
-/** Done-marks from a timeline: the last mark of each key wins; a step that finished with exit 0 counts as done. */
+/**
+ * Done-marks from a timeline: the last mark or run of each key wins. A run's commands go in order
+ * and stop at the first failure or unknown outcome, so its last finished command says how it went:
+ * exit 0 (and its expect, if any, seen) is done; a failure or an unknown outcome is not.
+ */
 export function doneKeys(events: readonly TimelineEvent[]): Set<string> {
   const state = new Map<string, boolean>();
   for (const e of events) {
     const key = typeof e.data?.key === 'string' ? e.data.key : undefined;
     if (!key) continue;
     if (e.type === 'runbook_step_done') state.set(key, e.data?.done === true);
-    else if (e.type === 'runbook_step_finished' && e.data?.exitCode === 0 && (e.data?.expect as ExpectOutcome | undefined)?.met !== false) state.set(key, true);
+    else if (e.type === 'runbook_step_finished') state.set(key, e.data?.exitCode === 0 && (e.data?.expect as ExpectOutcome | undefined)?.met !== false);
   }
   return new Set([...state].filter(([, done]) => done).map(([k]) => k));
 }

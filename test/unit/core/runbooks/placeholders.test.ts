@@ -38,6 +38,16 @@ describe('fillPlaceholders', () => {
     assert.deepEqual(missing, []);
   });
 
+  it('quotes in every language a step can run (a ```terminal block, a YAML language: terminal), not only bash', () => {
+    for (const language of ['terminal', 'console', 'zsh', '']) {
+      assert.equal(fillPlaceholders('rm -rf [dir]', { dir: 'x; touch /tmp/pwned' }, language).text, "rm -rf 'x; touch /tmp/pwned'", language);
+    }
+  });
+
+  it('leaves a variable an earlier command assigned to the shell', () => {
+    assert.deepEqual(fillPlaceholders('echo ${name}', {}, 'bash', new Set(['name'])), { text: 'echo ${name}', missing: [] });
+  });
+
   it('reports missing (and empty) values and leaves their tokens', () => {
     const { text, missing } = fillPlaceholders('cp [src] [dst]', { src: 'a', dst: '' });
     assert.equal(text, 'cp a [dst]');
