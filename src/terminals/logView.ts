@@ -111,6 +111,8 @@ export class LogView implements vscode.Pseudoterminal {
       lines: (lines, dropped) => this.onLines(lines, dropped),
       marker: (text) => this.marker(text),
       end: (reason) => {
+        // Stopped here (q, or the terminal closed): that was already said.
+        if (this.ended) return;
         this.ended = true;
         this.flush();
         this.print(`${RED}── ${reason} ──${RESET}\r\n`);
@@ -199,11 +201,21 @@ export class LogView implements vscode.Pseudoterminal {
       this.print(`${YELLOW}── paused: new lines are kept (up to ${this.options.maxLines.toLocaleString('en-US')}); Space resumes ──${RESET}\r\n`);
       return;
     }
-    const missed = this.history.range(this.pausedAt).filter((l) => !this.filter || this.filter.test(l.text));
+    // Only the last frame's worth is decoded to draw; the rest is counted (all that came, kept or not).
+    const from = this.pausedAt;
     this.pausedAt = undefined;
-    this.print(`${YELLOW}── resumed: ${missed.length.toLocaleString('en-US')} lines while paused ──${RESET}\r\n`);
-    this.pending = missed.slice(-MAX_DRAWN_PER_FRAME);
-    this.skippedInFrame = Math.max(0, missed.length - MAX_DRAWN_PER_FRAME);
+    const recent: LogLine[] = [];
+    let count = this.filter ? 0 : this.history.end - from;
+    for (let i = this.history.end - 1; i >= Math.max(from, this.history.first); i--) {
+      if (!this.filter && recent.length === MAX_DRAWN_PER_FRAME) break;
+      const line = this.history.at(i) as LogLine;
+      if (this.filter && !this.filter.test(line.text)) continue;
+      if (this.filter) count++;
+      if (recent.length < MAX_DRAWN_PER_FRAME) recent.push(line);
+    }
+    this.print(`${YELLOW}── resumed: ${count.toLocaleString('en-US')} lines while paused ──${RESET}\r\n`);
+    this.pending = recent.reverse();
+    this.skippedInFrame = Math.max(0, count - recent.length);
     this.flush();
   }
 

@@ -115,7 +115,11 @@ export const followDockerLogs: CommandDefinition = {
             // The view keeps the history (compactly); the follower holds only what it has not delivered.
             retainDelivered: false,
             onBatch: (batch) => sink.lines(batch.prefix ? batch.lines.map((l): LogLine => ({ ...l, text: `${batch.prefix}${l.text}` })) : batch.lines, batch.dropped),
-            onEvent: (event) => sink.marker(event.text.replace(/^─+\s*|\s*─+$/g, '')),
+            onEvent: (event) => {
+              // The view says "see the Incident Desk log": the cause goes there.
+              if (event.error) ctx.log.warn(`${label}: ${event.kind}: ${event.error.message}`);
+              sink.marker(event.text.replace(/^─+\s*|\s*─+$/g, ''));
+            },
           });
           void follower.done.then((reason) => {
             sink.end(reason === 'removed' ? 'the container was removed: no more lines' : reason === 'notFound' ? 'nothing to follow: not found' : reason === 'failed' ? 'following failed (see the Incident Desk log)' : 'stopped');

@@ -50,8 +50,32 @@ function sinceFromDate(date: Date): string {
   return `${seconds}.${String((ms - seconds * 1000) * 1_000_000).padStart(9, '0')}`;
 }
 
-export function jittered(ms: number): number {
+function jittered(ms: number): number {
   return Math.round(ms * (0.8 + Math.random() * 0.4));
+}
+
+/** The reconnect delay: doubles after each failure up to a bound, ±20 % jitter when waited, reset by a success. */
+export class Backoff {
+  private ms: number;
+  private readonly initialMs: number;
+  private readonly maxMs: number;
+
+  constructor(options: FollowOptions, private readonly sleep: (ms: number) => Promise<void>) {
+    this.initialMs = options.reconnect?.initialMs ?? DEFAULTS.reconnectInitialMs;
+    this.maxMs = options.reconnect?.maxMs ?? DEFAULTS.reconnectMaxMs;
+    this.ms = this.initialMs;
+  }
+
+  /** Waits the current delay, then doubles it for next time. */
+  wait(): Promise<void> {
+    const ms = this.ms;
+    this.ms = Math.min(this.ms * 2, this.maxMs);
+    return this.sleep(jittered(ms));
+  }
+
+  reset(): void {
+    this.ms = this.initialMs;
+  }
 }
 
 export function errorText(e: unknown): string {
@@ -110,11 +134,9 @@ export class ContainerFollow {
 
   async run(): Promise<FollowEndReason> {
     const opts = this.follow.options;
-    const initialBackoff = opts.reconnect?.initialMs ?? DEFAULTS.reconnectInitialMs;
-    const maxBackoff = opts.reconnect?.maxMs ?? DEFAULTS.reconnectMaxMs;
+    const backoff = new Backoff(opts, (ms) => this.follow.sleep(ms));
     const pollMin = opts.poll?.minMs ?? DEFAULTS.pollMinMs;
     const pollMax = opts.poll?.maxMs ?? DEFAULTS.pollMaxMs;
-    let backoff = initialBackoff;
     let poll = pollMin;
     let waiting = false; // announced that we wait for the container to start
     for (;;) {
@@ -128,11 +150,10 @@ export class ContainerFollow {
       } catch (e) {
         const next = this.onError(e);
         if (next !== 'retry') return next;
-        await this.follow.sleep(jittered(backoff));
-        backoff = Math.min(backoff * 2, maxBackoff);
+        await backoff.wait();
         continue;
       }
-      backoff = initialBackoff;
+      backoff.reset();
       this.ref = { id: info.id, name: info.name };
       if (!this.pipeline) this.createPipeline(info.tty);
       const restarted = this.seenStartedAt !== undefined && info.startedAt !== this.seenStartedAt;
@@ -156,8 +177,7 @@ export class ContainerFollow {
       } catch (e) {
         const next = this.onError(e);
         if (next !== 'retry') return next;
-        await this.follow.sleep(jittered(backoff));
-        backoff = Math.min(backoff * 2, maxBackoff);
+        await backoff.wait();
         continue;
       }
       if (this.follow.isStopped) {

@@ -7,7 +7,7 @@ import type { DockerClient } from './dockerClient';
 import { DockerError } from './dockerError';
 import { COMPOSE_ONEOFF_LABEL, COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, resolveComposeService, withPrefixes } from './containers';
 import type { ContainerSummary } from './containers';
-import { ContainerFollow, DEFAULTS, asError, errorText, jittered, marker } from './containerFollow';
+import { Backoff, ContainerFollow, DEFAULTS, asError, errorText, marker } from './containerFollow';
 import type { LogLine, LogPipelineCounters } from './logs/logPipeline';
 import { compareTimestampKeys, timestampKey } from './logs/timestamps';
 
@@ -279,7 +279,9 @@ class Follow implements LogFollower {
     const running = new Map<string, Promise<FollowEndReason>>();
     const ended = new Map<string, FollowEndReason>();
     let first = true;
-    let backoff = this.options.reconnect?.initialMs ?? DEFAULTS.reconnectInitialMs;
+    const backoff = new Backoff(this.options, (ms) => this.sleep(ms));
+    /** Wakes the rescan wait when a member's loop ends (one resolver, not a reaction per member per round). */
+    let memberEnded: () => void = () => undefined;
     const label = `service ${service} of project ${project}`;
     for (;;) {
       if (this.stopped) return 'stopped';
@@ -293,7 +295,7 @@ class Follow implements LogFollower {
               .map((c) => c.id);
         const changed = ids === undefined || ids.some((id) => !this.members.has(id));
         found = changed ? (await resolveComposeService(this.client, project, service, { signal: this.signal })).map((m) => m.container) : [];
-        backoff = this.options.reconnect?.initialMs ?? DEFAULTS.reconnectInitialMs;
+        backoff.reset();
       } catch (e) {
         if (this.stopped) return 'stopped';
         if (!DockerError.is(e, 'unreachable')) {
@@ -301,8 +303,7 @@ class Follow implements LogFollower {
           return 'failed';
         }
         // The members' own loops report the outage and reconnect; the list is tried again later.
-        await this.sleep(jittered(backoff));
-        backoff = Math.min(backoff * 2, this.options.reconnect?.maxMs ?? DEFAULTS.reconnectMaxMs);
+        await backoff.wait();
         continue;
       }
       const fresh = found.filter((c) => !this.members.has(c.id));
@@ -326,6 +327,7 @@ class Follow implements LogFollower {
             member.run().then((reason) => {
               ended.set(c.id, reason);
               running.delete(c.id);
+              memberEnded();
               return reason;
             }),
           );
@@ -337,7 +339,9 @@ class Follow implements LogFollower {
         // Every container ended and no new one came.
         return [...ended.values()].some((r) => r === 'failed') ? 'failed' : 'removed';
       }
-      await Promise.race([this.sleep(this.options.rescanMs ?? DEFAULTS.rescanMs), ...running.values()]);
+      // Racing the members' own promises would add a reaction to each, every round, for as long as
+      // they run (a leak over a long follow); one fresh resolver per round instead.
+      await Promise.race([this.sleep(this.options.rescanMs ?? DEFAULTS.rescanMs), new Promise<void>((resolve) => (memberEnded = resolve))]);
     }
   }
 }

@@ -78,7 +78,8 @@ export class LineStore {
   push(line: LogLine): void {
     const ts = line.timestamp !== undefined && line.timestamp.length <= 255 ? line.timestamp : '';
     // UTF-8 needs at most 3 bytes per UTF-16 unit; the exact count is what write() returns.
-    const worst = ts.length + line.text.length * 3;
+    // At least one byte a line, so every line has a place in the ring that the next ones can pass.
+    const worst = Math.max(1, ts.length + line.text.length * 3);
     if (worst > this.maxBytes) {
       // Only a line longer than the whole store: keep what fits of it (lines are cut upstream long before this).
       this.push({ ...line, text: line.text.slice(0, Math.floor((this.maxBytes - ts.length) / 3)) });
@@ -94,7 +95,7 @@ export class LineStore {
     this.tsBytes[slot] = tsLen;
     this.textBytes[slot] = textLen;
     this.flags[slot] = line.stream === 'stderr' ? STDERR : 0;
-    this.writeAt = at + tsLen + textLen;
+    this.writeAt = at + Math.max(1, tsLen + textLen);
     this.count++;
     this.pushed++;
   }
@@ -134,9 +135,8 @@ export class LineStore {
     while (this.count > 0) {
       const slot = this.head;
       const start = this.offsets[slot];
-      const end = start + this.tsBytes[slot] + this.textBytes[slot];
-      // An empty line lying inside the region counts too: the lines after it may not.
-      const overlaps = start < this.writeAt + need && (end > this.writeAt || start >= this.writeAt);
+      const end = start + Math.max(1, this.tsBytes[slot] + this.textBytes[slot]);
+      const overlaps = start < this.writeAt + need && end > this.writeAt;
       if (!overlaps) break;
       this.evictOldest();
     }

@@ -45,6 +45,14 @@ describe('LineStore (a log view history in one byte ring)', () => {
     assert.equal(store.at(4), undefined);
   });
 
+  it('empty lines are kept like any other (they take a byte of the ring)', () => {
+    const store = new LineStore({ maxLines: 10, maxBytes: 1 << 20 });
+    for (const text of ['', '', 'a', '', 'b']) store.push({ stream: 'stdout', text });
+    assert.equal(store.length, 5);
+    assert.equal(store.evicted, 0);
+    assert.deepEqual(store.range(0).map((l) => l.text), ['', '', 'a', '', 'b']);
+  });
+
   it('never holds more bytes than maxBytes, and grows its buffer only as far as needed', () => {
     const store = new LineStore({ maxLines: 1_000_000, maxBytes: 64 * 1024 });
     for (let n = 0; n < 10_000; n++) store.push({ stream: 'stdout', text: `line ${n} `.padEnd(100, '.') });
