@@ -210,7 +210,8 @@ export class HostsController implements vscode.Disposable {
           typedPassword = await askSecret(`Password for ${user}@${host} (${profile.name})`);
           return typedPassword;
         },
-        log: (level, message) => (level === 'warn' ? this.log.warn(message) : this.log.info(message)),
+        // The log channel has no debug level: per-method chatter stays out of it.
+        log: (level, message) => (level === 'error' ? this.log.error(message) : level === 'warn' ? this.log.warn(message) : level === 'info' ? this.log.info(message) : undefined),
       });
       // A password is the last method tried: logged in after typing one means it was right.
       if (typedPassword && readRememberPasswords()) await this.context.secrets.store(secretKey, typedPassword);

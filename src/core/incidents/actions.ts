@@ -140,3 +140,8 @@ export function escalate(incident: Incident, index: number, step: EscalationStep
     apply: (cur) => cur && (cur.escalationsReached.includes(index) ? cur : { ...cur, escalationsReached: [...cur.escalationsReached, index].sort((a, b) => a - b) }),
   };
 }
+
+/** For events that only add to the timeline: the record stays as it is. */
+export function timelineOnly(): Change['apply'] {
+  return (cur) => cur;
+}

@@ -1,10 +1,6 @@
 // Timeline events for remote operations: SSH terminals, Docker log evidence, container actions.
 // Pure: the commands build these and the store appends them like any other change.
-import type { Change } from '../incidents/actions';
-
-function unchanged(): Change['apply'] {
-  return (cur) => cur;
-}
+import { type Change, timelineOnly } from '../incidents/actions';
 
 /** Where something ran: `local` (this machine's Docker engine) or a host profile's name. */
 export type RemoteTarget = string;
@@ -12,14 +8,14 @@ export type RemoteTarget = string;
 export function sshTerminalOpened(host: RemoteTarget, address: string, fingerprint: string | undefined, actor: string, ts: string): Change {
   return {
     event: { ts, type: 'ssh_terminal_opened', actor, text: `Opened an SSH terminal on ${host} (${address})`, data: { host, address, ...(fingerprint ? { hostKey: fingerprint } : {}) } },
-    apply: unchanged(),
+    apply: timelineOnly(),
   };
 }
 
 /** `how`: the user closed it, the remote shell exited, or the connection dropped. */
 export function sshTerminalClosed(host: RemoteTarget, how: 'closed' | 'exited' | 'dropped', detail: string | undefined, actor: string, ts: string): Change {
   const text = how === 'dropped' ? `SSH terminal on ${host}: connection lost${detail ? ` (${detail})` : ''}` : how === 'exited' ? `SSH terminal on ${host}: shell exited${detail ? ` (${detail})` : ''}` : `Closed the SSH terminal on ${host}`;
-  return { event: { ts, type: 'ssh_terminal_closed', actor, text, data: { host, how, ...(detail ? { detail } : {}) } }, apply: unchanged() };
+  return { event: { ts, type: 'ssh_terminal_closed', actor, text, data: { host, how, ...(detail ? { detail } : {}) } }, apply: timelineOnly() };
 }
 
 /** Most lines one pin keeps (a pin is evidence, not a log archive). */
@@ -35,14 +31,14 @@ export function logsPinned(host: RemoteTarget, source: string, lines: readonly s
   const kept = lines.slice(-MAX_PINNED_LINES).map((l) => (l.length > MAX_PINNED_LINE_LENGTH ? `${l.slice(0, MAX_PINNED_LINE_LENGTH)} …` : l));
   return {
     event: { ts, type: 'evidence', actor, text: `Pinned ${kept.length} log line${kept.length === 1 ? '' : 's'} of ${source} on ${host}`, data: { kind: 'docker_logs', host, source, lines: kept, ...(kept.length < lines.length ? { omitted: lines.length - kept.length } : {}) } },
-    apply: unchanged(),
+    apply: timelineOnly(),
   };
 }
 
 export function containerRestarted(host: RemoteTarget, container: string, outcome: 'restarted' | 'failed', detail: string | undefined, actor: string, ts: string): Change {
   return {
     event: { ts, type: 'container_restarted', actor, text: outcome === 'restarted' ? `Restarted container ${container} on ${host}` : `Restarting container ${container} on ${host} failed${detail ? `: ${detail}` : ''}`, data: { host, container, outcome, ...(detail ? { detail } : {}) } },
-    apply: unchanged(),
+    apply: timelineOnly(),
   };
 }
 
@@ -58,6 +54,6 @@ export function statsSnapshotRecorded(host: RemoteTarget, rows: readonly StatsRo
   const top = [...rows].sort((a, b) => b.cpuPercent - a.cpuPercent).slice(0, 3).map((r) => `${r.name} ${r.cpuPercent.toFixed(1)}% CPU`).join(', ');
   return {
     event: { ts, type: 'evidence', actor, text: `Docker stats on ${host}: ${rows.length} container${rows.length === 1 ? '' : 's'}${top ? `; busiest ${top}` : ''}`, data: { kind: 'docker_stats', host, rows: rows.map((r) => ({ ...r })) } },
-    apply: unchanged(),
+    apply: timelineOnly(),
   };
 }

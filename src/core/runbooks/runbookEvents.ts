@@ -1,4 +1,4 @@
-import type { Change } from '../incidents/actions';
+import { type Change, timelineOnly } from '../incidents/actions';
 import type { TimelineEvent } from '../timeline/events';
 
 /** Where a step is: enough to find it again and to read the timeline without the runbook at hand. */
@@ -16,14 +16,10 @@ export function stepKey(ref: Pick<StepRef, 'runbook' | 'section' | 'step'>): str
   return `${ref.runbook}#${ref.section}#${ref.step}`;
 }
 
-function unchanged(): Change['apply'] {
-  return (cur) => cur;
-}
-
 export function stepMarked(ref: StepRef, done: boolean, actor: string, ts: string): Change {
   return {
     event: { ts, type: 'runbook_step_done', actor, text: `${done ? 'Done' : 'Not done'}: ${ref.step} (${ref.runbookTitle} › ${ref.section})`, data: { ...ref, key: stepKey(ref), done } },
-    apply: unchanged(),
+    apply: timelineOnly(),
   };
 }
 
@@ -39,7 +35,7 @@ export interface RunRecord {
 export function stepStarted(ref: StepRef, run: RunRecord, actor: string, ts: string): Change {
   return {
     event: { ts, type: 'runbook_step_started', actor, text: `Ran "${ref.step}" on ${run.target}: ${firstLine(run.command)}`, data: { ...ref, key: stepKey(ref), ...run } },
-    apply: unchanged(),
+    apply: timelineOnly(),
   };
 }
 
@@ -55,7 +51,7 @@ export function stepFinished(ref: StepRef, run: RunRecord, exitCode: number | un
   if (expect) outcome += expect.met === null ? `; "${expect.pattern}" could not be checked` : expect.met ? `; saw "${expect.pattern}"` : `; did NOT see "${expect.pattern}"`;
   return {
     event: { ts, type: 'runbook_step_finished', actor, text: `"${ref.step}" on ${run.target}: ${outcome}`, data: { ...ref, key: stepKey(ref), ...run, exitCode: exitCode ?? null, ...(expect ? { expect } : {}), ...(exitCode === undefined && unknownReason ? { unknown: unknownReason } : {}) } },
-    apply: unchanged(),
+    apply: timelineOnly(),
   };
 }
 

@@ -64,7 +64,6 @@ export interface ChannelOpener {
 const DEFAULT_KEEPALIVE_MS = 15_000;
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const KEEPALIVE_COUNT_MAX = 3;
-/** Like OpenSSH's NumberOfPasswordPrompts, for a passphrase typed wrong. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
 
 /**
