@@ -3,7 +3,8 @@
 // A `tests` phase counts its PhaseResult (passes, failures, pending); a `check` phase (typecheck,
 // lint, build, package) counts nothing when it passes and one failure when it fails, so a broken
 // build can never hide behind "0 failed". Prints a table, then as the very last line
-// `N passed, N failed` (`, N skipped` only when mocha reported pending tests). Exit 1 on any failure.
+// `N passed, N failed` (`, N skipped` only when mocha reported pending tests). Exit 1 on any failure,
+// including a tests phase that left no results file, whatever its exit code.
 import * as fs from 'node:fs';
 
 const [phasesFile] = process.argv.slice(2);
@@ -36,8 +37,10 @@ for (const line of lines) {
     let p = r?.passes ?? 0;
     let f = r?.failures ?? 0;
     const s = r?.pending ?? 0;
-    // Non-zero exit with no failure on record: the runner itself broke. Count it.
-    if (rc !== 0 && f === 0) f = 1;
+    // Non-zero exit with no failure on record: the runner itself broke. Count it. A tests phase that
+    // exited 0 without writing its results proved nothing (a runner that never started mocha, a
+    // crashed host that still exited 0): that is a failure too, never a silent "0 passed".
+    if ((rc !== 0 || !r) && f === 0) f = 1;
     passed += p;
     failed += f;
     skipped += s;
