@@ -110,12 +110,11 @@ describe('docker client, containers and actions (real dockerd)', function () {
     assert.equal(info.name, 'shop-db-1');
   });
 
-  it('a daemon socket that is not there is DockerError unreachable (ENOENT), quickly', async function () {
+  it('a daemon socket that is not there is DockerError unreachable (ENOENT), from the first attempt', async function () {
     const nowhere = await createDockerClient({ kind: 'local', socketPath: `${dockerd.runDir}/missing.sock` });
     try {
-      const t = Date.now();
+      // The cause is the connect's own ENOENT: the error comes from that attempt, not from a deadline.
       await assert.rejects(nowhere.ping(), (e: unknown) => DockerError.is(e, 'unreachable') && (e.cause as { code?: string }).code === 'ENOENT');
-      assert.ok(Date.now() - t < 2000);
     } finally {
       nowhere.dispose();
     }
@@ -129,9 +128,8 @@ describe('docker client, containers and actions (real dockerd)', function () {
     const hung = await createDockerClient({ kind: 'local', socketPath: sockPath });
     try {
       const timersBefore = activeTimeouts();
-      const t = Date.now();
+      // The socket never answers, so only the 300 ms deadline can end this call.
       await assert.rejects(hung.ping({ timeoutMs: 300 }), (e: unknown) => DockerError.is(e, 'unreachable'));
-      assert.ok(Date.now() - t < 2000);
       assert.equal(activeTimeouts(), timersBefore, 'the deadline timer was cleared');
       const controller = new AbortController();
       const pending = hung.ping({ signal: controller.signal });
@@ -179,13 +177,11 @@ describe('docker client, containers and actions (real dockerd)', function () {
 
   it('restartContainer: a new run (StartedAt changes) that is running again', async function () {
     const before = await client.inspectContainer('loose');
-    const t = Date.now();
     await restartContainer(client, 'loose', { timeoutSeconds: 1 });
     const after = await client.inspectContainer('loose');
     assert.equal(after.running, true);
     assert.notEqual(after.startedAt, before.startedAt);
     assert.ok(Date.parse(after.startedAt) > Date.parse(before.startedAt));
-    assert.ok(Date.now() - t < 30_000);
     await assert.rejects(restartContainer(client, 'no-such-container', { timeoutSeconds: 1 }), (e: unknown) => DockerError.is(e, 'notFound'));
   });
 
