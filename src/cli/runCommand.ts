@@ -3,6 +3,7 @@
 // status is the first failing command's.
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
+import { StoreError } from '../core/incidents/storeErrors';
 import { dangerIn } from '../core/runbooks/dangerous';
 import { parseExpectation } from '../core/runbooks/expectation';
 import type { Runbook } from '../core/runbooks/model';
@@ -37,6 +38,9 @@ export const EXIT_USAGE = 2;
 /** The connection or the host key failed: nothing ran (as `ssh` exits 255). */
 export const EXIT_CONNECTION = 255;
 
+/** The incident's timeline refused a write (the step stopped before the next command). */
+export const EXIT_RECORDING = 1;
+
 class Refused extends Error {}
 
 export async function runStepCommand(cmd: RunCommand, io: RunIo): Promise<number> {
@@ -50,6 +54,11 @@ export async function runStepCommand(cmd: RunCommand, io: RunIo): Promise<number
     if (HostKeyRefused.is(e)) {
       io.err(`incident-desk: ${e.message}`);
       return EXIT_CONNECTION;
+    }
+    if (StoreError.is(e)) {
+      // The command whose start could not be recorded did not run; the ones before it did.
+      io.err(`incident-desk: could not record on the incident's timeline, so the step stopped there: ${e.message}`);
+      return EXIT_RECORDING;
     }
     throw e;
   }
@@ -72,6 +81,9 @@ async function run(cmd: RunCommand, io: RunIo): Promise<number> {
     throw new Refused(`"${formatStepPath(stepPath)}" has no shell command to run (${step.commands.map((c) => c.language || 'text').join(', ') || 'no code block'} is shown, not run)`);
   }
 
+  if (step.host !== undefined && cmd.host === undefined) {
+    throw new Refused(`"${step.title}" runs on host "${step.host}" (the runbook says so); pass --host to choose where it runs`);
+  }
   let host: HostChoice | undefined;
   if (cmd.host !== undefined) {
     const found = await findHost(cmd.host, { workspace: io.cwd, trustWorkspace: cmd.trustWorkspace });

@@ -158,7 +158,8 @@ export async function executeRemote(conn: SshConnection, commands: readonly Prep
     const execution = conn.exec(remoteCommandText(command.text, workDir), { onData: (stream, chunk) => hooks.output(stream, chunk) });
     onCancel(() => execution.cancel());
     execution.endInput();
-    const done = await execution.done;
+    // A channel the server refused: the command did not start, but that is not known for sure.
+    const done = await execution.done.catch((e: unknown) => ({ outcome: 'unknown' as const, message: e instanceof Error ? e.message : String(e) }));
     last =
       done.outcome === 'exited'
         ? { exitCode: done.exitCode }

@@ -180,6 +180,15 @@ describe('incident-desk run (local, real bash)', function () {
     assert.equal(f2.text, '"Stop at the first failure" on local: failed, exit 7');
   });
 
+  it('a step the runbook puts on a host does not run here without --host', async () => {
+    const canary = path.join(dir, 'canary');
+    await fsp.writeFile(path.join(dir, 'db.yaml'), `title: DB\nsteps:\n  - title: Touch\n    host: db-1\n    run: touch ${canary}\n`);
+    const r = await runCli(['run', 'db.yaml', 'Touch', '--yes'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /runs on host "db-1"/);
+    assert.equal(fs.existsSync(canary), false);
+  });
+
   it('--incident that is not an incident folder: exit 2 before anything runs', async () => {
     const canary = path.join(dir, 'canary');
     const r = await run('Touch the canary', '--set', `canary=${canary}`, '--incident', 'incidents/nope', '--yes');
