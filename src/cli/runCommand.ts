@@ -144,7 +144,11 @@ async function run(cmd: RunCommand, io: RunIo): Promise<number> {
   const recorder = new StepRecorder(incident, ref, texts, profile?.name ?? 'local', await defaultActorName(), expectation);
   const output = new StepOutput((stream, text) => io.write(stream, text));
   const hooks: ExecuteHooks = {
-    started: (i) => recorder.started(i),
+    started: async (i) => {
+      await recorder.started(i);
+      // What runs, as the editor's step terminal shows it: a CI log then says which command printed what.
+      io.err(`$ ${texts[i]!.split('\n').join('\n> ')}`);
+    },
     finished: (i, outcome) => recorder.finished(i, outcome, output.tail),
     output: (stream, chunk) => output.push(stream, chunk),
   };

@@ -23,7 +23,7 @@ describe('incident-desk run (local, real bash)', function () {
   describe('step selection', () => {
     it('by its title, when only one step has it', async () => {
       const r = await run('Count to three', '--yes');
-      assert.equal(r.stderr, '');
+      assert.equal(r.stderr, '$ CHECK_COUNT=3\n$ seq "$CHECK_COUNT"\n', 'each command is shown on stderr as it starts');
       assert.equal(r.code, 0);
       // CHECK_COUNT is set by the step's first command: the commands share one bash.
       assert.equal(r.stdout.toString(), '1\n2\n3\n');
