@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { IncidentStore } from '../../../src/core/incidents/incidentStore';
 import { knownHostsFiles } from '../../../src/services/ssh/knownHosts';
 import { connectSsh } from '../../../src/services/ssh/sshConnection';
 import { TrustStore } from '../../../src/services/ssh/trustStore';
@@ -130,6 +131,26 @@ describe('incident-desk run --host (real sshd)', function () {
     assert.equal(r.code, 7, r.stderr);
     assert.equal(r.stdout.toString(), 'first\nsecond\n');
     assert.equal(fs.existsSync(h.canary), false, 'the command after the failure did not run');
+  });
+
+  it('--incident on a host: the events name the host as the target, as the editor records them', async () => {
+    const h = await home();
+    const store = new IncidentStore({ root: h.dir });
+    await store.loadAll();
+    const incident = await store.declare({ title: 'Cache down', severity: 'P2', service: 'cache' }, 'Dana');
+    const r = await run(h, 'Checks/Say hello', '--set', 'name=db', '--host', 'target', '--incident', `incidents/${incident.id}`, '--yes', '--accept-new');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'hello db\n');
+    const events = (await fsp.readFile(path.join(h.dir, 'incidents', incident.id, 'timeline.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; text: string; data?: Record<string, unknown> })
+      .filter((e) => e.type.startsWith('runbook_step_'));
+    assert.deepEqual(events.map((e) => [e.type, e.data?.target, e.data?.command, e.data?.exitCode]), [
+      ['runbook_step_started', 'target', 'echo "hello db"', undefined],
+      ['runbook_step_finished', 'target', 'echo "hello db"', 0],
+    ]);
+    assert.equal(events[1]!.text, '"Say hello" on target: exit 0');
   });
 
   it('remote output goes through the terminal filter: an OSC 52 clipboard write never reaches the terminal', async () => {
