@@ -172,6 +172,7 @@ async function run(cmd: RunCommand, io: RunIo): Promise<number> {
       io.onInterrupt(undefined);
     }
   }
+  output.end();
   if (output.dropped > 0) io.err(`incident-desk: ${output.dropped} terminal control sequence(s) removed from the output`);
   if (outcome.exitCode === 0) return 0;
   if (outcome.exitCode !== undefined) {

@@ -15,10 +15,12 @@ export class StepOutput {
   constructor(private readonly write: (stream: OutputStream, text: string) => void) {}
 
   push(stream: OutputStream, chunk: Buffer): void {
-    const text = this.decoders[stream].write(chunk);
-    this.keep(text);
-    const shown = this.filters[stream].push(text);
-    if (shown !== '') this.write(stream, shown);
+    this.emit(stream, this.decoders[stream].write(chunk));
+  }
+
+  /** Flushes a character cut short at the very end (shown as U+FFFD, as a terminal would). */
+  end(): void {
+    for (const stream of ['stdout', 'stderr'] as const) this.emit(stream, this.decoders[stream].end());
   }
 
   /** The end of everything printed so far (stdout and stderr, in arrival order), unfiltered. */
@@ -29,6 +31,13 @@ export class StepOutput {
   /** Sequences the filter removed. */
   get dropped(): number {
     return this.filters.stdout.dropped + this.filters.stderr.dropped;
+  }
+
+  private emit(stream: OutputStream, text: string): void {
+    if (text === '') return;
+    this.keep(text);
+    const shown = this.filters[stream].push(text);
+    if (shown !== '') this.write(stream, shown);
   }
 
   private keep(text: string): void {
