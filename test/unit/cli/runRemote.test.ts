@@ -196,6 +196,22 @@ describe('incident-desk run --host (real sshd)', function () {
     assert.equal(fs.existsSync(h.cliKnownHosts), false);
   });
 
+  it('a known_hosts file named by the workspace vouches for no key without --trust-workspace', async () => {
+    const h = await home();
+    const ws = await temp.make('idk-cli-ws-');
+    await fsp.mkdir(path.join(ws, '.vscode'));
+    await fsp.writeFile(path.join(ws, 'team_known_hosts'), `${sshd.knownHostsLine}\n`);
+    await fsp.writeFile(path.join(ws, '.vscode', 'settings.json'), '{ "incidentDesk.ssh.knownHostsFiles": ["team_known_hosts"] }');
+    const args = ['run', FIXTURE, 'Touch the canary', '--host', 'target', '--set', `canary=${h.canary}`, '--yes'];
+    const cloned = await runCli(args, { cwd: ws, env: h.env });
+    assert.equal(cloned.code, 255, cloned.stderr);
+    assert.match(cloned.stderr, /is not known/);
+    assert.equal(fs.existsSync(h.canary), false);
+    const trusted = await runCli([...args, '--trust-workspace'], { cwd: ws, env: h.env });
+    assert.equal(trusted.code, 0, trusted.stderr);
+    assert.equal(fs.existsSync(h.canary), true);
+  });
+
   // Last: it gives the server a new host key.
   it('a changed host key is refused before any authentication, even with --accept-new', async () => {
     const h = await home();
