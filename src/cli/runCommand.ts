@@ -5,7 +5,7 @@ import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { StoreError } from '../core/incidents/storeErrors';
 import { dangerIn } from '../core/runbooks/dangerous';
-import { parseExpectation } from '../core/runbooks/expectation';
+import { type Expectation, parseExpectation } from '../core/runbooks/expectation';
 import type { Runbook } from '../core/runbooks/model';
 import { profileValues } from '../core/runbooks/profileValues';
 import type { StepRef } from '../core/runbooks/runbookEvents';
@@ -13,10 +13,10 @@ import { RunbookFileError, readRunbookFile } from '../core/runbooks/runbookFile'
 import { defaultActorName } from '../services/identity/actorName';
 import type { RunCommand } from './args';
 import { type HostChoice, HostKeyRefused, connectHost, findHost } from './cliHosts';
-import { type CommandOutcome, type ExecuteHooks, executeLocal, executeRemote, prepareCommands, remoteCommandText } from './runStep';
+import { type CommandOutcome, type ExecuteHooks, type PreparedStep, executeLocal, executeRemote, prepareCommands, remoteCommandText } from './runStep';
 import { StepOutput } from './stepOutput';
 import { IncidentArgumentError, type OpenedIncident, StepRecorder, openIncident } from './stepRecorder';
-import { describeCandidate, formatStepPath, selectStep } from './stepSelect';
+import { type LocatedStep, describeCandidate, formatStepPath, selectStep } from './stepSelect';
 import { SettingsFileError } from './workspaceSettings';
 
 /** What `run` needs from its surroundings; main() passes the process's. */
@@ -64,7 +64,23 @@ export async function runStepCommand(cmd: RunCommand, io: RunIo): Promise<number
   }
 }
 
-async function run(cmd: RunCommand, io: RunIo): Promise<number> {
+/** Everything decided before anything runs; each check that fails throws Refused. */
+interface Plan {
+  readonly runbook: Runbook;
+  readonly located: LocatedStep;
+  readonly host: HostChoice | undefined;
+  readonly prepared: PreparedStep;
+  readonly texts: readonly string[];
+  readonly expectation: Expectation | undefined;
+  /** Where it runs, in words. */
+  readonly where: string;
+  /** The dangerous commands, each with its reason, as listed to the user. */
+  readonly dangers: readonly string[];
+  /** `From the shell's environment: …` (or ''). */
+  readonly environment: string;
+}
+
+async function plan(cmd: RunCommand, io: RunIo): Promise<Plan> {
   const runbook = await loadRunbook(cmd.runbook, io.cwd);
   const selection = selectStep(runbook, cmd.step);
   if (selection.kind !== 'found') {
@@ -76,26 +92,16 @@ async function run(cmd: RunCommand, io: RunIo): Promise<number> {
         : `no step ${JSON.stringify(cmd.step)} in ${cmd.runbook}; its steps are:\n${list || '  (none)'}`,
     );
   }
-  const { step, section, path: stepPath } = selection.step;
+  const { step, path: stepPath } = selection.step;
   if (!step.commands.some((c) => c.runnable)) {
     throw new Refused(`"${formatStepPath(stepPath)}" has no shell command to run (${step.commands.map((c) => c.language || 'text').join(', ') || 'no code block'} is shown, not run)`);
   }
-
   if (step.host !== undefined && cmd.host === undefined) {
     throw new Refused(`"${step.title}" runs on host "${step.host}" (the runbook says so); pass --host to choose where it runs`);
   }
-  let host: HostChoice | undefined;
-  if (cmd.host !== undefined) {
-    const found = await findHost(cmd.host, { workspace: io.cwd, trustWorkspace: cmd.trustWorkspace });
-    if (found.kind === 'unknown') {
-      const hint = cmd.trustWorkspace ? '' : ' (hosts in the workspace\'s .vscode/settings.json are used only with --trust-workspace)';
-      throw new Refused(`no host named "${cmd.host}" in ~/.ssh/config${cmd.trustWorkspace ? ' or incidentDesk.hosts' : ''}${hint}; known: ${found.names.join(', ') || 'none'}${found.problems.length ? `\n${found.problems.join('\n')}` : ''}`);
-    }
-    host = found.host;
-  }
+  const host = cmd.host === undefined ? undefined : await resolveHost(cmd.host, cmd.trustWorkspace, io.cwd);
   const profile = host?.profile;
-  const known = profile ? profileValues(profile) : { workdir: io.cwd };
-  const prepared = prepareCommands(step, { ...known, ...cmd.values });
+  const prepared = prepareCommands(step, { ...(profile ? profileValues(profile) : { workdir: io.cwd }), ...cmd.values });
   if (prepared.missing.length > 0) {
     const names = prepared.missing.map((p) => `${p.token} (--set ${p.name}=…)`);
     throw new Refused(`not run: ${names.join(', ')} ${prepared.missing.length === 1 ? 'has' : 'have'} no value`);
@@ -108,13 +114,35 @@ async function run(cmd: RunCommand, io: RunIo): Promise<number> {
 
   const texts = prepared.commands.map((c) => c.text);
   const workDir = profile?.workDir;
-  const where = profile ? `${profile.name} (${profile.user}@${profile.host}:${profile.port}) over SSH${workDir ? `, in ${workDir}` : ''}` : `this machine in bash, in ${io.cwd}`;
-  const dangers = texts.flatMap((t) => {
-    const d = dangerIn(t);
-    return d ? [`  ${firstLine(t)}\n    destructive: ${JSON.stringify(d.destructive)}`] : [];
-  });
-  const environment = prepared.fromEnvironment.length ? `From the ${profile ? 'remote shell' : 'shell'}'s environment: ${prepared.fromEnvironment.join(', ')}\n` : '';
+  return {
+    runbook,
+    located: selection.step,
+    host,
+    prepared,
+    texts,
+    expectation,
+    where: profile ? `${profile.name} (${profile.user}@${profile.host}:${profile.port}) over SSH${workDir ? `, in ${workDir}` : ''}` : `this machine in bash, in ${io.cwd}`,
+    dangers: texts.flatMap((t) => {
+      const d = dangerIn(t);
+      return d ? [`  ${firstLine(t)}\n    destructive: ${JSON.stringify(d.destructive)}`] : [];
+    }),
+    environment: prepared.fromEnvironment.length ? `From the ${profile ? 'remote shell' : 'shell'}'s environment: ${prepared.fromEnvironment.join(', ')}\n` : '',
+  };
+}
 
+async function resolveHost(name: string, trustWorkspace: boolean, cwd: string): Promise<HostChoice> {
+  const found = await findHost(name, { workspace: cwd, trustWorkspace });
+  if (found.kind === 'found') return found.host;
+  const hint = trustWorkspace ? ' or incidentDesk.hosts' : ' (hosts in the workspace\'s .vscode/settings.json are used only with --trust-workspace)';
+  throw new Refused(`no host named "${name}" in ~/.ssh/config${hint}; known: ${found.names.join(', ') || 'none'}${found.problems.length ? `\n${found.problems.join('\n')}` : ''}`);
+}
+
+async function run(cmd: RunCommand, io: RunIo): Promise<number> {
+  const p = await plan(cmd, io);
+  const { step, section } = p.located;
+  const { host, texts, prepared, dangers, environment, where } = p;
+  const profile = host?.profile;
+  const workDir = profile?.workDir;
   if (cmd.dryRun) {
     io.err(`Would run "${step.title}" on ${where}:\n${environment}${dangers.length ? `Dangerous (needs --allow-dangerous):\n${dangers.join('\n')}\n` : ''}`);
     io.out(texts.map((t) => (profile ? remoteCommandText(t, workDir) : t)).join('\n'));
@@ -135,13 +163,13 @@ async function run(cmd: RunCommand, io: RunIo): Promise<number> {
   }
 
   const ref: StepRef = {
-    runbook: refOf(runbook.file, incident, io.cwd),
-    runbookTitle: runbook.title,
+    runbook: refOf(p.runbook.file, incident, io.cwd),
+    runbookTitle: p.runbook.title,
     section: section.title,
     step: step.title,
     line: step.line,
   };
-  const recorder = new StepRecorder(incident, ref, texts, profile?.name ?? 'local', await defaultActorName(), expectation);
+  const recorder = new StepRecorder(incident, ref, texts, profile?.name ?? 'local', await defaultActorName(), p.expectation);
   const output = new StepOutput((stream, text) => io.write(stream, text));
   const hooks: ExecuteHooks = {
     started: async (i) => {
