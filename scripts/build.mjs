@@ -48,6 +48,8 @@ const cliOptions = {
   entryPoints: { cli: 'src/cli/main.ts' },
   plugins: [],
   banner: { js: '#!/usr/bin/env node' },
+  // `run --host` uses ssh2: its optional native parts stay out, as in the remote bundle below.
+  external: ['cpu-features', '*.node'],
 };
 
 /**

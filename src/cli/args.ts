@@ -6,7 +6,26 @@ export type CliCommand =
   | { readonly kind: 'version' }
   | { readonly kind: 'lint'; readonly paths: string[]; readonly strict: boolean; readonly quiet: boolean }
   | { readonly kind: 'runbook'; readonly file: string; readonly json: boolean }
+  | RunCommand
   | { readonly kind: 'usage'; readonly message: string };
+
+/** `incident-desk run`: one runbook step, locally or on a host. */
+export interface RunCommand {
+  readonly kind: 'run';
+  readonly runbook: string;
+  /** Title, unique suffix of the heading path (`/` between headings, `\\/` inside one), or line number. */
+  readonly step: string;
+  /** `--set name=value`, in order (a later one wins). */
+  readonly values: Readonly<Record<string, string>>;
+  readonly host?: string;
+  /** `incidents/<id>` (a path to the incident's folder). */
+  readonly incident?: string;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  readonly acceptNew: boolean;
+  readonly trustWorkspace: boolean;
+  readonly allowDangerous: boolean;
+}
 
 export const USAGE = `Usage:
   incident-desk lint [--strict] [--quiet] <file or folder>...
@@ -16,6 +35,25 @@ export const USAGE = `Usage:
       --quiet   print errors and warnings only, not info
   incident-desk runbook [--json] <file>
       Prints the parsed runbook: an outline, or with --json the full model.
+  incident-desk run <runbook> <step> [--set name=value]... [--host NAME]
+                    [--incident incidents/<id>] [--dry-run] [--yes] [--accept-new]
+                    [--trust-workspace] [--allow-dangerous]
+      Runs one step's shell commands in bash, locally or on a host over SSH, and
+      stops at the first that fails. <step> is the step's title, a unique suffix of
+      its heading path joined by / (a / inside a title written \\/), or its line.
+      --set name=value    fills a placeholder ([name], <name>, \${name}, $NAME)
+      --host NAME         a Host of ~/.ssh/config (or, with --trust-workspace, of
+                          incidentDesk.hosts in .vscode/settings.json)
+      --incident DIR      records start and finish on that incident's timeline
+      --dry-run           prints the commands, filled and quoted; runs nothing
+      --yes               runs without asking (needed when stdin is not a terminal)
+      --accept-new        trusts an unknown host key and remembers it in
+                          $XDG_CONFIG_HOME/incident-desk/known_hosts; a changed key
+                          is always refused
+      --trust-workspace   also uses the workspace's hosts and known_hosts files
+      --allow-dangerous   allows commands that destroy data (rm -rf, DROP, ...)
+      Exit status: the failing command's, 0 when all succeeded; 2 before anything
+      runs for a usage problem.
   incident-desk --help | --version
 
 Exit status: 0 ok, 1 problems found (or a file could not be read), 2 usage error.`;
@@ -33,6 +71,14 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         json: { type: 'boolean' },
         strict: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
+        set: { type: 'string', multiple: true },
+        host: { type: 'string' },
+        incident: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        yes: { type: 'boolean', short: 'y' },
+        'accept-new': { type: 'boolean' },
+        'trust-workspace': { type: 'boolean' },
+        'allow-dangerous': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -43,6 +89,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [command, ...rest] = positionals;
+  const runOnly = (['set', 'host', 'incident', 'dry-run', 'yes', 'accept-new', 'trust-workspace', 'allow-dangerous'] as const).filter((k) => values[k] !== undefined);
+  if (command !== 'run' && runOnly.length > 0) return { kind: 'usage', message: `--${runOnly[0]} is an option of \`run\`` };
   switch (command) {
     case undefined:
       return { kind: 'usage', message: 'no command given' };
@@ -54,7 +102,36 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       if (values.strict || values.quiet) return { kind: 'usage', message: '--strict and --quiet are options of `lint`' };
       if (rest.length !== 1) return { kind: 'usage', message: 'runbook takes exactly one file' };
       return { kind: 'runbook', file: rest[0], json: values.json === true };
+    case 'run':
+      return parseRun(rest, values);
     default:
       return { kind: 'usage', message: `unknown command "${command}"` };
   }
+}
+
+function parseRun(rest: string[], values: { set?: string[]; host?: string; incident?: string; json?: boolean; strict?: boolean; quiet?: boolean } & Record<string, unknown>): CliCommand {
+  if (values.json || values.strict || values.quiet) return { kind: 'usage', message: '--json, --strict and --quiet are not options of `run`' };
+  if (rest.length !== 2) return { kind: 'usage', message: 'run takes a runbook file and a step' };
+  const set: Record<string, string> = {};
+  for (const pair of values.set ?? []) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? '' : pair.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) return { kind: 'usage', message: `--set ${JSON.stringify(pair)}: expected name=value` };
+    set[name] = pair.slice(eq + 1);
+  }
+  if (values.host !== undefined && values.host.trim() === '') return { kind: 'usage', message: '--host needs a host name' };
+  if (values.incident !== undefined && values.incident.trim() === '') return { kind: 'usage', message: '--incident needs a folder (incidents/<id>)' };
+  return {
+    kind: 'run',
+    runbook: rest[0]!,
+    step: rest[1]!,
+    values: set,
+    host: values.host,
+    incident: values.incident,
+    dryRun: values['dry-run'] === true,
+    yes: values.yes === true,
+    acceptNew: values['accept-new'] === true,
+    trustWorkspace: values['trust-workspace'] === true,
+    allowDangerous: values['allow-dangerous'] === true,
+  };
 }

@@ -6,6 +6,8 @@ import { formatProblem, lintPaths } from '../core/runbooks/lint';
 import type { Runbook, RunbookSection } from '../core/runbooks/model';
 import { RunbookFileError, readRunbookFile } from '../core/runbooks/runbookFile';
 import { USAGE, parseCliArgs } from './args';
+import { askOnTerminal } from './confirm';
+import { type RunIo, runStepCommand } from './runCommand';
 
 /** Where the CLI writes; a test passes its own. */
 export interface CliIo {
@@ -13,6 +15,8 @@ export interface CliIo {
   err(text: string): void;
   /** Reported by --version; read from package.json when unset. */
   readonly version?: string;
+  /** For `run`: the process's streams, terminal and signals unless a test passes its own. */
+  readonly run?: Partial<RunIo>;
 }
 
 export const EXIT_OK = 0;
@@ -44,6 +48,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.err(`${files} runbook file(s): ${errors} error(s), ${warnings} warning(s), ${problems.length - errors - warnings} info`);
       return errors > 0 || (command.strict && warnings > 0) ? EXIT_PROBLEMS : EXIT_OK;
     }
+    case 'run':
+      return runStepCommand(command, runIo(io));
     case 'runbook': {
       let runbook: Runbook;
       try {
@@ -78,6 +84,26 @@ export function outline(runbook: Runbook): string {
   for (const s of runbook.sections) section(s, 1);
   for (const d of runbook.diagnostics) out.push(`${runbook.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
   return out.join('\n');
+}
+
+function runIo(io: CliIo): RunIo {
+  let interrupt: (() => void) | undefined;
+  const onSigint = () => interrupt?.();
+  return {
+    err: io.err,
+    out: io.out,
+    write: (stream, text) => (stream === 'stdout' ? process.stdout : process.stderr).write(text),
+    stdinIsTerminal: process.stdin.isTTY === true,
+    confirm: (question) => askOnTerminal(question),
+    cwd: process.cwd(),
+    onInterrupt(cancel) {
+      // While a command runs, Ctrl+C goes to it (locally it reaches bash's process group by itself).
+      if (cancel && !interrupt) process.on('SIGINT', onSigint);
+      if (!cancel) process.off('SIGINT', onSigint);
+      interrupt = cancel;
+    },
+    ...io.run,
+  };
 }
 
 /** The version in the package.json above this file (dist/cli.js or out/src/cli/main.js). */

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseExpectation, plainOutput } from '../../core/runbooks/expectation';
 import { assignedNames, fillPlaceholders } from '../../core/runbooks/placeholders';
+import { profileValues } from '../../core/runbooks/profileValues';
 import { stepFinished, stepStarted, type RunRecord, type StepRef } from '../../core/runbooks/runbookEvents';
 import { isoNow } from '../../core/util/time';
 import type { LoadedIncident } from '../../core/incidents/incidentLoader';
 import type { PlaceholderValues } from '../../runbooks/placeholderValues';
 import { Cancelled, InvalidInput, type CommandContext, type CommandDefinition } from '../commandRunner';
 import { asStep, recordingIncident, refOf } from './stepArgs';
-import type { HostProfile } from '../../services/ssh/hostProfiles';
 import type { RemoteStepResult } from '../../terminals/remoteStepTerminal';
 import { LOCAL, requireTrust } from '../remote/remoteArgs';
 
@@ -16,15 +16,6 @@ import { LOCAL, requireTrust } from '../remote/remoteArgs';
 function localProfile(): Record<string, string> {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   return root ? { workdir: root } : {};
-}
-
-/** Values a host profile fills: its work dir, compose file, health URL (under the names runbooks use). */
-function hostValues(profile: HostProfile): Record<string, string> {
-  const v: Record<string, string> = { host: profile.host };
-  if (profile.workDir) v.workdir = profile.workDir;
-  if (profile.composeFile) Object.assign(v, { compose_file: profile.composeFile, 'compose-file': profile.composeFile });
-  if (profile.healthUrl) Object.assign(v, { health_url: profile.healthUrl, 'health-url': profile.healthUrl });
-  return v;
 }
 
 /**
@@ -79,7 +70,7 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
       }
       const target = await pickTarget(ctx, n.step.host, incident?.incident.service, opts.target);
       const profile = target === LOCAL ? undefined : ctx.remote.hosts.get(target);
-      const known = { ...(profile ? hostValues(profile) : localProfile()), ...(incident ? values.get(incident.id) : {}), ...(opts.values ?? {}) };
+      const known = { ...(profile ? profileValues(profile) : localProfile()), ...(incident ? values.get(incident.id) : {}), ...(opts.values ?? {}) };
       const asked = await values.ask(commands.flatMap((c) => c.placeholders), known, n.step.title);
       if (!asked) throw new Cancelled();
       if (incident && Object.keys(asked).length) await values.remember(incident.id, asked);

@@ -284,6 +284,8 @@ export interface KnownHostsFilesOptions {
   userKnownHostsFiles?: readonly string[];
   /** ssh config `GlobalKnownHostsFile` values; replace the system defaults when given. */
   globalKnownHostsFiles?: readonly string[];
+  /** `$XDG_CONFIG_HOME` for the CLI's file (default: the environment's; see cliKnownHostsFile). */
+  configHome?: string;
 }
 
 /**
@@ -298,8 +300,23 @@ export function knownHostsFiles(options: KnownHostsFilesOptions = {}): string[] 
     list.length === 1 && list[0]!.toLowerCase() === 'none' ? [] : list.map((f) => expandHome(f, home));
   const user = options.userKnownHostsFiles ? expand(options.userKnownHostsFiles) : [path.join(home, '.ssh', 'known_hosts'), path.join(home, '.ssh', 'known_hosts2')];
   const global = options.globalKnownHostsFiles ? expand(options.globalKnownHostsFiles) : ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
-  return [...new Set([...user, ...global])];
+  // The CLI's own file (`incident-desk run --accept-new`) is trusted too, whatever the ssh config says.
+  return [...new Set([...user, ...global, cliKnownHostsFile(home, options.configHome)])];
 }
+
+// --- The CLI's known_hosts (issue 9, the `run` command) -------------------------------------------
+
+/**
+ * Where `incident-desk run --accept-new` remembers host keys: `$XDG_CONFIG_HOME/incident-desk/known_hosts`,
+ * `~/.config/incident-desk/known_hosts` when XDG_CONFIG_HOME is unset or not absolute (as the XDG
+ * spec says). OpenSSH known_hosts format; the extension reads it like the user's files.
+ */
+export function cliKnownHostsFile(homeDir: string = os.homedir(), configHome: string | undefined = process.env.XDG_CONFIG_HOME): string {
+  const base = configHome !== undefined && path.isAbsolute(configHome) ? configHome : path.join(homeDir, '.config');
+  return path.join(base, 'incident-desk', 'known_hosts');
+}
+
+// --------------------------------------------------------------------------------------------------
 
 /** `~` and `~/x` to the home folder; other paths unchanged. */
 export function expandHome(p: string, home: string): string {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Server } from 'ssh2';
 import {
   type HostKeyStatus,
+  cliKnownHostsFile,
   entryMatchesHost,
   fingerprintSha256,
   formatKnownHostsLine,
@@ -228,17 +229,25 @@ describe('known_hosts', function () {
   });
 
   describe('files', () => {
-    it('default list: the user files then the system files; ssh config values replace them; none is none', () => {
-      assert.deepEqual(knownHostsFiles({ homeDir: '/home/dana' }), [
+    it('default list: the user files, the system files, then the CLI\'s file; ssh config values replace the first two; none is none', () => {
+      assert.deepEqual(knownHostsFiles({ homeDir: '/home/dana', configHome: '/home/dana/.config' }), [
         '/home/dana/.ssh/known_hosts',
         '/home/dana/.ssh/known_hosts2',
         '/etc/ssh/ssh_known_hosts',
         '/etc/ssh/ssh_known_hosts2',
+        '/home/dana/.config/incident-desk/known_hosts',
       ]);
-      assert.deepEqual(knownHostsFiles({ homeDir: '/home/dana', userKnownHostsFiles: ['~/.ssh/work_hosts', '/srv/hosts'], globalKnownHostsFiles: ['none'] }), [
+      assert.deepEqual(knownHostsFiles({ homeDir: '/home/dana', configHome: '/xdg', userKnownHostsFiles: ['~/.ssh/work_hosts', '/srv/hosts'], globalKnownHostsFiles: ['none'] }), [
         '/home/dana/.ssh/work_hosts',
         '/srv/hosts',
+        '/xdg/incident-desk/known_hosts',
       ]);
+    });
+
+    it('the CLI\'s file: $XDG_CONFIG_HOME/incident-desk/known_hosts, under ~/.config when XDG_CONFIG_HOME is unset or relative', () => {
+      assert.equal(cliKnownHostsFile('/home/dana', '/xdg'), '/xdg/incident-desk/known_hosts');
+      assert.equal(cliKnownHostsFile('/home/dana', undefined), '/home/dana/.config/incident-desk/known_hosts');
+      assert.equal(cliKnownHostsFile('/home/dana', 'relative/cfg'), '/home/dana/.config/incident-desk/known_hosts');
     });
 
     it('reads several files in order, skipping missing ones, with file names on entries and problems', async () => {

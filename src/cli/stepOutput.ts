@@ -1,0 +1,47 @@
+// What the step's commands print, on its way to the CLI's stdout and stderr: through the same
+// escape-sequence filter as the editor's terminals (no clipboard writes, links, shell-integration
+// marks or device strings from a command or a host), and the end of it kept for the step's `expect`.
+import { StringDecoder } from 'node:string_decoder';
+import { MAX_EXPECT_OUTPUT } from '../core/runbooks/expectation';
+import { TerminalOutputFilter } from '../core/terminal/terminalOutputFilter';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export class StepOutput {
+  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private readonly filters = { stdout: new TerminalOutputFilter(), stderr: new TerminalOutputFilter() };
+  private kept = '';
+
+  constructor(private readonly write: (stream: OutputStream, text: string) => void) {}
+
+  push(stream: OutputStream, chunk: Buffer): void {
+    this.emit(stream, this.decoders[stream].write(chunk));
+  }
+
+  /** Flushes a character cut short at the very end (shown as U+FFFD, as a terminal would). */
+  end(): void {
+    for (const stream of ['stdout', 'stderr'] as const) this.emit(stream, this.decoders[stream].end());
+  }
+
+  /** The end of everything printed so far (stdout and stderr, in arrival order), unfiltered. */
+  get tail(): string {
+    return this.kept.slice(-MAX_EXPECT_OUTPUT);
+  }
+
+  /** Sequences the filter removed. */
+  get dropped(): number {
+    return this.filters.stdout.dropped + this.filters.stderr.dropped;
+  }
+
+  private emit(stream: OutputStream, text: string): void {
+    if (text === '') return;
+    this.keep(text);
+    const shown = this.filters[stream].push(text);
+    if (shown !== '') this.write(stream, shown);
+  }
+
+  private keep(text: string): void {
+    this.kept += text;
+    if (this.kept.length > MAX_EXPECT_OUTPUT * 2) this.kept = this.kept.slice(-MAX_EXPECT_OUTPUT);
+  }
+}
