@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { affectsHosts, readExtraKnownHostsFiles, readHostSettings, readRememberPasswords } from '../config/settings';
+import { DOCKER_ALLOW_INSECURE_TCP_KEY, affectsHosts, readDockerAllowInsecureTcp, readExtraKnownHostsFiles, readHostSettings, readRememberPasswords } from '../config/settings';
+import type { DockerTarget, DockerTunnel } from '../services/docker/dockerClient';
+import type { SshDockerEndpoint } from '../services/docker/dockerEndpoint';
 import type { HostKeyAnswer, HostKeyQuestion } from '../services/ssh/hostKeyVerifier';
 import type { HostProfile, HostProfileProblem } from '../services/ssh/hostProfiles';
 import type { SshConnection } from '../services/ssh/sshConnection';
@@ -31,6 +33,8 @@ export class UntrustedWorkspace extends Error {
  */
 export class HostsController implements vscode.Disposable {
   private profiles: HostProfile[] = [];
+  /** ~/.ssh/config with its Includes, as last read: an ssh:// Docker endpoint is resolved through it like a host. */
+  private sshConfigText: string | undefined;
   private problems: HostProfileProblem[] = [];
   private loaded: Promise<void> | undefined;
   private readonly pool = new Map<string, Promise<SshConnection>>();
@@ -85,6 +89,7 @@ export class HostsController implements vscode.Disposable {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`~/.ssh/config not read: ${String(e)}`);
     }
+    this.sshConfigText = configText;
     const merged = remote.mergeHostProfiles(readHostSettings(), configText, env);
     this.profiles = merged.profiles;
     this.problems = merged.problems;
@@ -178,11 +183,49 @@ export class HostsController implements vscode.Disposable {
     return args;
   }
 
+  /**
+   * The Local Docker engine as the docker CLI would pick it (DOCKER_HOST, DOCKER_CONTEXT, the
+   * current context), under Incident Desk's rules: ssh:// through the same verified connection
+   * as any host, plain tcp:// only with incidentDesk.docker.allowInsecureTcp (and a warning).
+   */
+  localDockerTarget(): DockerTarget {
+    return {
+      kind: 'local',
+      endpoint: { allowInsecureTcp: readDockerAllowInsecureTcp(), insecureTcpSetting: DOCKER_ALLOW_INSECURE_TCP_KEY },
+      ssh: (endpoint) => this.dockerTunnel(endpoint),
+      onInsecure: (message) => {
+        this.log.warn(message);
+        void vscode.window.showWarningMessage(message, 'Open Settings').then((pick) => {
+          if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', DOCKER_ALLOW_INSECURE_TCP_KEY);
+        });
+      },
+    };
+  }
+
+  /**
+   * An ssh:// Docker endpoint: its host resolved like `ssh` would (the ssh config's aliases), then
+   * a connection of its own with the same known_hosts files, trust store, questions and
+   * credentials as the Hosts view's hosts; released with the Docker client.
+   */
+  private async dockerTunnel(endpoint: SshDockerEndpoint): Promise<DockerTunnel> {
+    await this.ready();
+    const remote = await loadRemote();
+    const profile = remote.sshEndpointProfile(endpoint, this.sshConfigText, remote.defaultSshConfigEnv());
+    const conn = await this.connectProfile(profile);
+    const agent = conn.dockerAgent();
+    this.log.info(`Local Docker engine: ${endpoint.url}${endpoint.source.kind === 'context' ? ` (docker context ${endpoint.source.name})` : ''} through the verified SSH connection to ${profile.user}@${profile.host}:${profile.port}`);
+    return { agent, label: profile.name, release: () => { agent.destroy(); conn.end(); } };
+  }
+
   private async connect(name: string): Promise<SshConnection> {
-    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspace('Connecting to a host');
     await this.ready();
     const profile = this.get(name);
     if (!profile) throw new Error(`No host named "${name}": check the incidentDesk.hosts setting or ~/.ssh/config.`);
+    return this.connectProfile(profile);
+  }
+
+  private async connectProfile(profile: HostProfile): Promise<SshConnection> {
+    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspace('Connecting to a host');
     const remote = await loadRemote();
     const env = remote.defaultSshConfigEnv();
     const files = [
