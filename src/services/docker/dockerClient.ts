@@ -210,7 +210,13 @@ async function clientFor(make: MakeDockerode, endpoint: DockerEndpoint, target: 
       return unixClient(make, endpoint.pipePath, label);
     case 'ssh': {
       if (!target.ssh) throw new DockerError('refused', `Docker endpoint ${describeDockerEndpoint(endpoint)} needs a verified SSH connection, which this caller cannot open`);
-      const tunnel = await target.ssh(endpoint);
+      let tunnel: DockerTunnel;
+      try {
+        tunnel = await target.ssh(endpoint);
+      } catch (e) {
+        // A host key refused or a login failed is 'permission', with the SshError as its cause.
+        throw toDockerError(e, `connect to ${endpoint.url}`, label);
+      }
       return new DockerodeClient(make({ protocol: 'http', host: 'localhost', port: 80, agent: tunnel.agent }), label, () => tunnel.release());
     }
     case 'tls': {
