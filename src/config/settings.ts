@@ -99,3 +99,7 @@ export function readLogsMaxLines(): number {
 export function affectsHosts(e: vscode.ConfigurationChangeEvent): boolean {
   return [REMOTE_SETTINGS.hosts, REMOTE_SETTINGS.knownHostsFiles].some((k) => e.affectsConfiguration(`${SETTINGS.section}.${k}`));
 }
+
+export function affectsDockerEndpoint(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(DOCKER_ALLOW_INSECURE_TCP_KEY);
+}

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DOCKER_ALLOW_INSECURE_TCP_KEY, affectsHosts, readDockerAllowInsecureTcp, readExtraKnownHostsFiles, readHostSettings, readRememberPasswords } from '../config/settings';
+import { DOCKER_ALLOW_INSECURE_TCP_KEY, affectsDockerEndpoint, affectsHosts, readDockerAllowInsecureTcp, readExtraKnownHostsFiles, readHostSettings, readRememberPasswords } from '../config/settings';
 import type { DockerTarget, DockerTunnel } from '../services/docker/dockerClient';
-import type { SshDockerEndpoint } from '../services/docker/dockerEndpoint';
+import type { ResolveDockerEndpointOptions, SshDockerEndpoint } from '../services/docker/dockerEndpoint';
 import type { HostKeyAnswer, HostKeyQuestion } from '../services/ssh/hostKeyVerifier';
 import type { HostProfile, HostProfileProblem } from '../services/ssh/hostProfiles';
 import type { SshConnection } from '../services/ssh/sshConnection';
@@ -16,6 +16,9 @@ export type HostState =
   | { kind: 'connecting' }
   | { kind: 'connected'; fingerprint?: string }
   | { kind: 'failed'; message: string };
+
+/** What the Hosts view says about the Local Docker engine: the endpoint it uses, or why it refuses to use one. */
+export type LocalDockerSummary = { readonly kind: 'endpoint'; readonly text: string } | { readonly kind: 'refused'; readonly message: string };
 
 /** Refused before anything is sent: running things on machines needs a trusted workspace. */
 export class UntrustedWorkspace extends Error {
@@ -48,6 +51,8 @@ export class HostsController implements vscode.Disposable {
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       // Hosts not read yet (nothing remote used in this window): the first use reads the new values.
       if (this.loaded && affectsHosts(e)) void this.reload();
+      // The Hosts view says whether the Local Docker engine's endpoint is refused.
+      else if (affectsDockerEndpoint(e)) this.changed.fire();
     }));
   }
 
@@ -191,7 +196,7 @@ export class HostsController implements vscode.Disposable {
   localDockerTarget(): DockerTarget {
     return {
       kind: 'local',
-      endpoint: { allowInsecureTcp: readDockerAllowInsecureTcp(), insecureTcpSetting: DOCKER_ALLOW_INSECURE_TCP_KEY },
+      endpoint: localDockerEndpointOptions(),
       ssh: (endpoint) => this.dockerTunnel(endpoint),
       onInsecure: (message) => {
         this.log.warn(message);
@@ -200,6 +205,16 @@ export class HostsController implements vscode.Disposable {
         });
       },
     };
+  }
+
+  /** The Local Docker engine's endpoint as it would be resolved now (the environment and ~/.docker can change under us). */
+  async localDockerSummary(): Promise<LocalDockerSummary> {
+    const remote = await loadRemote();
+    try {
+      return { kind: 'endpoint', text: remote.describeDockerEndpoint(await remote.resolveDockerEndpoint(localDockerEndpointOptions())) };
+    } catch (e) {
+      return { kind: 'refused', message: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   /**
@@ -276,6 +291,10 @@ export class HostsController implements vscode.Disposable {
     this.pool.clear();
     vscode.Disposable.from(...this.disposables).dispose();
   }
+}
+
+function localDockerEndpointOptions(): ResolveDockerEndpointOptions {
+  return { allowInsecureTcp: readDockerAllowInsecureTcp(), insecureTcpSetting: DOCKER_ALLOW_INSECURE_TCP_KEY };
 }
 
 /** Whether a connection made for `a` still reaches what `b` describes (the settings may have changed since). */

@@ -202,7 +202,8 @@ export async function createDockerClient(target: DockerTarget): Promise<DockerCl
 type MakeDockerode = (options: DockerOptions & { agent: http.Agent }) => DockerodeLike;
 
 async function clientFor(make: MakeDockerode, endpoint: DockerEndpoint, target: Extract<DockerTarget, { kind: 'local' }>): Promise<DockerClient> {
-  const label = endpoint.kind === 'unix' && endpoint.source.kind === 'default' ? 'local' : `local: ${describeDockerEndpoint(endpoint)}`;
+  // A socket on this machine stays plain "local" in messages; anything else says where it goes.
+  const label = endpoint.kind === 'unix' || endpoint.kind === 'npipe' ? 'local' : `local, ${describeDockerEndpoint(endpoint)}`;
   switch (endpoint.kind) {
     case 'unix':
       return unixClient(make, endpoint.socketPath, label);
