@@ -30,10 +30,8 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostNode>, vsc
       item.description = local?.kind === 'refused' ? 'refused' : local?.text ?? '';
       item.iconPath = local?.kind === 'refused' ? new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('list.errorForeground')) : new vscode.ThemeIcon('vm');
       item.contextValue = 'host:local';
-      const md = new vscode.MarkdownString();
-      md.appendText('The Docker engine the docker CLI would use (DOCKER_HOST, else DOCKER_CONTEXT or the current docker context, else /var/run/docker.sock): follow logs, restart containers, stats.');
-      if (local?.kind === 'refused') md.appendText(`\n\n${local.message}`);
-      item.tooltip = md;
+      const about = 'The Docker engine the docker CLI would use (DOCKER_HOST, else DOCKER_CONTEXT or the current docker context, else /var/run/docker.sock): follow logs, restart containers, stats.';
+      item.tooltip = local?.kind === 'refused' ? `${about}\n\n${local.message}` : about;
       return item;
     }
     const profile = this.hosts.get(node.name);
