@@ -15,6 +15,7 @@ import { runContainer } from '../services/containers';
 import { type Dockerd, startDockerd } from '../services/dockerd';
 import { type ManagedProcess, processes } from '../services/processes';
 import { type Sshd, freePort, startSshd } from '../services/sshd';
+import { type TestCertificates, makeCertificates } from '../services/tlsCertificates';
 import { api, waitFor } from './helpers';
 
 const AUTH_LINE = /publickey|password|keyboard-interactive|Accepted|Failed|Postponed|authenticating user|userauth/i;
@@ -23,6 +24,8 @@ const VARS = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_TLS_VERI
 describe('Local Docker engine endpoint in the extension host (real dockerd on tcp, real sshd)', function () {
   this.timeout(120_000);
   let dockerd: Dockerd;
+  let tlsDockerd: Dockerd;
+  let certs: TestCertificates;
   let sshd: Sshd;
   let agent: ManagedProcess | undefined;
   let tmp: string;
@@ -36,6 +39,10 @@ describe('Local Docker engine endpoint in the extension host (real dockerd on tc
     dockerd = await startDockerd({ tcp: { port: await freePort() } });
     await ensureBusyboxImage(dockerd);
     await runContainer(dockerd, { name: container, cmd: ['sh', '-c', 'while true; do echo tick; sleep 1; done'] });
+    certs = await makeCertificates(tmp, 'tls');
+    tlsDockerd = await startDockerd({ tcp: { port: await freePort(), tls: { ca: certs.ca, cert: certs.serverCert, key: certs.serverKey } } });
+    await ensureBusyboxImage(tlsDockerd);
+    await runContainer(tlsDockerd, { name: container, cmd: ['sh', '-c', 'while true; do echo tick; sleep 1; done'] });
     sshd = await startSshd({ dockerHost: dockerd.dockerHost });
     // The login key comes from an ssh-agent of our own (the URL names no identity file).
     const socket = path.join(tmp, 'agent.sock');
@@ -62,6 +69,7 @@ describe('Local Docker engine endpoint in the extension host (real dockerd on tc
     await agent?.stop();
     await sshd?.stop();
     await dockerd?.stop();
+    await tlsDockerd?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -112,5 +120,33 @@ describe('Local Docker engine endpoint in the extension host (real dockerd on tc
     await vscode.workspace.getConfiguration('incidentDesk').update('docker.allowInsecureTcp', true, vscode.ConfigurationTarget.Global);
     assert.match(String((await localItem()).description), /^tcp:\/\/127\.0\.0\.1:\d+ \(plain text, unauthenticated\)$/);
     assert.equal(await follow(), `${container} on local`);
+  });
+
+  it('DOCKER_TLS_VERIFY with DOCKER_CERT_PATH: followed over https with the certificates inside the extension host (its patched https)', async () => {
+    for (const t of vscode.window.terminals) if (t.name.startsWith('Logs:')) t.dispose();
+    Object.assign(process.env, { DOCKER_HOST: tlsDockerd.tcpHost, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.clientDir });
+    try {
+      assert.match(String((await localItem()).description), /^tcp:\/\/127\.0\.0\.1:\d+ \(TLS\)$/);
+      assert.equal(await follow(), `${container} on local`);
+    } finally {
+      delete process.env.DOCKER_TLS_VERIFY;
+      delete process.env.DOCKER_CERT_PATH;
+    }
+  });
+
+  it('DOCKER_TLS_VERIFY with a CA that did not sign the daemon: refused inside the extension host too (verification not lost to its patched https)', async () => {
+    for (const t of vscode.window.terminals) if (t.name.startsWith('Logs:')) t.dispose();
+    const otherCa = await makeCertificates(tmp, 'other-ca');
+    const wrong = path.join(tmp, 'wrong-ca');
+    fs.mkdirSync(wrong);
+    fs.copyFileSync(otherCa.ca, path.join(wrong, 'ca.pem'));
+    for (const f of ['cert.pem', 'key.pem']) fs.copyFileSync(path.join(certs.clientDir, f), path.join(wrong, f));
+    Object.assign(process.env, { DOCKER_HOST: tlsDockerd.tcpHost, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: wrong });
+    try {
+      assert.equal(await follow(), undefined, 'refused');
+    } finally {
+      delete process.env.DOCKER_TLS_VERIFY;
+      delete process.env.DOCKER_CERT_PATH;
+    }
   });
 });

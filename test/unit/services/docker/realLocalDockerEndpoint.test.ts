@@ -18,6 +18,7 @@ import { TrustStore } from '../../../../src/services/ssh/trustStore';
 import { ensureBusyboxImage } from '../../../services/busyboxImage';
 import { runContainer } from '../../../services/containers';
 import { type Dockerd, dockerCli, startDockerd } from '../../../services/dockerd';
+import { type TestCertificates, makeCertificates } from '../../../services/tlsCertificates';
 import { type ManagedProcess, processes, sleep } from '../../../services/processes';
 import { type Sshd, freePort, startSshd } from '../../../services/sshd';
 import { TempDirs } from '../../support/tempDirs';
@@ -26,26 +27,6 @@ import { TempDirs } from '../../support/tempDirs';
 const AUTH_LINE = /publickey|password|keyboard-interactive|hostbased|Accepted|Failed|Postponed|Invalid user|authenticating user|userauth/i;
 const DOCKER_VARS = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONFIG', 'SSH_AUTH_SOCK'] as const;
 type DockerVars = Partial<Record<(typeof DOCKER_VARS)[number], string>>;
-
-function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: 'pipe' });
-}
-
-/** A CA, a server certificate for 127.0.0.1 and localhost, a client certificate: what `dockerd --tlsverify` and its clients use. */
-async function makeCertificates(dir: string, name: string): Promise<{ dir: string; ca: string; serverCert: string; serverKey: string; clientDir: string }> {
-  const d = path.join(dir, name);
-  const clientDir = path.join(d, 'client');
-  await fsp.mkdir(clientDir, { recursive: true });
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '2', '-subj', `/CN=incident-desk test CA ${name}`], d);
-  await fsp.writeFile(path.join(d, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server-key.pem', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'], d);
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', 'server-cert.pem', '-days', '2', '-extfile', 'server.ext'], d);
-  await fsp.writeFile(path.join(d, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', path.join('client', 'key.pem'), '-out', 'client.csr', '-subj', '/CN=client'], d);
-  openssl(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', path.join('client', 'cert.pem'), '-days', '2', '-extfile', 'client.ext'], d);
-  await fsp.copyFile(path.join(d, 'ca.pem'), path.join(clientDir, 'ca.pem'));
-  return { dir: d, ca: path.join(d, 'ca.pem'), serverCert: path.join(d, 'server-cert.pem'), serverKey: path.join(d, 'server-key.pem'), clientDir };
-}
 
 /** A docker context as `docker context create` stores it: meta.json under the sha256 of its name, TLS files beside it. */
 async function writeContext(configDir: string, name: string, host: string, tlsFrom?: string): Promise<void> {
@@ -67,8 +48,8 @@ describe('Local Docker engine: every connection verifies its host (real dockerd 
   let sshd: Sshd;
   let agentProcess: ManagedProcess | undefined;
   let agentSocket: string;
-  let good: Awaited<ReturnType<typeof makeCertificates>>;
-  let other: Awaited<ReturnType<typeof makeCertificates>>;
+  let good: TestCertificates;
+  let other: TestCertificates;
   const tlsName = `ide-tls-${process.pid}`;
   const plainName = `ide-plain-${process.pid}`;
   const saved: DockerVars = {};
