@@ -73,7 +73,7 @@ export async function resolveDockerEndpoint(opts: ResolveDockerEndpointOptions =
   const configDir = nonEmpty(env.DOCKER_CONFIG) ?? path.join(homeDir, '.docker');
   const dockerHost = nonEmpty(env.DOCKER_HOST);
   if (dockerHost !== undefined) {
-    return fromHost(dockerHost, { kind: 'env' }, opts, await envTls(env, configDir), `DOCKER_HOST=${dockerHost}`);
+    return fromHost(dockerHost, { kind: 'env' }, opts, () => envTls(env, configDir), `DOCKER_HOST=${dockerHost}`);
   }
   const fromEnv = nonEmpty(env.DOCKER_CONTEXT);
   const configFile = path.join(configDir, 'config.json');
@@ -149,14 +149,16 @@ async function fromContext(name: string, chosenBy: string, configDir: string, op
   }
   const skipVerify = field(field(field(meta, 'Endpoints'), 'docker'), 'SkipTLSVerify') === true;
   const tlsDir = path.join(configDir, 'contexts', 'tls', id, 'docker');
-  const tls = (await exists(path.join(tlsDir, 'ca.pem'))) || (await exists(path.join(tlsDir, 'cert.pem'))) ? await readTlsDir(tlsDir, `the TLS files of ${what}`) : undefined;
+  // `docker context create` stores TLS files only for an endpoint that has them.
+  const tls = async (): Promise<DockerTlsFiles | undefined> => ((await exists(tlsDir)) ? readTlsDir(tlsDir, `the TLS files of ${what}`) : undefined);
   if (skipVerify && isTcpLike(endpoint.trim())) {
     throw new DockerError('refused', `${what} turns off the check of the daemon's certificate (SkipTLSVerify): Incident Desk does not talk to a daemon it cannot verify. Recreate the context with its CA (\`docker context create … --docker "host=…,ca=…,cert=…,key=…"\`).`);
   }
   return fromHost(endpoint.trim(), source, opts, tls, `${what}, endpoint ${endpoint.trim()}`);
 }
 
-function fromHost(raw: string, source: DockerEndpointSource, opts: ResolveDockerEndpointOptions, tls: DockerTlsFiles | undefined, what: string): DockerEndpoint {
+/** `tls` is read only for a tcp:// endpoint: TLS settings do not apply to a socket or to ssh://, and must not break them. */
+async function fromHost(raw: string, source: DockerEndpointSource, opts: ResolveDockerEndpointOptions, readTls: () => Promise<DockerTlsFiles | undefined>, what: string): Promise<DockerEndpoint> {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
   if (scheme === 'unix') {
     const socketPath = raw.slice('unix://'.length);
@@ -175,6 +177,7 @@ function fromHost(raw: string, source: DockerEndpointSource, opts: ResolveDocker
     }
     const host = unbracket(url.hostname);
     if (host === '') throw new DockerError('refused', `${what}: no host in ${JSON.stringify(raw)}`);
+    const tls = await readTls();
     if (tls) return { kind: 'tls', host, port: url.port ? Number(url.port) : TLS_PORT, tls, source };
     const port = url.port ? Number(url.port) : PLAIN_PORT;
     if (!opts.allowInsecureTcp) {

@@ -129,6 +129,13 @@ describe('resolveDockerEndpoint: the local engine as the docker CLI picks it, un
       assert.deepEqual(await resolve({ DOCKER_HOST: 'ssh://[::1]:22/' }), { kind: 'ssh', url: 'ssh://[::1]:22', host: '::1', port: 22, source: { kind: 'env' } });
     });
 
+    it('TLS files are read only for tcp://: a broken DOCKER_CERT_PATH does not stop a socket or ssh://', async () => {
+      const broken = await certDir({ 'cert.pem': 'CERT' });
+      assert.equal((await resolve({ DOCKER_HOST: 'unix:///tmp/d.sock', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: broken })).kind, 'unix');
+      assert.equal((await resolve({ DOCKER_HOST: 'ssh://vps', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: broken })).kind, 'ssh');
+      await refused({ DOCKER_HOST: 'tcp://vps:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: broken }, /cert\.pem but no key\.pem/);
+    });
+
     it('ssh:// with a password, or anything after the host, is refused (as the docker CLI does)', async () => {
       await refused({ DOCKER_HOST: 'ssh://ops:secret@vps' }, /password/);
       await refused({ DOCKER_HOST: 'ssh://vps/var/run/docker.sock' }, /nothing may follow the host/);
