@@ -229,7 +229,7 @@ export class HostsController implements vscode.Disposable {
     const conn = await this.connectProfile(profile);
     const agent = conn.dockerAgent();
     this.log.info(`Local Docker engine: ${endpoint.url}${endpoint.source.kind === 'context' ? ` (docker context ${endpoint.source.name})` : ''} through the verified SSH connection to ${profile.user}@${profile.host}:${profile.port}`);
-    return { agent, label: profile.name, release: () => { agent.destroy(); conn.end(); } };
+    return { agent, release: () => { agent.destroy(); conn.end(); } };
   }
 
   private async connect(name: string): Promise<SshConnection> {

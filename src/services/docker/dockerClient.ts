@@ -35,8 +35,6 @@ export type DockerTarget =
 /** An agent that reaches a daemon through a verified SSH connection, and how to let both go. */
 export interface DockerTunnel {
   readonly agent: http.Agent;
-  /** Names the host in messages. */
-  readonly label: string;
   /** Ends the agent and the connection it rides on; called by the client's dispose(). */
   release(): void;
 }
@@ -218,7 +216,12 @@ async function clientFor(make: MakeDockerode, endpoint: DockerEndpoint, target: 
         // A host key refused or a login failed is 'permission', with the SshError as its cause.
         throw toDockerError(e, `connect to ${endpoint.url}`, label);
       }
-      return new DockerodeClient(make({ protocol: 'http', host: 'localhost', port: 80, agent: tunnel.agent }), label, () => tunnel.release());
+      try {
+        return new DockerodeClient(make({ protocol: 'http', host: 'localhost', port: 80, agent: tunnel.agent }), label, () => tunnel.release());
+      } catch (e) {
+        tunnel.release();
+        throw e;
+      }
     }
     case 'tls': {
       // The certificates go on the agent and on each request (docker-modem copies ca/cert/key
@@ -268,6 +271,8 @@ function withoutDockerEnv<T>(build: () => T): T {
 }
 
 class DockerodeClient implements DockerClient {
+  private disposed = false;
+
   constructor(
     private readonly docker: DockerodeLike,
     readonly label: string,
@@ -359,8 +364,6 @@ class DockerodeClient implements DockerClient {
       memory: { usage: mem.usage ?? 0, limit: mem.limit ?? 0, stats: mem.stats ?? {} },
     };
   }
-
-  private disposed = false;
 
   dispose(): void {
     if (this.disposed) return;

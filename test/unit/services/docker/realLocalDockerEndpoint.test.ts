@@ -213,7 +213,7 @@ describe('Local Docker engine: every connection verifies its host (real dockerd 
               readyTimeoutMs: 15_000,
             });
             const agent = conn.dockerAgent();
-            return { agent, label: profile.name, release: () => (agent.destroy(), conn.end()) };
+            return { agent, release: () => (agent.destroy(), conn.end()) };
           },
         }),
       };
