@@ -162,7 +162,8 @@ async function fromHost(raw: string, source: DockerEndpointSource, opts: Resolve
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
   if (scheme === 'unix') {
     const socketPath = raw.slice('unix://'.length);
-    return { kind: 'unix', socketPath: socketPath || DEFAULT_SOCKET, source };
+    // Empty: the default socket, as docker-modem chose it before.
+    return { kind: 'unix', socketPath: socketPath || (await defaultSocket(opts.homeDir ?? os.homedir())), source };
   }
   if (scheme === 'npipe') {
     const pipePath = raw.slice('npipe://'.length);
