@@ -46,7 +46,11 @@ export const REMOTE_SETTINGS = {
   knownHostsFiles: 'ssh.knownHostsFiles',
   logsTail: 'logs.tail',
   logsMaxLines: 'logs.maxLines',
+  dockerAllowInsecureTcp: 'docker.allowInsecureTcp',
 } as const;
+
+/** The full key, for messages that tell the user which setting to change. */
+export const DOCKER_ALLOW_INSECURE_TCP_KEY = `${SETTINGS.section}.${REMOTE_SETTINGS.dockerAllowInsecureTcp}`;
 
 function cfg(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS.section);
@@ -71,6 +75,14 @@ export function readExtraKnownHostsFiles(): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : [];
 }
 
+/**
+ * Whether the Local Docker engine may use a plain tcp:// endpoint. Restricted under Workspace Trust
+ * (package.json restrictedConfigurations): in Restricted Mode VS Code hands back the user's value only.
+ */
+export function readDockerAllowInsecureTcp(): boolean {
+  return cfg().get<unknown>(REMOTE_SETTINGS.dockerAllowInsecureTcp) === true;
+}
+
 function intSetting(key: string, fallback: number, min: number, max: number): number {
   const v = cfg().get<unknown>(key);
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
@@ -86,4 +98,8 @@ export function readLogsMaxLines(): number {
 
 export function affectsHosts(e: vscode.ConfigurationChangeEvent): boolean {
   return [REMOTE_SETTINGS.hosts, REMOTE_SETTINGS.knownHostsFiles].some((k) => e.affectsConfiguration(`${SETTINGS.section}.${k}`));
+}
+
+export function affectsDockerEndpoint(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(DOCKER_ALLOW_INSECURE_TCP_KEY);
 }

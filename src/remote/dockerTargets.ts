@@ -6,7 +6,7 @@ import { loadRemote } from './loadRemote';
 export async function dockerFor(hosts: HostsController, host: string): Promise<{ client: DockerClient; release(): void }> {
   const remote = await loadRemote();
   if (host === 'local') {
-    const client = await remote.createDockerClient({ kind: 'local' });
+    const client = await remote.createDockerClient(hosts.localDockerTarget());
     return { client, release: () => client.dispose() };
   }
   const conn = await hosts.connection(host);

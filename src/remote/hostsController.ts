@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { affectsHosts, readExtraKnownHostsFiles, readHostSettings, readRememberPasswords } from '../config/settings';
+import { DOCKER_ALLOW_INSECURE_TCP_KEY, affectsDockerEndpoint, affectsHosts, readDockerAllowInsecureTcp, readExtraKnownHostsFiles, readHostSettings, readRememberPasswords } from '../config/settings';
+import type { DockerTarget, DockerTunnel } from '../services/docker/dockerClient';
+import type { ResolveDockerEndpointOptions, SshDockerEndpoint } from '../services/docker/dockerEndpoint';
 import type { HostKeyAnswer, HostKeyQuestion } from '../services/ssh/hostKeyVerifier';
 import type { HostProfile, HostProfileProblem } from '../services/ssh/hostProfiles';
 import type { SshConnection } from '../services/ssh/sshConnection';
@@ -14,6 +16,9 @@ export type HostState =
   | { kind: 'connecting' }
   | { kind: 'connected'; fingerprint?: string }
   | { kind: 'failed'; message: string };
+
+/** What the Hosts view says about the Local Docker engine: the endpoint it uses, or why it refuses to use one. */
+export type LocalDockerSummary = { readonly kind: 'endpoint'; readonly text: string } | { readonly kind: 'refused'; readonly message: string };
 
 /** Refused before anything is sent: running things on machines needs a trusted workspace. */
 export class UntrustedWorkspace extends Error {
@@ -31,6 +36,8 @@ export class UntrustedWorkspace extends Error {
  */
 export class HostsController implements vscode.Disposable {
   private profiles: HostProfile[] = [];
+  /** ~/.ssh/config with its Includes, as last read: an ssh:// Docker endpoint is resolved through it like a host. */
+  private sshConfigText: string | undefined;
   private problems: HostProfileProblem[] = [];
   private loaded: Promise<void> | undefined;
   private readonly pool = new Map<string, Promise<SshConnection>>();
@@ -44,6 +51,8 @@ export class HostsController implements vscode.Disposable {
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       // Hosts not read yet (nothing remote used in this window): the first use reads the new values.
       if (this.loaded && affectsHosts(e)) void this.reload();
+      // The Hosts view says whether the Local Docker engine's endpoint is refused.
+      else if (affectsDockerEndpoint(e)) this.changed.fire();
     }));
   }
 
@@ -85,6 +94,7 @@ export class HostsController implements vscode.Disposable {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`~/.ssh/config not read: ${String(e)}`);
     }
+    this.sshConfigText = configText;
     const merged = remote.mergeHostProfiles(readHostSettings(), configText, env);
     this.profiles = merged.profiles;
     this.problems = merged.problems;
@@ -178,11 +188,59 @@ export class HostsController implements vscode.Disposable {
     return args;
   }
 
+  /**
+   * The Local Docker engine as the docker CLI would pick it (DOCKER_HOST, DOCKER_CONTEXT, the
+   * current context), under Incident Desk's rules: ssh:// through the same verified connection
+   * as any host, plain tcp:// only with incidentDesk.docker.allowInsecureTcp (and a warning).
+   */
+  localDockerTarget(): DockerTarget {
+    return {
+      kind: 'local',
+      endpoint: localDockerEndpointOptions(),
+      ssh: (endpoint) => this.dockerTunnel(endpoint),
+      onInsecure: (message) => {
+        this.log.warn(message);
+        void vscode.window.showWarningMessage(message, 'Open Settings').then((pick) => {
+          if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', DOCKER_ALLOW_INSECURE_TCP_KEY);
+        });
+      },
+    };
+  }
+
+  /** The Local Docker engine's endpoint as it would be resolved now (the environment and ~/.docker can change under us). */
+  async localDockerSummary(): Promise<LocalDockerSummary> {
+    const remote = await loadRemote();
+    try {
+      return { kind: 'endpoint', text: remote.describeDockerEndpoint(await remote.resolveDockerEndpoint(localDockerEndpointOptions())) };
+    } catch (e) {
+      return { kind: 'refused', message: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  /**
+   * An ssh:// Docker endpoint: its host resolved like `ssh` would (the ssh config's aliases), then
+   * a connection of its own with the same known_hosts files, trust store, questions and
+   * credentials as the Hosts view's hosts; released with the Docker client.
+   */
+  private async dockerTunnel(endpoint: SshDockerEndpoint): Promise<DockerTunnel> {
+    await this.ready();
+    const remote = await loadRemote();
+    const profile = remote.sshEndpointProfile(endpoint, this.sshConfigText, remote.defaultSshConfigEnv());
+    const conn = await this.connectProfile(profile);
+    const agent = conn.dockerAgent();
+    this.log.info(`Local Docker engine: ${endpoint.url}${endpoint.source.kind === 'context' ? ` (docker context ${endpoint.source.name})` : ''} through the verified SSH connection to ${profile.user}@${profile.host}:${profile.port}`);
+    return { agent, release: () => { agent.destroy(); conn.end(); } };
+  }
+
   private async connect(name: string): Promise<SshConnection> {
-    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspace('Connecting to a host');
     await this.ready();
     const profile = this.get(name);
     if (!profile) throw new Error(`No host named "${name}": check the incidentDesk.hosts setting or ~/.ssh/config.`);
+    return this.connectProfile(profile);
+  }
+
+  private async connectProfile(profile: HostProfile): Promise<SshConnection> {
+    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspace('Connecting to a host');
     const remote = await loadRemote();
     const env = remote.defaultSshConfigEnv();
     const files = [
@@ -233,6 +291,10 @@ export class HostsController implements vscode.Disposable {
     this.pool.clear();
     vscode.Disposable.from(...this.disposables).dispose();
   }
+}
+
+function localDockerEndpointOptions(): ResolveDockerEndpointOptions {
+  return { allowInsecureTcp: readDockerAllowInsecureTcp(), insecureTcpSetting: DOCKER_ALLOW_INSECURE_TCP_KEY };
 }
 
 /** Whether a connection made for `a` still reaches what `b` describes (the settings may have changed since). */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { HostsController } from '../remote/hostsController';
+import type { HostsController, LocalDockerSummary } from '../remote/hostsController';
 
 export type HostNode = { kind: 'local'; name: 'local' } | { kind: 'host'; name: string };
 
@@ -8,6 +8,8 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostNode>, vsc
   private readonly changed = new vscode.EventEmitter<HostNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** Resolved on each refresh: DOCKER_HOST, DOCKER_CONTEXT and ~/.docker may have changed since. */
+  private localDocker: LocalDockerSummary | undefined;
 
   constructor(private readonly hosts: HostsController) {
     this.subscription = hosts.onDidChange(() => this.changed.fire(undefined));
@@ -16,6 +18,7 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostNode>, vsc
   async getChildren(node?: HostNode): Promise<HostNode[]> {
     if (node) return [];
     await this.hosts.ready();
+    this.localDocker = await this.hosts.localDockerSummary();
     return [{ kind: 'local', name: 'local' }, ...this.hosts.all().map((p): HostNode => ({ kind: 'host', name: p.name }))];
   }
 
@@ -23,10 +26,12 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostNode>, vsc
     if (node.kind === 'local') {
       const item = new vscode.TreeItem('Local Docker engine');
       item.id = 'host:local';
-      item.description = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-      item.iconPath = new vscode.ThemeIcon('vm');
+      const local = this.localDocker;
+      item.description = local?.kind === 'refused' ? 'refused' : local?.text ?? '';
+      item.iconPath = local?.kind === 'refused' ? new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('list.errorForeground')) : new vscode.ThemeIcon('vm');
       item.contextValue = 'host:local';
-      item.tooltip = 'Docker on this machine (DOCKER_HOST, else /var/run/docker.sock): follow logs, restart containers, stats.';
+      const about = 'The Docker engine the docker CLI would use (DOCKER_HOST, else DOCKER_CONTEXT or the current docker context, else /var/run/docker.sock): follow logs, restart containers, stats.';
+      item.tooltip = local?.kind === 'refused' ? `${about}\n\n${local.message}` : about;
       return item;
     }
     const profile = this.hosts.get(node.name);

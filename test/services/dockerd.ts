@@ -17,6 +17,11 @@ export interface DockerdOptions {
   dir?: string;
   /** How long to wait for the daemon to answer /_ping. */
   startTimeoutMs?: number;
+  /**
+   * Also listen on tcp://127.0.0.1:`port` (loopback only, besides the unix socket). With `tls`,
+   * `--tlsverify`: clients need a certificate signed by `ca`. Without, a plain-text API.
+   */
+  tcp?: { port: number; tls?: { ca: string; cert: string; key: string } };
 }
 
 // sun_path is 108 bytes with the terminating NUL.
@@ -39,6 +44,7 @@ export class Dockerd {
     readonly baseDir: string,
     private readonly ownsBaseDir: boolean,
     private readonly startTimeoutMs: number,
+    private readonly tcp: DockerdOptions['tcp'] = undefined,
   ) {
     // If the test process dies before stop(): the registry stops the daemons, then this runs.
     this.cancelExitCleanup = processes.atExit(() => this.removeFolders());
@@ -47,6 +53,11 @@ export class Dockerd {
   /** For DOCKER_HOST and dockerode: `unix:///tmp/idd-XXXX/d.sock`. */
   get dockerHost(): string {
     return `unix://${this.socketPath}`;
+  }
+
+  /** `tcp://127.0.0.1:PORT` when started with `tcp`. */
+  get tcpHost(): string | undefined {
+    return this.tcp ? `tcp://127.0.0.1:${this.tcp.port}` : undefined;
   }
 
   get logPath(): string {
@@ -90,6 +101,11 @@ export class Dockerd {
       '--pidfile', path.join(this.runDir, 'dockerd.pid'),
       '-H', this.dockerHost,
     ];
+    if (this.tcp) {
+      const tls = this.tcp.tls;
+      if (tls) args.push('--tlsverify', '--tlscacert', tls.ca, '--tlscert', tls.cert, '--tlskey', tls.key);
+      args.push('-H', `tcp://127.0.0.1:${this.tcp.port}`);
+    }
     fs.appendFileSync(this.logPath, `\n=== ${new Date().toISOString()} starting ${this.tools.dockerd} ${args.join(' ')}\n`);
     // Stops its containers on SIGTERM (each gets its stop timeout, 10 s by default): give it time.
     const daemon = processes.spawn('dockerd', this.tools.dockerd, args, { logPath: this.logPath, stopTimeoutMs: 30_000 });
@@ -171,7 +187,7 @@ export async function startDockerd(opts: DockerdOptions = {}): Promise<Dockerd> 
       stopTimeoutMs: 10_000,
     });
     await waitForSocket(containerdSocket, containerd, 30_000, path.join(baseDir, 'containerd.log'));
-    const dockerd = new Dockerd(tools, containerd, socketPath, runDir, baseDir, !opts.dir, opts.startTimeoutMs ?? 60_000);
+    const dockerd = new Dockerd(tools, containerd, socketPath, runDir, baseDir, !opts.dir, opts.startTimeoutMs ?? 60_000, opts.tcp);
     try {
       await dockerd.startDaemon();
     } catch (e) {

@@ -2,20 +2,42 @@
 // so the module (and ssh2, which dockerode pulls in) is loaded only when Docker is first used, and
 // tests can stand a fake in front of pure logic.
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { DockerOptions } from 'dockerode';
+import { type DockerEndpoint, type ResolveDockerEndpointOptions, type SshDockerEndpoint, describeDockerEndpoint, resolveDockerEndpoint } from './dockerEndpoint';
 import { DockerError, toDockerError } from './dockerError';
 
 /** Which engine to talk to. */
 export type DockerTarget =
-  /** The local engine: `socketPath`, else what `DOCKER_HOST` says, else /var/run/docker.sock. */
-  | { readonly kind: 'local'; readonly socketPath?: string }
+  /**
+   * The local engine: `socketPath` as given, else the endpoint the docker CLI would use
+   * (DOCKER_HOST, DOCKER_CONTEXT, the current context; resolveDockerEndpoint), under the same
+   * rules for every source: unix:// and npipe:// as they are, tcp:// only with a verified TLS
+   * certificate or when `endpoint.allowInsecureTcp`, ssh:// only through `ssh`.
+   */
+  | {
+      readonly kind: 'local';
+      readonly socketPath?: string;
+      readonly endpoint?: ResolveDockerEndpointOptions;
+      /** Opens the verified SSH path to an ssh:// endpoint's host; without it, an ssh:// endpoint is refused. */
+      readonly ssh?: (endpoint: SshDockerEndpoint) => Promise<DockerTunnel>;
+      /** Told once, before the first request, when the client talks plain text (tcp:// allowed by the setting). */
+      readonly onInsecure?: (message: string) => void;
+    }
   /**
    * A remote engine behind `agent`, which opens each HTTP connection (over SSH, `docker system
    * dial-stdio` on a host-key-verified connection). The agent belongs to the caller: dispose()
    * does not destroy it. `label` names the host in messages.
    */
   | { readonly kind: 'agent'; readonly agent: http.Agent; readonly label: string };
+
+/** An agent that reaches a daemon through a verified SSH connection, and how to let both go. */
+export interface DockerTunnel {
+  readonly agent: http.Agent;
+  /** Ends the agent and the connection it rides on; called by the client's dispose(). */
+  release(): void;
+}
 
 export interface DockerContainerSummary {
   readonly id: string;
@@ -166,21 +188,96 @@ interface RawStats {
 export async function createDockerClient(target: DockerTarget): Promise<DockerClient> {
   const { default: Docker } = await import('dockerode');
   // `agent` is a docker-modem option (modem.js hands it to http.request) that @types/dockerode omits.
-  const make = (options: DockerOptions & { agent: http.Agent }): DockerodeLike => new Docker(options) as unknown as DockerodeLike;
+  const make = (options: DockerOptions & { agent: http.Agent }): DockerodeLike => withoutDockerEnv(() => new Docker(options) as unknown as DockerodeLike);
   if (target.kind === 'agent') {
-    return new DockerodeClient(make({ protocol: 'http', host: 'localhost', port: 80, agent: target.agent }), target.label, undefined);
+    return new DockerodeClient(make({ protocol: 'http', host: 'localhost', port: 80, agent: target.agent }), target.label, () => undefined);
   }
+  if (target.socketPath) return unixClient(make, target.socketPath, 'local');
+  const endpoint = await resolveDockerEndpoint(target.endpoint);
+  return clientFor(make, endpoint, target);
+}
+
+type MakeDockerode = (options: DockerOptions & { agent: http.Agent }) => DockerodeLike;
+
+async function clientFor(make: MakeDockerode, endpoint: DockerEndpoint, target: Extract<DockerTarget, { kind: 'local' }>): Promise<DockerClient> {
+  // A socket on this machine stays plain "local" in messages; anything else says where it goes.
+  const label = endpoint.kind === 'unix' || endpoint.kind === 'npipe' ? 'local' : `local, ${describeDockerEndpoint(endpoint)}`;
+  switch (endpoint.kind) {
+    case 'unix':
+      return unixClient(make, endpoint.socketPath, label);
+    case 'npipe':
+      return unixClient(make, endpoint.pipePath, label);
+    case 'ssh': {
+      if (!target.ssh) throw new DockerError('refused', `Docker endpoint ${describeDockerEndpoint(endpoint)} needs a verified SSH connection, which this caller cannot open`);
+      let tunnel: DockerTunnel;
+      try {
+        tunnel = await target.ssh(endpoint);
+      } catch (e) {
+        // A host key refused or a login failed is 'permission', with the SshError as its cause.
+        throw toDockerError(e, `connect to ${endpoint.url}`, label);
+      }
+      try {
+        return new DockerodeClient(make({ protocol: 'http', host: 'localhost', port: 80, agent: tunnel.agent }), label, () => tunnel.release());
+      } catch (e) {
+        tunnel.release();
+        throw e;
+      }
+    }
+    case 'tls': {
+      // The certificates go on the agent and on each request (docker-modem copies ca/cert/key
+      // into the request options), so the server's certificate is verified whichever one
+      // http.request ends up using; rejectUnauthorized is Node's default and stays on.
+      const tls = { ca: endpoint.tls.ca, cert: endpoint.tls.cert, key: endpoint.tls.key };
+      const agent = new https.Agent({ keepAlive: false, rejectUnauthorized: true, ...tls });
+      return new DockerodeClient(make({ protocol: 'https', host: endpoint.host, port: endpoint.port, ...tls, agent }), label, () => agent.destroy());
+    }
+    case 'insecureTcp': {
+      target.onInsecure?.(`Docker endpoint ${describeDockerEndpoint(endpoint)}: plain text without authentication, allowed by the setting; anyone on the network path can read and change what is sent.`);
+      const agent = new http.Agent({ keepAlive: false });
+      return new DockerodeClient(make({ protocol: 'http', host: endpoint.host, port: endpoint.port, agent }), label, () => agent.destroy());
+    }
+  }
+}
+
+function unixClient(make: MakeDockerode, socketPath: string, label: string): DockerClient {
   // Our own agent, without keep-alive: a pooled connection to a daemon that restarted would fail
   // its next request, and a unix socket costs next to nothing to open.
   const agent = new http.Agent({ keepAlive: false });
-  return new DockerodeClient(make(target.socketPath ? { socketPath: target.socketPath, agent } : { agent }), 'local', agent);
+  return new DockerodeClient(make({ socketPath, agent }), label, () => agent.destroy());
+}
+
+/** What docker-modem's constructor reads from the environment (modem.js defaultOpts). */
+const MODEM_ENV = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_PATH_PREFIX', 'DOCKER_CLIENT_TIMEOUT'] as const;
+
+/**
+ * docker-modem's constructor reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH and lets
+ * them fill (and decide) whatever it is not told: its own unverified ssh client, a protocol, a
+ * host that wins over our socketPath, certificate files read (or thrown on) synchronously. The
+ * endpoint is decided by resolveDockerEndpoint alone, so the modem is built with those
+ * variables out of sight. Synchronous: no other code runs before they are put back.
+ */
+function withoutDockerEnv<T>(build: () => T): T {
+  const saved = new Map<string, string>();
+  for (const name of MODEM_ENV) {
+    const v = process.env[name];
+    if (v !== undefined) saved.set(name, v);
+    delete process.env[name];
+  }
+  try {
+    return build();
+  } finally {
+    for (const [name, v] of saved) process.env[name] = v;
+  }
 }
 
 class DockerodeClient implements DockerClient {
+  private disposed = false;
+
   constructor(
     private readonly docker: DockerodeLike,
     readonly label: string,
-    private readonly ownAgent: http.Agent | undefined,
+    /** Lets go of what this client opened (its agent, an SSH tunnel); an injected agent is the caller's. */
+    private readonly release: () => void,
   ) {}
 
   async ping(opts?: DockerCallOptions): Promise<void> {
@@ -269,7 +366,9 @@ class DockerodeClient implements DockerClient {
   }
 
   dispose(): void {
-    this.ownAgent?.destroy();
+    if (this.disposed) return;
+    this.disposed = true;
+    this.release();
   }
 
   /**

@@ -7,6 +7,8 @@ export type DockerErrorReason =
   | 'removed' // a container that was being followed or acted on is gone
   | 'permission' // refused before the daemon could act: socket permissions, HTTP 401/403, SSH host key or login refused
   | 'api' // the daemon answered with an error status (bad parameter, conflict, server error, unsupported log driver)
+  | 'refused' // not attempted: the endpoint is unsafe (plain tcp:// not allowed) or cannot be determined (a context that is missing or unreadable)
+  | 'tls' // the TLS handshake failed: the daemon's certificate did not verify, or it refused ours
   | 'cancelled'; // the caller aborted the call
 
 export class DockerError extends Error {
@@ -44,6 +46,27 @@ const UNREACHABLE_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 const PERMISSION_CODES = new Set(['EACCES', 'EPERM']);
+// OpenSSL's verification results as Node reports them (tls.TLSSocket's authorizationError codes).
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'HOSTNAME_MISMATCH',
+]);
+
+/** A TLS failure: a certificate that did not verify, a name that did not match, an alert from the server (our certificate refused). */
+function isTlsCode(code: string): boolean {
+  return TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_');
+}
 
 // SSH refusals that another attempt would only repeat (a key that changed, a login refused): not
 // retried. Every other SshError (dropped, unreachable, timeout...) is a transport failure.
@@ -75,6 +98,9 @@ export function toDockerError(e: unknown, what: string, target: string): DockerE
     return new DockerError(reason, `Docker (${target}) could not ${what}: ${detail}`, undefined, { cause: e });
   }
   const code = typeof shape.code === 'string' ? shape.code : undefined;
+  if (code !== undefined && isTlsCode(code)) {
+    return new DockerError('tls', `Docker (${target}): TLS failed, could not ${what}: ${detail} (${code}). Check the daemon's certificate against ca.pem, and that cert.pem/key.pem are the client certificate it expects.`, undefined, { cause: e });
+  }
   if (code !== undefined && PERMISSION_CODES.has(code)) {
     return new DockerError('permission', `Docker (${target}) refused access to ${what}: ${detail}`, undefined, { cause: e });
   }
