@@ -3,7 +3,7 @@ import { statsSnapshotRecorded } from '../../core/remote/remoteEvents';
 import { dockerFor } from '../../remote/dockerTargets';
 import { loadRemote } from '../../remote/loadRemote';
 import { Cancelled, type CommandDefinition } from '../commandRunner';
-import { hostArg, LOCAL, recordOnFocused, requireTrust } from './remoteArgs';
+import { hostArg, localEngineItem, recordOnFocused, requireTrust } from './remoteArgs';
 
 function mib(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;
@@ -14,7 +14,7 @@ export const dockerStats: CommandDefinition = {
   id: 'incidentDesk.docker.stats',
   async run(ctx, arg) {
     requireTrust('Reading Docker stats');
-    const host = hostArg(arg) ?? (await ctx.remote.hosts.pick('Docker Stats: where', [{ label: 'Local Docker engine', value: LOCAL }]));
+    const host = hostArg(arg) ?? (await ctx.remote.hosts.pick('Docker Stats: where', [await localEngineItem(ctx.remote.hosts)]));
     if (!host) throw new Cancelled();
     const docker = await dockerFor(ctx.remote.hosts, host);
     try {

@@ -7,7 +7,7 @@ import type { FollowTarget } from '../../services/docker/logFollower';
 import type { LogLine } from '../../services/docker/logs/logPipeline';
 import type { LogSource } from '../../terminals/logView';
 import { Cancelled, InvalidInput, type CommandDefinition } from '../commandRunner';
-import { hostArg, LOCAL, requireTrust } from './remoteArgs';
+import { hostArg, localEngineItem, requireTrust } from './remoteArgs';
 
 /** What a caller (a test, another command) can give instead of answering the pickers. */
 export interface FollowLogsArgs {
@@ -62,7 +62,7 @@ export const followDockerLogs: CommandDefinition = {
     requireTrust('Following Docker logs');
     const given = (arg && typeof arg === 'object' && !('kind' in arg) ? arg : {}) as FollowLogsArgs;
     const hosts = ctx.remote.hosts;
-    const host = given.host ?? hostArg(arg) ?? (await hosts.pick('Follow Docker Logs: where', [{ label: 'Local Docker engine', description: process.env.DOCKER_HOST ?? 'this machine', value: LOCAL }]));
+    const host = given.host ?? hostArg(arg) ?? (await hosts.pick('Follow Docker Logs: where', [await localEngineItem(hosts)]));
     if (!host) throw new Cancelled();
     const docker = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting to Docker on ${host}…`, cancellable: false }, () => dockerFor(hosts, host));
     let handedOver = false;

@@ -2,10 +2,17 @@ import * as vscode from 'vscode';
 import type { Change } from '../../core/incidents/actions';
 import { isoNow } from '../../core/util/time';
 import { recordingIncident } from '../runbooks/stepArgs';
+import type { HostsController } from '../../remote/hostsController';
 import { Cancelled, type CommandContext } from '../commandRunner';
 
 /** The Local Docker engine's name in pickers, the Hosts view and on the timeline. */
 export const LOCAL = 'local';
+
+/** The Local Docker engine as a picker item, described by the endpoint it would really use (or why it is refused). */
+export async function localEngineItem(hosts: HostsController): Promise<{ label: string; description: string; value: string }> {
+  const summary = await hosts.localDockerSummary();
+  return { label: 'Local Docker engine', description: summary.kind === 'endpoint' ? summary.text : `refused: ${summary.message}`, value: LOCAL };
+}
 
 /** A host from a Hosts view row (`{ kind: 'host', name }`), a name given by code, or undefined. */
 export function hostArg(arg: unknown): string | undefined {

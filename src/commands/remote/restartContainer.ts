@@ -3,7 +3,7 @@ import { containerRestarted } from '../../core/remote/remoteEvents';
 import { dockerFor } from '../../remote/dockerTargets';
 import { loadRemote } from '../../remote/loadRemote';
 import { Cancelled, InvalidInput, type CommandDefinition } from '../commandRunner';
-import { hostArg, LOCAL, recordOnFocused, requireTrust } from './remoteArgs';
+import { hostArg, localEngineItem, recordOnFocused, requireTrust } from './remoteArgs';
 
 /** Restart Container: host → container → confirmation; the outcome is recorded on the focused incident. */
 export const restartContainer: CommandDefinition = {
@@ -11,7 +11,7 @@ export const restartContainer: CommandDefinition = {
   async run(ctx, arg, options) {
     requireTrust('Restarting a container');
     const given = (options ?? {}) as { container?: string; confirmed?: boolean };
-    const host = hostArg(arg) ?? (await ctx.remote.hosts.pick('Restart Container: where', [{ label: 'Local Docker engine', value: LOCAL }]));
+    const host = hostArg(arg) ?? (await ctx.remote.hosts.pick('Restart Container: where', [await localEngineItem(ctx.remote.hosts)]));
     if (!host) throw new Cancelled();
     const docker = await dockerFor(ctx.remote.hosts, host);
     try {
