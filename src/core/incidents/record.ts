@@ -1,4 +1,5 @@
-import { Document, LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { Composer, Document, Lexer, LineCounter, Parser, isMap, isScalar, type Node } from 'yaml';
+import { MAX_YAML_ALIASES, MAX_YAML_NESTING } from '../runbooks/yamlRunbook';
 import { isIsoUtc } from '../util/time';
 import { isStatus, type Incident } from './model';
 
@@ -27,11 +28,45 @@ function position(lc: LineCounter, node: Node | undefined | null): { line: numbe
   return offset === undefined ? { line: 1, col: 1 } : lc.linePos(offset);
 }
 
+/**
+ * parseDocument(text, { lineCounter, uniqueKeys: true, strict: true, prettyErrors: false }), with the
+ * tokens fed through a guard: the yaml library composes nodes recursively, so thousands of nested
+ * collections would exhaust the stack (after ~0.4 s of work). Nesting is refused, with its line and
+ * column, while the text is still being tokenised; the limit is the one runbooks have.
+ */
+function parseGuarded(text: string, lc: LineCounter): Document.Parsed {
+  const parser = new Parser(lc.addNewLine);
+  const composer = new Composer({ uniqueKeys: true, strict: true, prettyErrors: false });
+  let deepAt = -1;
+  function* tokens() {
+    lc.addNewLine(0); // what Parser.parse() does first
+    for (const lexeme of new Lexer().lex(text)) {
+      yield* parser.next(lexeme);
+      if (parser.stack.length > MAX_YAML_NESTING) {
+        deepAt = parser.offset;
+        return;
+      }
+    }
+    yield* parser.end();
+  }
+  const docs = [...composer.compose(tokens(), true, text.length)];
+  if (deepAt >= 0) {
+    const p = lc.linePos(deepAt);
+    throw new RecordError(`nested more than ${MAX_YAML_NESTING} levels deep; the file is refused`, p.line, p.col);
+  }
+  if (docs.length > 1) {
+    const p = lc.linePos(docs[1].range[0]);
+    throw new RecordError('multiple documents: incident.yaml holds one YAML document; this is a second one (`---`)', p.line, p.col);
+  }
+  return docs[0] ?? new Document(null) as Document.Parsed;
+}
+
 /** Parses and validates incident.yaml; throws RecordError naming the line and column. */
 export function parseRecord(text: string, folderId: string): ParsedRecord {
-  if (Buffer.byteLength(text, 'utf8') > MAX_RECORD_BYTES) throw new RecordError(`file is larger than ${MAX_RECORD_BYTES / 1024} KiB`, 1, 1);
+  // Checked before anything is decoded further (the loader also refuses to read more than this).
+  if (text.length > MAX_RECORD_BYTES || Buffer.byteLength(text, 'utf8') > MAX_RECORD_BYTES) throw new RecordError(`file is larger than ${MAX_RECORD_BYTES / 1024} KiB`, 1, 1);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseGuarded(text, lc);
   const first = doc.errors[0];
   if (first) {
     const p = lc.linePos(first.pos[0]);
@@ -47,9 +82,12 @@ export function parseRecord(text: string, folderId: string): ParsedRecord {
   };
   let raw: Record<string, unknown>;
   try {
-    raw = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown>;
   } catch (e) {
-    throw new RecordError(e instanceof Error ? e.message : String(e), 1, 1);
+    // toJS throws (a ReferenceError) for too many alias expansions and for an alias to nothing.
+    const at = text.indexOf('*');
+    const p = at >= 0 ? lc.linePos(at) : { line: 1, col: 1 };
+    throw new RecordError(`aliases cannot be resolved within ${MAX_YAML_ALIASES} expansions (an alias bomb?); the file is refused (${e instanceof Error ? e.message : String(e)})`, p.line, p.col);
   }
   const str = (key: string, required = true): string => {
     const v = raw[key];
@@ -119,7 +157,7 @@ const FIELD_ORDER: Array<keyof Incident> = ['version', 'id', 'title', 'severity'
 export function stringifyRecord(next: Incident, from?: Document): string {
   const doc = from ? (from.clone() as Document) : new Document({});
   if (!from) doc.commentBefore = HEADER;
-  const before = (from ? doc.toJS({ maxAliasCount: 50 }) : {}) as Record<string, unknown>;
+  const before = (from ? doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) : {}) as Record<string, unknown>;
   for (const key of FIELD_ORDER) {
     const value = next[key];
     const current = doc.get(key, true);
