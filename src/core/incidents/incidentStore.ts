@@ -6,7 +6,7 @@ import { isoNow, utcDate } from '../util/time';
 import type { TimelineProblem } from '../timeline/events';
 import { declare, type Change, type DeclareInput } from './actions';
 import { loadIncident, scanIncidentsFolder, type IncidentEntry, type LoadedIncident } from './incidentLoader';
-import { folderIsFree, writeOp, type PendingOp } from './incidentWriter';
+import { folderIsFree, writeOp, type PendingOp, type WriteHooks } from './incidentWriter';
 import type { Incident } from './model';
 import { incidentId } from './slug';
 import { RETRYABLE_CODES, StoreError } from './storeErrors';
@@ -19,6 +19,8 @@ export interface StoreOptions {
   now?: () => number;
   /** Diagnostics sink (the extension passes its log channel). */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Test hooks into each write (e.g. a crash between the timeline append and the record write). */
+  writeHooks?: WriteHooks;
 }
 
 /** Newly found unreadable timeline lines, to report once. */
@@ -36,6 +38,7 @@ export class IncidentStore {
   readonly incidentsDir: string;
   private readonly now: () => number;
   private readonly log: NonNullable<StoreOptions['log']>;
+  private readonly writeHooks: WriteHooks | undefined;
   private entries = new Map<string, IncidentEntry>();
   private folderError: string | undefined;
   private readonly pending: PendingOp[] = [];
@@ -58,6 +61,7 @@ export class IncidentStore {
     this.incidentsDir = path.join(options.root, INCIDENTS_FOLDER);
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
+    this.writeHooks = options.writeHooks;
   }
 
   /** All entries: loaded incidents, broken records, and declarations not yet on disk. */
@@ -252,7 +256,7 @@ export class IncidentStore {
     try {
       for (const op of this.pending.filter((p) => p.id === id)) {
         try {
-          await writeOp(this.incidentsDir, op);
+          await writeOp(this.incidentsDir, op, this.writeHooks);
           wrote = true;
           this.pending.splice(this.pending.indexOf(op), 1);
         } catch (e) {

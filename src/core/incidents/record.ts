@@ -2,6 +2,7 @@ import { Composer, Document, Lexer, LineCounter, Parser, isMap, isScalar, type N
 import { MAX_YAML_ALIASES, MAX_YAML_NESTING } from '../runbooks/yamlRunbook';
 import { isIsoUtc } from '../util/time';
 import { isStatus, type Incident } from './model';
+import type { AppliedMarker } from './replay';
 
 export const RECORD_FILE = 'incident.yaml';
 /** Larger than any real record; a cap keeps a corrupted or hostile file from eating memory. */
@@ -19,9 +20,14 @@ export interface ParsedRecord {
   incident: Incident;
   /** The parsed document, kept so a rewrite preserves comments, key order and fields we do not know. */
   doc: Document;
+  /** The timeline events this record reflects (absent in records written before markers). */
+  marker?: AppliedMarker;
 }
 
-const HEADER = ' Incident record kept by Incident Desk. The history is in timeline.jsonl (append-only).';
+/** The record's key for its AppliedMarker. */
+export const MARKER_KEY = 'applied';
+
+const HEADER = ' Incident record kept by Incident Desk. The history is in timeline.jsonl (append-only);\n `applied` notes the last timeline event reflected here (later ones are applied when read).';
 
 function position(lc: LineCounter, node: Node | undefined | null): { line: number; col: number } {
   const offset = node?.range?.[0];
@@ -145,7 +151,14 @@ export function parseRecord(text: string, folderId: string): ParsedRecord {
     escalationsReached: reached as number[],
   };
   if (incident.status === 'resolved' && !incident.resolvedAt) fail('resolvedAt', 'is missing for a resolved incident');
-  return { incident, doc };
+  let marker: AppliedMarker | undefined;
+  const m = raw[MARKER_KEY] as Record<string, unknown> | null | undefined;
+  if (m !== undefined && m !== null) {
+    const ok = typeof m === 'object' && !Array.isArray(m) && typeof m.lastEvent === 'string' && Number.isInteger(m.events) && (m.events as number) >= 0 && typeof m.digest === 'string';
+    if (!ok) fail(MARKER_KEY, 'must hold lastEvent, events and digest as Incident Desk writes them (delete it to take the record as up to date)');
+    marker = { lastEvent: m.lastEvent as string, events: m.events as number, digest: m.digest as string };
+  }
+  return { incident, doc, marker };
 }
 
 const FIELD_ORDER: Array<keyof Incident> = ['version', 'id', 'title', 'severity', 'status', 'service', 'summary', 'roles', 'declaredAt', 'declaredBy', 'acknowledgedAt', 'mitigatedAt', 'resolvedAt', 'lastUpdateAt', 'escalationsReached'];
@@ -154,7 +167,7 @@ const FIELD_ORDER: Array<keyof Incident> = ['version', 'id', 'title', 'severity'
  * Serialises `next`. With the document it was read from, only changed fields are set on it, so a
  * person's comments and extra fields survive the rewrite.
  */
-export function stringifyRecord(next: Incident, from?: Document): string {
+export function stringifyRecord(next: Incident, from?: Document, marker?: AppliedMarker): string {
   const doc = from ? (from.clone() as Document) : new Document({});
   if (!from) doc.commentBefore = HEADER;
   const before = (from ? doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) : {}) as Record<string, unknown>;
@@ -164,5 +177,6 @@ export function stringifyRecord(next: Incident, from?: Document): string {
     const same = isScalar(current) ? current.value === value : JSON.stringify(before[key]) === JSON.stringify(value);
     if (!doc.has(key) || !same) doc.set(key, doc.createNode(value));
   }
+  if (marker && JSON.stringify(before[MARKER_KEY]) !== JSON.stringify(marker)) doc.set(MARKER_KEY, doc.createNode({ ...marker }));
   return doc.toString({ lineWidth: 0 });
 }
