@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { FilePendingPersistence } from '../core/incidents/pendingEvents';
 import { IncidentStore, INCIDENTS_FOLDER } from '../core/incidents/incidentStore';
 import type { LoadedIncident } from '../core/incidents/incidentLoader';
 import { isActive, type Incident } from '../core/incidents/model';
@@ -53,7 +56,12 @@ export class IncidentsController implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', 'incidentDesk.loaded', true);
       return;
     }
-    const store = new IncidentStore({ root: folder.uri.fsPath, log: (level, m) => this.log[level](m) });
+    const root = folder.uri.fsPath;
+    // Changes the disk refused are kept outside the workspace (it may be what refuses), one file per
+    // folder, so a reload or a closed window does not lose them; restored and retried below.
+    const storage = (this.context.storageUri ?? this.context.globalStorageUri).fsPath;
+    const pending = new FilePendingPersistence(path.join(storage, `pending-events-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`), root);
+    const store = new IncidentStore({ root, log: (level, m) => this.log[level](m), pending });
     this.storeInstance = store;
     this.disposables.push({ dispose: () => store.dispose() });
     this.disposables.push(store.onDidChange(() => this.onStoreChanged()));
@@ -72,6 +80,8 @@ export class IncidentsController implements vscode.Disposable {
     const check = setInterval(() => void store.checkForChanges().catch((e) => this.log.warn(`checking for changes: ${String(e)}`)), CHECK_MS);
     this.disposables.push({ dispose: () => clearInterval(check) });
     await store.loadAll();
+    const left = await store.restorePending();
+    if (left) this.log.warn(`${left} change(s) kept from an earlier session still cannot be written; retried every ${RETRY_MS / 1000} s`);
   }
 
   private async pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {

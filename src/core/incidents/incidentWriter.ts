@@ -5,7 +5,7 @@ import { TIMELINE_FILE, appendEvents, parseTimeline } from '../timeline/timeline
 import type { TimelineEvent } from '../timeline/events';
 import { MAX_TIMELINE_BYTES } from './incidentLoader';
 import type { Incident } from './model';
-import { applyEvent, catchUp, markerFor } from './replay';
+import { applyEvent, catchUp, eventKey, markerFor } from './replay';
 import { MAX_RECORD_BYTES, RECORD_FILE, RecordError, parseRecord, stringifyRecord } from './record';
 import type { Change } from './actions';
 import { StoreError } from './storeErrors';
@@ -22,6 +22,8 @@ export interface PendingOp {
   eventWritten: boolean;
   /** Declaration: the folder may not exist yet. */
   create: boolean;
+  /** Kept from an earlier session: the event may already be on the timeline (checked before appending). */
+  restored?: boolean;
   /** The last failure, for display. */
   lastError?: string;
   /** The last failure itself, so the caller gets its typed reason. */
@@ -71,11 +73,20 @@ export async function writeOp(incidentsDir: string, op: PendingOp, hooks?: Write
   if (!(await assertNoSymlink(dir, 'dir'))) throw new StoreError('notFound', `The incident folder ${op.id} no longer exists.`, { file: dir });
   const recordFile = path.join(dir, RECORD_FILE);
   if (!op.eventWritten) {
-    await appendEvents(path.join(dir, TIMELINE_FILE), [op.change.event]);
+    const timelineFile = path.join(dir, TIMELINE_FILE);
+    // A window closed between our append and noting it: the line is there already, once is enough.
+    if (!op.restored || !(await timelineHolds(timelineFile, op.change.event))) await appendEvents(timelineFile, [op.change.event]);
     op.eventWritten = true;
   }
   await hooks?.afterAppend?.(op);
   await withRecordLock(dir, () => rewriteRecord(recordFile, path.join(dir, TIMELINE_FILE), op));
+}
+
+async function timelineHolds(timelineFile: string, event: TimelineEvent): Promise<boolean> {
+  const buf = await readFileNoFollow(timelineFile, MAX_TIMELINE_BYTES);
+  if (!buf) return false;
+  const key = eventKey(event);
+  return parseTimeline(buf).events.some((e) => e.ts === event.ts && eventKey(e) === key);
 }
 
 export interface WriteHooks {
