@@ -135,6 +135,32 @@ describe('incident lifecycle through the commands, in the real extension host', 
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('shows a 10,000-deep, a 50 MB and an alias-bomb incident.yaml as error rows with a clear message; the host and the others carry on', async () => {
+    const base = path.dirname(incidentDir(id));
+    const head = (folder: string) => `version: 1\nid: ${folder}\ntitle: Hostile\nseverity: P2\nstatus: investigating\ndeclaredAt: 2026-01-02T10:00:00.000Z\n`;
+    const files: Record<string, (folder: string) => string> = {
+      '2026-01-02-deep': (f) => `${head(f)}extra: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+      '2026-01-02-laughs': (f) => {
+        const rows = ['l0: &l0 "lol"'];
+        for (let i = 1; i < 10; i++) rows.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+        return `${head(f)}${rows.join('\n')}\n`;
+      },
+      '2026-01-02-huge': (f) => head(f),
+    };
+    for (const [folder, text] of Object.entries(files)) {
+      fs.mkdirSync(path.join(base, folder), { recursive: true });
+      fs.writeFileSync(path.join(base, folder, 'incident.yaml'), text(folder));
+    }
+    fs.truncateSync(path.join(base, '2026-01-02-huge', 'incident.yaml'), 50 * 1024 * 1024);
+    await waitFor(async () => (await rows()).filter((r) => r.node.kind === 'broken').length === 3, 'three error rows');
+    const described = Object.fromEntries((await rows()).filter((r) => r.node.kind === 'broken').map((r) => [r.label, r.description]));
+    assert.match(described['2026-01-02-deep'], /^incident\.yaml:7:\d+ nested more than 64 levels deep; the file is refused/);
+    assert.match(described['2026-01-02-laughs'], /^incident\.yaml:8:\d+ aliases cannot be resolved within 100 expansions \(an alias bomb\?\)/);
+    assert.match(described['2026-01-02-huge'], /incident\.yaml is 51200 KiB, over the 256 KiB limit/);
+    assert.ok((await rows()).some((r) => r.label === 'Checkout returns 502 for EU cards'), 'the good incident disappeared');
+    for (const folder of Object.keys(files)) fs.rmSync(path.join(base, folder), { recursive: true });
+  });
+
   it('reports a torn timeline line, keeps it aside, and appends after it on a fresh line', async () => {
     const timeline = path.join(incidentDir(id), 'timeline.jsonl');
     fs.appendFileSync(timeline, '{"ts":"2026-11-22T10:00:00.000Z","type":"no');
