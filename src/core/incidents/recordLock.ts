@@ -13,6 +13,8 @@ export const LOCK_FILE = '.incident.yaml.lock';
 export const STALE_LOCK_MS = 10_000;
 const WAIT_MS = 5_000;
 const TOKEN_PREFIX = 'holder-';
+/** A contender's directory before it becomes the lock: `.incident.yaml.<token>.lock`. */
+const FRESH_PREFIX = '.incident.yaml.';
 
 export interface RecordLockOptions {
   /** How old a holder's token may get before the lock counts as left by a crash. */
@@ -57,15 +59,28 @@ export async function withRecordLock<T>(dir: string, fn: () => Promise<T>, optio
   const token = randomBytes(16).toString('hex');
   const mine = path.join(lock, TOKEN_PREFIX + token);
   // Built where the lock lives (same file system, so the rename is atomic); `.*.lock` is git-ignored.
-  const fresh = path.join(dir, `.incident.yaml.${token}.lock`);
-  await fsp.mkdir(fresh);
-  try {
+  const fresh = path.join(dir, `${FRESH_PREFIX}${token}.lock`);
+  const prepare = async () => {
+    await fsp.mkdir(fresh);
     await fsp.writeFile(path.join(fresh, TOKEN_PREFIX + token), `${process.pid}@${os.hostname()} ${new Date().toISOString()}\n`, { flag: 'wx' });
+  };
+  try {
+    await prepare();
     for (;;) {
-      if (await fsp.rename(fresh, lock).then(() => true, (e) => {
-        if (['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EPERM', 'EISDIR'].includes(code(e) ?? '')) return false;
+      const moved = await fsp.rename(fresh, lock).then(() => 'held' as const, (e) => {
+        if (code(e) === 'ENOENT') return 'gone' as const;
+        if (['ENOTEMPTY', 'EEXIST', 'ENOTDIR', 'EPERM', 'EISDIR'].includes(code(e) ?? '')) return 'busy' as const;
         throw e;
-      })) break;
+      });
+      // Ours only with our token inside: a sweep (below) may have emptied the directory just before
+      // the rename, and an empty lock directory is free for anyone.
+      if (moved === 'held' && (await fsp.lstat(mine).then(() => true, () => false))) break;
+      if (moved !== 'busy') {
+        // Swept as a crashed window's leftover while we waited a long time: build it again.
+        await fsp.rm(fresh, { recursive: true, force: true });
+        await prepare();
+        continue;
+      }
       options.onBusy?.();
       await takeOverIfStale(lock, staleMs, options.beforeTakeover);
       if (Date.now() > deadline) {
@@ -77,11 +92,22 @@ export async function withRecordLock<T>(dir: string, fn: () => Promise<T>, optio
     await fsp.rm(fresh, { recursive: true, force: true }).catch(() => undefined);
     throw e;
   }
+  await sweepLeftovers(dir, staleMs);
   try {
     return await fn();
   } finally {
     // Only our own token is removed; rmdir then removes the directory only if it is empty.
     if (await fsp.unlink(mine).then(() => true, () => false)) await fsp.rmdir(lock).catch(() => undefined);
+  }
+}
+
+/** Removes contenders' directories left by crashed windows (as old as a stale lock), best effort. */
+async function sweepLeftovers(dir: string, staleMs: number): Promise<void> {
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(FRESH_PREFIX) || !name.endsWith('.lock') || name === LOCK_FILE) continue;
+    const st = await fsp.lstat(path.join(dir, name)).catch(() => undefined);
+    if (st?.isDirectory() && Date.now() - st.mtimeMs > staleMs) await fsp.rm(path.join(dir, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

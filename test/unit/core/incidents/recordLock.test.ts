@@ -113,6 +113,19 @@ describe('record lock: two windows changing one incident at once', () => {
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 
+  it("removes a contender's directory left by a window that crashed while waiting, once it is stale", async () => {
+    const dir = await temps.make();
+    const leftover = path.join(dir, '.incident.yaml.0123456789abcdef0123456789abcdef.lock');
+    fs.mkdirSync(leftover);
+    fs.writeFileSync(path.join(leftover, 'holder-0123456789abcdef0123456789abcdef'), '999999@elsewhere\n');
+    const young = path.join(dir, '.incident.yaml.fedcba9876543210fedcba9876543210.lock');
+    fs.mkdirSync(young);
+    const old = new Date(Date.now() - STALE_LOCK_MS - 1000);
+    fs.utimesSync(leftover, old, old);
+    await withRecordLock(dir, async () => undefined);
+    assert.deepEqual(fs.readdirSync(dir), [path.basename(young)], 'a stale leftover was kept, or a waiting contender was removed');
+  });
+
   it('waits for a fresh lock held by another window, and runs once it is released', async () => {
     const dir = await temps.make();
     let release!: () => void;
