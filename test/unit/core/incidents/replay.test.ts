@@ -2,10 +2,13 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import * as fc from 'fast-check';
 import { acknowledge, addNote, assignRole, changeSeverity, setStatus } from '../../../../src/core/incidents/actions';
 import { IncidentStore } from '../../../../src/core/incidents/incidentStore';
 import type { Incident } from '../../../../src/core/incidents/model';
 import { parseRecord } from '../../../../src/core/incidents/record';
+import { applyEvent, catchUp, markerFor } from '../../../../src/core/incidents/replay';
+import type { TimelineEvent } from '../../../../src/core/timeline/events';
 import { appendEvents } from '../../../../src/core/timeline/timelineFile';
 import { MIN, T0, iso } from '../../support/fixtures';
 import { TempDirs } from '../../support/tempDirs';
@@ -184,4 +187,41 @@ const [root, id] = process.argv.slice(1);
       assert.equal(again.get(id)!.recordBehind, 0);
     });
   }
+});
+
+describe('catchUp: any two sides of a union merge, either record kept, gives the state of the whole timeline', () => {
+  const ID = '2026-11-22-merge';
+  const declaredEvent: TimelineEvent = { ts: iso(T0), type: 'declared', actor: 'Dana', text: 'Declared', data: { title: 'Merge', severity: 'P1', service: 'web' } };
+  const fold = (events: readonly TimelineEvent[], from?: Incident) => events.reduce<Incident | undefined>((cur, e) => applyEvent(cur, e, ID), from)!;
+  const byTime = (events: readonly TimelineEvent[]) => [...events].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+
+  const stateEvent = fc.oneof(
+    fc.constant({ type: 'acknowledged', data: {} }),
+    fc.constantFrom('investigating', 'identified', 'monitoring').map((to) => ({ type: 'status_changed', data: { to } })),
+    fc.constant({ type: 'resolved', data: {} }),
+    fc.constant({ type: 'reopened', data: {} }),
+    fc.constantFrom('P1', 'P2', 'P3').map((to) => ({ type: 'severity_changed', data: { to } })),
+    fc.record({ role: fc.constantFrom('commander', 'scribe'), person: fc.constantFrom('Ann', 'Bo', 'Cy') }).map((data) => ({ type: 'role_assigned', data })),
+    fc.nat(3).map((step) => ({ type: 'escalation', data: { step } })),
+    fc.constant({ type: 'status_update', data: {} }),
+    fc.constant({ type: 'note', data: {} }),
+  );
+
+  it('holds for 500 random histories (fast-check)', () => {
+    fc.assert(fc.property(
+      fc.array(fc.record({ side: fc.constantFrom('a', 'b', 'base'), e: stateEvent }), { maxLength: 25 }),
+      fc.boolean(),
+      (steps, keepA) => {
+        const events = steps.map(({ side, e }, i) => ({ side, event: { ts: iso(T0 + (i + 1) * MIN), type: e.type, actor: side, text: `${e.type} ${i}`, data: e.data } as TimelineEvent }));
+        const base = [declaredEvent, ...events.filter((x) => x.side === 'base').map((x) => x.event)];
+        const side = (s: string) => byTime([...base, ...events.filter((x) => x.side === s).map((x) => x.event)]);
+        const kept = side(keepA ? 'a' : 'b');
+        // The kept side's record as the writer left it, plus a hand edit of its title.
+        const record = { ...fold(kept), title: 'edited by hand' };
+        const merged = byTime([...base, ...events.filter((x) => x.side !== 'base').map((x) => x.event)]);
+        const got = catchUp(record, markerFor(kept), merged).incident;
+        assert.deepEqual(got, { ...fold(merged), title: 'edited by hand' });
+      },
+    ), { numRuns: 500 });
+  });
 });
