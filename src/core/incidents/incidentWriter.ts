@@ -66,7 +66,7 @@ export async function writeOp(incidentsDir: string, op: PendingOp, hooks?: Write
   const dir = joinInside(incidentsDir, op.id);
   if (op.create) {
     await ensureIncidentsFolder(incidentsDir);
-    await mkdirDurable(dir);
+    if (!(await mkdirDurable(dir)) && !op.eventWritten) await assertNotTaken(dir, op);
   } else {
     await assertNoSymlink(incidentsDir, 'dir');
   }
@@ -80,6 +80,22 @@ export async function writeOp(incidentsDir: string, op: PendingOp, hooks?: Write
   }
   await hooks?.afterAppend?.(op);
   await withRecordLock(dir, () => rewriteRecord(recordFile, path.join(dir, TIMELINE_FILE), op));
+}
+
+/**
+ * A declaration retried later (or restored in a later session) finds its folder already there: if
+ * it holds another incident (a git pull, another window), the declaration must not be written into it.
+ */
+async function assertNotTaken(dir: string, op: PendingOp): Promise<void> {
+  const timelineFile = path.join(dir, TIMELINE_FILE);
+  const timeline = await readFileNoFollow(timelineFile, MAX_TIMELINE_BYTES);
+  const events = timeline ? parseTimeline(timeline).events : [];
+  const ours = eventKey(op.change.event);
+  if (events.some((e) => eventKey(e) === ours)) return;
+  const record = await readFileNoFollow(path.join(dir, RECORD_FILE), MAX_RECORD_BYTES);
+  if (record || events.length) {
+    throw new StoreError('writeFailed', `${dir} now holds another incident (created by another window or a git pull); this declaration is kept and not written into it.`, { file: dir });
+  }
 }
 
 async function timelineHolds(timelineFile: string, event: TimelineEvent): Promise<boolean> {

@@ -131,3 +131,39 @@ describe('events the disk refused survive a reload: kept in the extension storag
     assert.match(logs[1], /could not keep 1 refused event/);
   });
 });
+
+describe('a declaration waiting to be written never lands in a folder another incident took meanwhile', function () {
+  this.timeout(20_000);
+  const temps = new TempDirs();
+  after(() => temps.cleanup());
+
+  it('keeps it waiting with a clear reason, and leaves the other incident as it was', async () => {
+    const root = await temps.make();
+    const storage = await temps.make('incident-desk-storage-');
+    const file = path.join(storage, 'pending-events.json');
+    const mine = new IncidentStore({ root, now: () => T0, pending: new FilePendingPersistence(file, root) });
+    await mine.loadAll();
+    await mine.declare({ title: 'First', severity: 'P3', service: '' }, 'Dana'); // creates incidents/
+    const incidents = path.join(root, 'incidents');
+    assert.ok(makeUnwritable(incidents, false), CANNOT_BLOCK);
+    try {
+      await assert.rejects(mine.declare({ title: 'Same title', severity: 'P2', service: '' }, 'Dana'));
+    } finally {
+      makeWritable(incidents);
+    }
+    const [waiting] = mine.pendingFor();
+    // Meanwhile another window (its own store, no pending) declares an incident with the same id.
+    const other = new IncidentStore({ root, now: () => T0 + MIN });
+    await other.loadAll();
+    const theirs = await other.declare({ title: 'Same title', severity: 'P1', service: 'web' }, 'Bo');
+    assert.equal(theirs.id, waiting.id, 'precondition: the same folder');
+    const theirTimeline = await fsp.readFile(path.join(incidents, theirs.id, 'timeline.jsonl'), 'utf8');
+
+    const next = new IncidentStore({ root, pending: new FilePendingPersistence(file, root) });
+    await next.loadAll();
+    assert.equal(await next.restorePending(), 1);
+    assert.match(next.pendingFor()[0].lastError ?? '', /now holds another incident/);
+    assert.equal(await fsp.readFile(path.join(incidents, theirs.id, 'timeline.jsonl'), 'utf8'), theirTimeline, 'written into the other incident');
+    assert.equal(next.get(theirs.id)!.incident.declaredBy, 'Bo');
+  });
+});
