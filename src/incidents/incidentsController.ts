@@ -34,8 +34,7 @@ export class IncidentsController implements vscode.Disposable {
   private actorName: Promise<string> | undefined;
   private readonly reloadTimers = new Map<string, NodeJS.Timeout>();
   private retryTimer: NodeJS.Timeout | undefined;
-  /** Where refused changes are kept between sessions (in the extension's storage); read by the integration tests. */
-  pendingFile: string | undefined;
+  private pendingFileValue: string | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: ComponentLog) {
     this.policyValue = readPolicy();
@@ -62,8 +61,8 @@ export class IncidentsController implements vscode.Disposable {
     // Changes the disk refused are kept outside the workspace (it may be what refuses), one file per
     // folder, so a reload or a closed window does not lose them; restored and retried below.
     const storage = (this.context.storageUri ?? this.context.globalStorageUri).fsPath;
-    this.pendingFile = path.join(storage, `pending-events-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`);
-    const pending = new FilePendingPersistence(this.pendingFile, root);
+    this.pendingFileValue = path.join(storage, `pending-events-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`);
+    const pending = new FilePendingPersistence(this.pendingFileValue, root);
     const store = new IncidentStore({ root, log: (level, m) => this.log[level](m), pending });
     this.storeInstance = store;
     this.disposables.push({ dispose: () => store.dispose() });
@@ -129,6 +128,11 @@ export class IncidentsController implements vscode.Disposable {
       this.retryTimer = undefined;
     }
     this.changed.fire();
+  }
+
+  /** Where refused changes are kept between sessions (in the extension's storage); read by the integration tests. */
+  get pendingFile(): string | undefined {
+    return this.pendingFileValue;
   }
 
   get store(): IncidentStore | undefined {

@@ -5,7 +5,7 @@ import { TIMELINE_FILE, appendEvents, parseTimeline } from '../timeline/timeline
 import type { TimelineEvent } from '../timeline/events';
 import { MAX_TIMELINE_BYTES } from './incidentLoader';
 import type { Incident } from './model';
-import { applyEvent, catchUp, eventKey, markerFor } from './replay';
+import { applyEvent, catchUp, eventKey, markerFor, type AppliedMarker } from './replay';
 import { MAX_RECORD_BYTES, RECORD_FILE, RecordError, parseRecord, stringifyRecord } from './record';
 import type { Change } from './actions';
 import { StoreError } from './storeErrors';
@@ -114,7 +114,7 @@ export interface WriteHooks {
  * The record as it should be: the one on disk brought up to date with every timeline event it has
  * not seen (ours, and any a crashed or merged writer left unapplied), marked with the last one.
  */
-function nextRecord(current: Incident | undefined, marker: Parameters<typeof catchUp>[1], events: TimelineEvent[], op: PendingOp): Incident | undefined {
+function nextRecord(current: Incident | undefined, marker: AppliedMarker | undefined, events: TimelineEvent[], op: PendingOp): Incident | undefined {
   if (!current) {
     // A declaration: the record is built from the timeline (normally just the declared event).
     const built = events.reduce<Incident | undefined>((cur, e) => applyEvent(cur, e, op.id), undefined);
