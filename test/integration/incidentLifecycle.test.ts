@@ -123,6 +123,23 @@ describe('incident lifecycle through the commands, in the real extension host', 
     assert.match(record, /ticket: OPS-42/);
   });
 
+  it('applies a state change that reached the timeline but not incident.yaml (a crash between the two, a git merge), keeping hand edits', async () => {
+    const incidents = (await api()).container.incidents;
+    const before = incidents.store!.get(id)!.incident;
+    const to = before.severity === 'P3' ? 'P2' : 'P3';
+    const event = { ts: new Date().toISOString(), type: 'severity_changed', actor: 'Bo', text: `Severity: ${before.severity} → ${to}`, data: { from: before.severity, to } };
+    fs.appendFileSync(path.join(incidentDir(id), 'timeline.jsonl'), JSON.stringify(event) + '\n');
+    await waitFor(() => incidents.store?.get(id)?.incident.severity === to, 'the store to apply the event the record missed');
+    assert.match(recordOf(id), new RegExp(`^severity: ${before.severity}$`, 'm'), 'precondition: incident.yaml is behind');
+    const row = (await rows()).find((r) => r.node.kind === 'incident' && r.node.incidentId === id)!;
+    assert.match(row.description, new RegExp(`^${to}\\b`));
+    assert.equal(incidents.store!.get(id)!.incident.title, 'Checkout returns 502 for EU cards', 'the hand edit');
+    // The next state change writes the caught-up record.
+    await vscode.commands.executeCommand('incidentDesk.incident.assignRole', id, 'scribe', 'Lee Merge');
+    assert.match(recordOf(id), new RegExp(`^severity: ${to}$`, 'm'));
+    assert.match(recordOf(id), /ticket: OPS-42/);
+  });
+
   it('shows a hand-broken record as an error row with file, line and column; the others still load', async () => {
     const dir = path.join(path.dirname(incidentDir(id)), '2026-01-02-broken-one');
     fs.mkdirSync(dir, { recursive: true });
