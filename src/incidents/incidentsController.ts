@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { FilePendingPersistence } from '../core/incidents/pendingEvents';
 import { IncidentStore, INCIDENTS_FOLDER } from '../core/incidents/incidentStore';
 import type { LoadedIncident } from '../core/incidents/incidentLoader';
 import { isActive, type Incident } from '../core/incidents/model';
@@ -31,6 +34,7 @@ export class IncidentsController implements vscode.Disposable {
   private actorName: Promise<string> | undefined;
   private readonly reloadTimers = new Map<string, NodeJS.Timeout>();
   private retryTimer: NodeJS.Timeout | undefined;
+  private pendingFileValue: string | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: ComponentLog) {
     this.policyValue = readPolicy();
@@ -53,7 +57,13 @@ export class IncidentsController implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', 'incidentDesk.loaded', true);
       return;
     }
-    const store = new IncidentStore({ root: folder.uri.fsPath, log: (level, m) => this.log[level](m) });
+    const root = folder.uri.fsPath;
+    // Changes the disk refused are kept outside the workspace (it may be what refuses), one file per
+    // folder, so a reload or a closed window does not lose them; restored and retried below.
+    const storage = (this.context.storageUri ?? this.context.globalStorageUri).fsPath;
+    this.pendingFileValue = path.join(storage, `pending-events-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`);
+    const pending = new FilePendingPersistence(this.pendingFileValue, root);
+    const store = new IncidentStore({ root, log: (level, m) => this.log[level](m), pending });
     this.storeInstance = store;
     this.disposables.push({ dispose: () => store.dispose() });
     this.disposables.push(store.onDidChange(() => this.onStoreChanged()));
@@ -72,6 +82,8 @@ export class IncidentsController implements vscode.Disposable {
     const check = setInterval(() => void store.checkForChanges().catch((e) => this.log.warn(`checking for changes: ${String(e)}`)), CHECK_MS);
     this.disposables.push({ dispose: () => clearInterval(check) });
     await store.loadAll();
+    const left = await store.restorePending();
+    if (left) this.log.warn(`${left} change(s) kept from an earlier session still cannot be written; retried every ${RETRY_MS / 1000} s`);
   }
 
   private async pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
@@ -116,6 +128,11 @@ export class IncidentsController implements vscode.Disposable {
       this.retryTimer = undefined;
     }
     this.changed.fire();
+  }
+
+  /** Where refused changes are kept between sessions (in the extension's storage); read by the integration tests. */
+  get pendingFile(): string | undefined {
+    return this.pendingFileValue;
   }
 
   get store(): IncidentStore | undefined {

@@ -123,6 +123,23 @@ describe('incident lifecycle through the commands, in the real extension host', 
     assert.match(record, /ticket: OPS-42/);
   });
 
+  it('applies a state change that reached the timeline but not incident.yaml (a crash between the two, a git merge), keeping hand edits', async () => {
+    const incidents = (await api()).container.incidents;
+    const before = incidents.store!.get(id)!.incident;
+    const to = before.severity === 'P3' ? 'P2' : 'P3';
+    const event = { ts: new Date().toISOString(), type: 'severity_changed', actor: 'Bo', text: `Severity: ${before.severity} → ${to}`, data: { from: before.severity, to } };
+    fs.appendFileSync(path.join(incidentDir(id), 'timeline.jsonl'), JSON.stringify(event) + '\n');
+    await waitFor(() => incidents.store?.get(id)?.incident.severity === to, 'the store to apply the event the record missed');
+    assert.match(recordOf(id), new RegExp(`^severity: ${before.severity}$`, 'm'), 'precondition: incident.yaml is behind');
+    const row = (await rows()).find((r) => r.node.kind === 'incident' && r.node.incidentId === id)!;
+    assert.match(row.description, new RegExp(`^${to}\\b`));
+    assert.equal(incidents.store!.get(id)!.incident.title, 'Checkout returns 502 for EU cards', 'the hand edit');
+    // The next state change writes the caught-up record.
+    await vscode.commands.executeCommand('incidentDesk.incident.assignRole', id, 'scribe', 'Lee Merge');
+    assert.match(recordOf(id), new RegExp(`^severity: ${to}$`, 'm'));
+    assert.match(recordOf(id), /ticket: OPS-42/);
+  });
+
   it('shows a hand-broken record as an error row with file, line and column; the others still load', async () => {
     const dir = path.join(path.dirname(incidentDir(id)), '2026-01-02-broken-one');
     fs.mkdirSync(dir, { recursive: true });
@@ -133,6 +150,32 @@ describe('incident lifecycle through the commands, in the real extension host', 
     assert.match(broken.description, /^incident\.yaml:5:9 status: must be one of/);
     assert.ok((await rows()).some((r) => r.label === 'Checkout returns 502 for EU cards'), 'the good incident disappeared');
     fs.rmSync(dir, { recursive: true });
+  });
+
+  it('shows a 10,000-deep, a 50 MB and an alias-bomb incident.yaml as error rows with a clear message; the host and the others carry on', async () => {
+    const base = path.dirname(incidentDir(id));
+    const head = (folder: string) => `version: 1\nid: ${folder}\ntitle: Hostile\nseverity: P2\nstatus: investigating\ndeclaredAt: 2026-01-02T10:00:00.000Z\n`;
+    const files: Record<string, (folder: string) => string> = {
+      '2026-01-02-deep': (f) => `${head(f)}extra: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+      '2026-01-02-laughs': (f) => {
+        const rows = ['l0: &l0 "lol"'];
+        for (let i = 1; i < 10; i++) rows.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+        return `${head(f)}${rows.join('\n')}\n`;
+      },
+      '2026-01-02-huge': (f) => head(f),
+    };
+    for (const [folder, text] of Object.entries(files)) {
+      fs.mkdirSync(path.join(base, folder), { recursive: true });
+      fs.writeFileSync(path.join(base, folder, 'incident.yaml'), text(folder));
+    }
+    fs.truncateSync(path.join(base, '2026-01-02-huge', 'incident.yaml'), 50 * 1024 * 1024);
+    await waitFor(async () => (await rows()).filter((r) => r.node.kind === 'broken').length === 3, 'three error rows');
+    const described = Object.fromEntries((await rows()).filter((r) => r.node.kind === 'broken').map((r) => [r.label, r.description]));
+    assert.match(described['2026-01-02-deep'], /^incident\.yaml:7:\d+ nested more than 64 levels deep; the file is refused/);
+    assert.match(described['2026-01-02-laughs'], /^incident\.yaml:8:\d+ aliases cannot be resolved within 100 expansions \(an alias bomb\?\)/);
+    assert.match(described['2026-01-02-huge'], /incident\.yaml is 51200 KiB, over the 256 KiB limit/);
+    assert.ok((await rows()).some((r) => r.label === 'Checkout returns 502 for EU cards'), 'the good incident disappeared');
+    for (const folder of Object.keys(files)) fs.rmSync(path.join(base, folder), { recursive: true });
   });
 
   it('reports a torn timeline line, keeps it aside, and appends after it on a fresh line', async () => {

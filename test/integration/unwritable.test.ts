@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { IncidentStore } from '../../src/core/incidents/incidentStore';
+import { FilePendingPersistence } from '../../src/core/incidents/pendingEvents';
 import { makeUnwritable, makeWritable } from '../unit/support/tempDirs';
 import { api, incidentDir, timelineOf, workspaceRoot } from './helpers';
 
@@ -29,6 +31,23 @@ describe('a folder the disk refuses to write, in the real extension host', () =>
     assert.match(String(tree.getTreeItem(node).description), /1 unsaved/);
   });
 
+  it("keeps the refused note in the extension's storage, where the next start (a fresh store) finds, shows and retries it", async () => {
+    const desk = await api();
+    const file = desk.container.incidents.pendingFile;
+    assert.ok(file, 'no storage file for refused changes');
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { incidents: Record<string, Array<{ event: { text: string } }>> };
+    assert.deepEqual(kept.incidents[id].map((p) => p.event.text), ['remounted /var read-write']);
+    // What the next window start builds over the same folder and storage, while the disk still refuses.
+    const next = new IncidentStore({ root: workspaceRoot(), pending: new FilePendingPersistence(file, workspaceRoot()) });
+    try {
+      await next.loadAll();
+      assert.equal(await next.restorePending(), 1);
+      assert.deepEqual(next.pendingFor(id).map((p) => p.change.event.text), ['remounted /var read-write']);
+    } finally {
+      next.dispose();
+    }
+  });
+
   it('keeps a declaration in memory when incidents/ refuses new folders, shown as a not-saved row', async () => {
     const desk = await api();
     assert.ok(makeUnwritable(incidents(), false));
@@ -50,5 +69,6 @@ describe('a folder the disk refuses to write, in the real extension host', () =>
     assert.ok(saved, 'the declaration was not written');
     assert.equal(timelineOf(saved)[0].type, 'declared');
     assert.equal(desk.container.incidents.store!.pendingFor().length, 0);
+    assert.equal(fs.existsSync(desk.container.incidents.pendingFile!), false, 'the storage still holds written changes');
   });
 });

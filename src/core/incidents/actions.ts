@@ -3,6 +3,7 @@ import { ROLE_LABELS, STATUS_LABELS, type Incident, type IncidentStatus } from '
 import type { TimelineEvent } from '../timeline/events';
 import { SYSTEM_ACTOR } from '../timeline/events';
 import type { EscalationStep } from '../severity/policy';
+import { applyEvent } from './replay';
 
 /**
  * One thing that happened: the event to append, and how it changes the record. `apply` runs on the
@@ -29,6 +30,14 @@ function event(ts: string, type: string, actor: string, text: string, data?: Rec
   return data ? { ts, type, actor, text, data } : { ts, type, actor, text };
 }
 
+/**
+ * The change an event makes, by the same rule used to replay the timeline onto the record after a
+ * crash or a merge (replay.ts), so a change made now and one replayed later cannot differ.
+ */
+export function changeOf(id: string, ev: TimelineEvent): Change {
+  return { event: ev, apply: (cur) => applyEvent(cur, ev, id) };
+}
+
 export interface DeclareInput {
   id: string;
   title: string;
@@ -44,32 +53,15 @@ export function declare(input: DeclareInput, actor: string, ts: string): Change 
     acknowledgedAt: null, mitigatedAt: null, resolvedAt: null, lastUpdateAt: null, escalationsReached: [],
   };
   const where = incident.service ? ` on ${incident.service}` : '';
-  return {
-    event: event(ts, 'declared', actor, `Declared ${input.severity} incident${where}: ${incident.title}`,
-      { title: incident.title, severity: input.severity, service: incident.service }),
-    apply: (current) => current ?? incident,
-  };
+  return changeOf(input.id, event(ts, 'declared', actor, `Declared ${input.severity} incident${where}: ${incident.title}`,
+    { title: incident.title, severity: input.severity, service: incident.service, ...(incident.summary ? { summary: incident.summary } : {}) }));
 }
 
 export function acknowledge(incident: Incident, actor: string, ts: string): Change {
   if (incident.status === 'resolved') throw new ActionError('alreadyResolved', `"${incident.title}" is resolved; reopen it first.`);
   if (incident.acknowledgedAt) throw new ActionError('alreadyAcknowledged', `"${incident.title}" was already acknowledged at ${incident.acknowledgedAt}.`);
   const after = Date.parse(ts) - Date.parse(incident.declaredAt);
-  return {
-    event: event(ts, 'acknowledged', actor, `Acknowledged by ${actor} (${formatDuration(after)} after declaration)`, { afterMs: after }),
-    apply: (cur) => cur && (cur.acknowledgedAt ? cur : { ...cur, acknowledgedAt: ts }),
-  };
-}
-
-function withStatus(cur: Incident, status: IncidentStatus, ts: string): Incident {
-  return {
-    ...cur,
-    status,
-    acknowledgedAt: cur.acknowledgedAt ?? ts,
-    mitigatedAt: status === 'monitoring' || status === 'resolved' ? (cur.mitigatedAt ?? ts) : cur.mitigatedAt,
-    resolvedAt: status === 'resolved' ? ts : null,
-    lastUpdateAt: ts,
-  };
+  return changeOf(incident.id, event(ts, 'acknowledged', actor, `Acknowledged by ${actor} (${formatDuration(after)} after declaration)`, { afterMs: after }));
 }
 
 export function setStatus(incident: Incident, status: IncidentStatus, actor: string, ts: string, note = ''): Change {
@@ -77,68 +69,47 @@ export function setStatus(incident: Incident, status: IncidentStatus, actor: str
   if (status === 'resolved') return resolve(incident, actor, ts, note);
   if (incident.status === status) throw new ActionError('sameValue', `"${incident.title}" is already ${STATUS_LABELS[status]}.`);
   const text = `Status: ${STATUS_LABELS[incident.status]} → ${STATUS_LABELS[status]}${note.trim() ? ` (${note.trim()})` : ''}`;
-  return {
-    event: event(ts, 'status_changed', actor, text, { from: incident.status, to: status, ...(note.trim() ? { note: note.trim() } : {}) }),
-    apply: (cur) => cur && withStatus(cur, status, ts),
-  };
+  return changeOf(incident.id, event(ts, 'status_changed', actor, text, { from: incident.status, to: status, ...(note.trim() ? { note: note.trim() } : {}) }));
 }
 
 export function resolve(incident: Incident, actor: string, ts: string, note = ''): Change {
   if (incident.status === 'resolved') throw new ActionError('alreadyResolved', `"${incident.title}" is already resolved.`);
   const duration = formatDuration(Date.parse(ts) - Date.parse(incident.declaredAt));
-  return {
-    event: event(ts, 'resolved', actor, `Resolved after ${duration}${note.trim() ? `: ${note.trim()}` : ''}`,
-      { from: incident.status, durationMs: Date.parse(ts) - Date.parse(incident.declaredAt), ...(note.trim() ? { note: note.trim() } : {}) }),
-    apply: (cur) => cur && (cur.status === 'resolved' ? cur : withStatus(cur, 'resolved', ts)),
-  };
+  return changeOf(incident.id, event(ts, 'resolved', actor, `Resolved after ${duration}${note.trim() ? `: ${note.trim()}` : ''}`,
+    { from: incident.status, durationMs: Date.parse(ts) - Date.parse(incident.declaredAt), ...(note.trim() ? { note: note.trim() } : {}) }));
 }
 
 export function reopen(incident: Incident, actor: string, ts: string, reason = ''): Change {
   if (incident.status !== 'resolved') throw new ActionError('notResolved', `"${incident.title}" is not resolved.`);
-  return {
-    event: event(ts, 'reopened', actor, `Reopened${reason.trim() ? `: ${reason.trim()}` : ''}`, reason.trim() ? { reason: reason.trim() } : undefined),
-    apply: (cur) => cur && { ...cur, status: 'investigating', resolvedAt: null, mitigatedAt: null, lastUpdateAt: ts },
-  };
+  return changeOf(incident.id, event(ts, 'reopened', actor, `Reopened${reason.trim() ? `: ${reason.trim()}` : ''}`, reason.trim() ? { reason: reason.trim() } : undefined));
 }
 
 export function changeSeverity(incident: Incident, severity: string, actor: string, ts: string, reason = ''): Change {
   if (incident.severity === severity) throw new ActionError('sameValue', `"${incident.title}" is already ${severity}.`);
-  return {
-    event: event(ts, 'severity_changed', actor, `Severity: ${incident.severity} → ${severity}${reason.trim() ? ` (${reason.trim()})` : ''}`,
-      { from: incident.severity, to: severity, ...(reason.trim() ? { reason: reason.trim() } : {}) }),
-    apply: (cur) => cur && { ...cur, severity },
-  };
+  return changeOf(incident.id, event(ts, 'severity_changed', actor, `Severity: ${incident.severity} → ${severity}${reason.trim() ? ` (${reason.trim()})` : ''}`,
+    { from: incident.severity, to: severity, ...(reason.trim() ? { reason: reason.trim() } : {}) }));
 }
 
 export function assignRole(incident: Incident, role: string, person: string, actor: string, ts: string): Change {
   const label = ROLE_LABELS[role] ?? role;
   if (incident.roles[role] === person) throw new ActionError('sameValue', `${person} is already ${label}.`);
   const previous = incident.roles[role];
-  return {
-    event: event(ts, 'role_assigned', actor, `${person} is now ${label}${previous ? ` (was ${previous})` : ''}`,
-      { role, person, ...(previous ? { previous } : {}) }),
-    apply: (cur) => cur && { ...cur, roles: { ...cur.roles, [role]: person } },
-  };
+  return changeOf(incident.id, event(ts, 'role_assigned', actor, `${person} is now ${label}${previous ? ` (was ${previous})` : ''}`,
+    { role, person, ...(previous ? { previous } : {}) }));
 }
 
-export function addNote(_incident: Incident, text: string, actor: string, ts: string): Change {
-  return { event: event(ts, 'note', actor, text.trim()), apply: (cur) => cur };
+export function addNote(incident: Incident, text: string, actor: string, ts: string): Change {
+  return changeOf(incident.id, event(ts, 'note', actor, text.trim()));
 }
 
-export function statusUpdatePosted(_incident: Incident, kind: string, message: string, actor: string, ts: string): Change {
-  return {
-    event: event(ts, 'status_update', actor, `Status update (${kind}) copied for posting`, { kind, message }),
-    apply: (cur) => cur && { ...cur, lastUpdateAt: ts },
-  };
+export function statusUpdatePosted(incident: Incident, kind: string, message: string, actor: string, ts: string): Change {
+  return changeOf(incident.id, event(ts, 'status_update', actor, `Status update (${kind}) copied for posting`, { kind, message }));
 }
 
 export function escalate(incident: Incident, index: number, step: EscalationStep, ts: string): Change {
   const minutes = Math.round((Date.parse(ts) - Date.parse(incident.declaredAt)) / 60_000);
-  return {
-    event: event(ts, 'escalation', SYSTEM_ACTOR, `Escalation: bring in ${step.notify} (${minutes} min without mitigation, ${incident.severity})`,
-      { step: index, notify: step.notify, afterMinutes: step.afterMinutes, severity: incident.severity }),
-    apply: (cur) => cur && (cur.escalationsReached.includes(index) ? cur : { ...cur, escalationsReached: [...cur.escalationsReached, index].sort((a, b) => a - b) }),
-  };
+  return changeOf(incident.id, event(ts, 'escalation', SYSTEM_ACTOR, `Escalation: bring in ${step.notify} (${minutes} min without mitigation, ${incident.severity})`,
+    { step: index, notify: step.notify, afterMinutes: step.afterMinutes, severity: incident.severity }));
 }
 
 /** For events that only add to the timeline: the record stays as it is. */

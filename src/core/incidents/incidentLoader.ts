@@ -6,6 +6,7 @@ import { DAMAGED_FILE, TIMELINE_FILE, keepAside, parseTimeline } from '../timeli
 import type { TimelineEvent, TimelineProblem } from '../timeline/events';
 import { MAX_RECORD_BYTES, RECORD_FILE, RecordError, parseRecord } from './record';
 import { isIncidentId } from './slug';
+import { catchUp } from './replay';
 import type { Incident } from './model';
 
 /** Timelines are text a team writes by hand over days; anything this big is not one. */
@@ -20,6 +21,11 @@ export interface LoadedIncident {
   /** Lines of timeline.jsonl that could not be read (kept in timeline.damaged.jsonl). */
   problems: TimelineProblem[];
   doc: Document;
+  /**
+   * Timeline events incident.yaml does not reflect yet (a crash between the append and the record
+   * write, or a git merge): already applied to `incident`, written to the file with the next change.
+   */
+  recordBehind: number;
   /** The exact text read, to detect an external edit before a rewrite. */
   recordText: string;
 }
@@ -60,13 +66,14 @@ export async function loadIncident(incidentsDir: string, id: string, now: string
     }
     if (!isIncidentId(id)) return broken(id, dir, recordFile, 'the folder name is not an incident id (YYYY-MM-DD-slug, lowercase letters, digits and dashes)');
     const recordText = recordBuf.toString('utf8');
-    const { incident, doc } = parseRecord(recordText, id);
+    const { incident: written, doc, marker } = parseRecord(recordText, id);
     const { events, problems } = timelineBuf ? parseTimeline(timelineBuf) : { events: [], problems: [] };
+    const { incident, applied } = catchUp(written, marker, events);
     if (problems.length) {
       // Copy unreadable lines aside before anything else can happen to the file.
       await keepAside(path.join(dir, DAMAGED_FILE), problems, now).catch((e) => onKeepAsideError?.(e));
     }
-    return { kind: 'incident', id, dir, incident, events, problems, doc, recordText };
+    return { kind: 'incident', id, dir, incident, events, problems, doc, recordBehind: applied.length, recordText };
   } catch (e) {
     if (e instanceof RecordError) return broken(id, dir, recordFile, e.message, e.line, e.column);
     if (e instanceof UnsafePathError) return broken(id, dir, e.target, e.message);

@@ -4,10 +4,12 @@ import { Emitter } from '../util/emitter';
 import { UnsafePathError } from '../util/fsSafe';
 import { isoNow, utcDate } from '../util/time';
 import type { TimelineProblem } from '../timeline/events';
-import { declare, type Change, type DeclareInput } from './actions';
+import { changeOf, declare, type Change, type DeclareInput } from './actions';
 import { loadIncident, scanIncidentsFolder, type IncidentEntry, type LoadedIncident } from './incidentLoader';
-import { folderIsFree, writeOp, type PendingOp } from './incidentWriter';
+import { folderIsFree, writeOp, type PendingOp, type WriteHooks } from './incidentWriter';
 import type { Incident } from './model';
+import { NO_PERSISTENCE, PendingEvents, type PendingPersistence } from './pendingEvents';
+import { eventKey } from './replay';
 import { incidentId } from './slug';
 import { RETRYABLE_CODES, StoreError } from './storeErrors';
 
@@ -19,6 +21,13 @@ export interface StoreOptions {
   now?: () => number;
   /** Diagnostics sink (the extension passes its log channel). */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /**
+   * Where changes the disk refused are kept so they survive a window reload or close (the
+   * extension's storage); restored and retried by restorePending(). Unset: memory only.
+   */
+  pending?: PendingPersistence;
+  /** Test hooks into each write (e.g. a crash between the timeline append and the record write). */
+  writeHooks?: WriteHooks;
 }
 
 /** Newly found unreadable timeline lines, to report once. */
@@ -30,12 +39,15 @@ export interface DamageReport {
 /**
  * The incidents of one workspace folder: read from incidents/, written only through here.
  * Every change is an event appended (fsynced) to the timeline plus an atomic rewrite of the record;
- * a change the disk refuses stays queued in memory, in order, and is retried.
+ * a change the disk refuses stays queued, in order, and is retried; it is also kept in the
+ * extension's storage (PendingPersistence) so a reload or a closed window does not lose it.
  */
 export class IncidentStore {
   readonly incidentsDir: string;
   private readonly now: () => number;
   private readonly log: NonNullable<StoreOptions['log']>;
+  private readonly writeHooks: WriteHooks | undefined;
+  private readonly kept: PendingEvents;
   private entries = new Map<string, IncidentEntry>();
   private folderError: string | undefined;
   private readonly pending: PendingOp[] = [];
@@ -58,6 +70,27 @@ export class IncidentStore {
     this.incidentsDir = path.join(options.root, INCIDENTS_FOLDER);
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
+    this.writeHooks = options.writeHooks;
+    this.kept = new PendingEvents(options.pending ?? NO_PERSISTENCE, (m) => this.log('warn', m));
+  }
+
+  /**
+   * Brings back the changes an earlier session could not write (kept in the extension's storage),
+   * shows them as unsaved, and tries them again; resolves to how many are still waiting.
+   */
+  async restorePending(): Promise<number> {
+    const restored = await this.kept.restore();
+    const known = new Set(this.pending.map((p) => `${p.id} ${eventKey(p.change.event)}`));
+    for (const r of restored) {
+      if (known.has(`${r.id} ${eventKey(r.event)}`)) continue;
+      // restored: the event may have reached the timeline just before the window closed.
+      this.pending.push({ id: r.id, change: changeOf(r.id, r.event), eventWritten: r.eventWritten, create: r.create, restored: true, lastError: 'not yet written (kept from an earlier session)' });
+    }
+    if (restored.length) {
+      this.log('info', `${restored.length} change(s) kept from an earlier session are retried`);
+      this.changed.fire();
+    }
+    return this.retryPending();
   }
 
   /** All entries: loaded incidents, broken records, and declarations not yet on disk. */
@@ -252,7 +285,7 @@ export class IncidentStore {
     try {
       for (const op of this.pending.filter((p) => p.id === id)) {
         try {
-          await writeOp(this.incidentsDir, op);
+          await writeOp(this.incidentsDir, op, this.writeHooks);
           wrote = true;
           this.pending.splice(this.pending.indexOf(op), 1);
         } catch (e) {
@@ -265,6 +298,7 @@ export class IncidentStore {
       }
     } finally {
       if (wrote || this.pending.some((p) => p.id === id)) await this.reload(id);
+      await this.kept.sync(this.pending.map((p) => ({ id: p.id, event: p.change.event, create: p.create, eventWritten: p.eventWritten })));
     }
   }
 

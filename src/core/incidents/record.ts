@@ -1,6 +1,8 @@
-import { Document, LineCounter, isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { Composer, Document, Lexer, LineCounter, Parser, isMap, isScalar, type Node } from 'yaml';
+import { MAX_YAML_ALIASES, MAX_YAML_NESTING } from '../runbooks/yamlRunbook';
 import { isIsoUtc } from '../util/time';
 import { isStatus, type Incident } from './model';
+import type { AppliedMarker } from './replay';
 
 export const RECORD_FILE = 'incident.yaml';
 /** Larger than any real record; a cap keeps a corrupted or hostile file from eating memory. */
@@ -18,20 +20,59 @@ export interface ParsedRecord {
   incident: Incident;
   /** The parsed document, kept so a rewrite preserves comments, key order and fields we do not know. */
   doc: Document;
+  /** The timeline events this record reflects (absent in records written before markers). */
+  marker?: AppliedMarker;
 }
 
-const HEADER = ' Incident record kept by Incident Desk. The history is in timeline.jsonl (append-only).';
+/** The record's key for its AppliedMarker. */
+export const MARKER_KEY = 'applied';
+
+const HEADER = ' Incident record kept by Incident Desk. The history is in timeline.jsonl (append-only);\n `applied` notes the last timeline event reflected here (later ones are applied when read).';
 
 function position(lc: LineCounter, node: Node | undefined | null): { line: number; col: number } {
   const offset = node?.range?.[0];
   return offset === undefined ? { line: 1, col: 1 } : lc.linePos(offset);
 }
 
+/**
+ * parseDocument(text, { lineCounter, uniqueKeys: true, strict: true, prettyErrors: false }), with the
+ * tokens fed through a guard: the yaml library composes nodes recursively, so thousands of nested
+ * collections would exhaust the stack (after ~0.4 s of work). Nesting is refused, with its line and
+ * column, while the text is still being tokenised; the limit is the one runbooks have.
+ */
+function parseGuarded(text: string, lc: LineCounter): Document.Parsed {
+  const parser = new Parser(lc.addNewLine);
+  const composer = new Composer({ uniqueKeys: true, strict: true, prettyErrors: false });
+  let deepAt = -1;
+  function* tokens() {
+    lc.addNewLine(0); // what Parser.parse() does first
+    for (const lexeme of new Lexer().lex(text)) {
+      yield* parser.next(lexeme);
+      if (parser.stack.length > MAX_YAML_NESTING) {
+        deepAt = parser.offset;
+        return;
+      }
+    }
+    yield* parser.end();
+  }
+  const docs = [...composer.compose(tokens(), true, text.length)];
+  if (deepAt >= 0) {
+    const p = lc.linePos(deepAt);
+    throw new RecordError(`nested more than ${MAX_YAML_NESTING} levels deep; the file is refused`, p.line, p.col);
+  }
+  if (docs.length > 1) {
+    const p = lc.linePos(docs[1].range[0]);
+    throw new RecordError('multiple documents: incident.yaml holds one YAML document; this is a second one (`---`)', p.line, p.col);
+  }
+  return docs[0] ?? new Document(null) as Document.Parsed;
+}
+
 /** Parses and validates incident.yaml; throws RecordError naming the line and column. */
 export function parseRecord(text: string, folderId: string): ParsedRecord {
-  if (Buffer.byteLength(text, 'utf8') > MAX_RECORD_BYTES) throw new RecordError(`file is larger than ${MAX_RECORD_BYTES / 1024} KiB`, 1, 1);
+  // Checked before anything is decoded further (the loader also refuses to read more than this).
+  if (text.length > MAX_RECORD_BYTES || Buffer.byteLength(text, 'utf8') > MAX_RECORD_BYTES) throw new RecordError(`file is larger than ${MAX_RECORD_BYTES / 1024} KiB`, 1, 1);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseGuarded(text, lc);
   const first = doc.errors[0];
   if (first) {
     const p = lc.linePos(first.pos[0]);
@@ -47,9 +88,12 @@ export function parseRecord(text: string, folderId: string): ParsedRecord {
   };
   let raw: Record<string, unknown>;
   try {
-    raw = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as Record<string, unknown>;
   } catch (e) {
-    throw new RecordError(e instanceof Error ? e.message : String(e), 1, 1);
+    // toJS throws (a ReferenceError) for too many alias expansions and for an alias to nothing.
+    const at = text.indexOf('*');
+    const p = at >= 0 ? lc.linePos(at) : { line: 1, col: 1 };
+    throw new RecordError(`aliases cannot be resolved within ${MAX_YAML_ALIASES} expansions (an alias bomb?); the file is refused (${e instanceof Error ? e.message : String(e)})`, p.line, p.col);
   }
   const str = (key: string, required = true): string => {
     const v = raw[key];
@@ -107,7 +151,14 @@ export function parseRecord(text: string, folderId: string): ParsedRecord {
     escalationsReached: reached as number[],
   };
   if (incident.status === 'resolved' && !incident.resolvedAt) fail('resolvedAt', 'is missing for a resolved incident');
-  return { incident, doc };
+  let marker: AppliedMarker | undefined;
+  const m = raw[MARKER_KEY] as Record<string, unknown> | null | undefined;
+  if (m !== undefined && m !== null) {
+    const ok = typeof m === 'object' && !Array.isArray(m) && typeof m.lastEvent === 'string' && Number.isInteger(m.events) && (m.events as number) >= 0 && typeof m.digest === 'string';
+    if (!ok) fail(MARKER_KEY, 'must hold lastEvent, events and digest as Incident Desk writes them (delete it to take the record as up to date)');
+    marker = { lastEvent: m.lastEvent as string, events: m.events as number, digest: m.digest as string };
+  }
+  return { incident, doc, marker };
 }
 
 const FIELD_ORDER: Array<keyof Incident> = ['version', 'id', 'title', 'severity', 'status', 'service', 'summary', 'roles', 'declaredAt', 'declaredBy', 'acknowledgedAt', 'mitigatedAt', 'resolvedAt', 'lastUpdateAt', 'escalationsReached'];
@@ -116,15 +167,16 @@ const FIELD_ORDER: Array<keyof Incident> = ['version', 'id', 'title', 'severity'
  * Serialises `next`. With the document it was read from, only changed fields are set on it, so a
  * person's comments and extra fields survive the rewrite.
  */
-export function stringifyRecord(next: Incident, from?: Document): string {
+export function stringifyRecord(next: Incident, from?: Document, marker?: AppliedMarker): string {
   const doc = from ? (from.clone() as Document) : new Document({});
   if (!from) doc.commentBefore = HEADER;
-  const before = (from ? doc.toJS({ maxAliasCount: 50 }) : {}) as Record<string, unknown>;
+  const before = (from ? doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) : {}) as Record<string, unknown>;
   for (const key of FIELD_ORDER) {
     const value = next[key];
     const current = doc.get(key, true);
     const same = isScalar(current) ? current.value === value : JSON.stringify(before[key]) === JSON.stringify(value);
     if (!doc.has(key) || !same) doc.set(key, doc.createNode(value));
   }
+  if (marker && JSON.stringify(before[MARKER_KEY]) !== JSON.stringify(marker)) doc.set(MARKER_KEY, doc.createNode({ ...marker }));
   return doc.toString({ lineWidth: 0 });
 }

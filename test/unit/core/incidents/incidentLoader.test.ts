@@ -75,6 +75,38 @@ describe('incident loader', () => {
     assert.match(e.message, /over the 256 KiB limit/);
   });
 
+  it('reports a real 50 MB incident.yaml as broken, without reading it', async () => {
+    const d = await folder('2026-11-22-fifty', {});
+    const file = path.join(d, 'incident.yaml');
+    await fsp.writeFile(file, recordText('2026-11-22-fifty'));
+    await fsp.truncate(file, 50 * 1024 * 1024);
+    const e = await loadIncident(dir, '2026-11-22-fifty', NOW);
+    assert.ok(e && e.kind === 'broken');
+    assert.equal(e.file, file);
+    assert.match(e.message, /51200 KiB, over the 256 KiB limit/);
+  });
+
+  it('reports 10,000-deep nesting in incident.yaml as a broken row with line and column, next to good incidents', async () => {
+    const id = '2026-11-22-deep';
+    await folder(id, { 'incident.yaml': `${recordText(id)}extra: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, 'timeline.jsonl': EVENT });
+    const e = await loadIncident(dir, id, NOW);
+    assert.ok(e && e.kind === 'broken', 'not a broken row');
+    assert.match(e.message, /nested more than 64 levels deep/);
+    assert.equal(e.line, recordText(id).split('\n').length);
+    assert.ok(e.column !== undefined && e.column > 8);
+  });
+
+  it('reports a billion-laughs incident.yaml as a broken row at its first alias', async () => {
+    const id = '2026-11-22-laughs';
+    const rows = ['l0: &l0 "lol"'];
+    for (let i = 1; i < 10; i++) rows.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    await folder(id, { 'incident.yaml': `${recordText(id)}${rows.join('\n')}\n` });
+    const e = await loadIncident(dir, id, NOW);
+    assert.ok(e && e.kind === 'broken');
+    assert.match(e.message, /alias bomb/);
+    assert.equal(e.line, recordText(id).split('\n').length + 1);
+  });
+
   it('reports an incident.yaml that is a link as broken, naming the link', async () => {
     const d = await folder('2026-11-22-linkrec', { 'timeline.jsonl': EVENT });
     const target = path.join(dir, '..', 'secret.yaml');

@@ -77,7 +77,7 @@ describe('IncidentStore', function () {
       assert.equal(inc.declaredBy, 'Dana');
       assert.equal(inc.status, 'investigating');
       assert.deepEqual(await readEvents(dir, id), [{ ts: iso(T0), type: 'declared', actor: 'Dana', text: 'Declared P1 incident on checkout: Checkout returns 502',
-        data: { title: 'Checkout returns 502', severity: 'P1', service: 'checkout' } }]);
+        data: { title: 'Checkout returns 502', severity: 'P1', service: 'checkout', summary: 'Customers cannot pay' } }]);
       const attrs = await fsp.readFile(path.join(dir, '.gitattributes'), 'utf8');
       assert.match(attrs, /^\*\/timeline\.jsonl merge=union$/m);
       assert.match(attrs, /^\*\/timeline\.damaged\.jsonl merge=union$/m);
@@ -143,10 +143,11 @@ describe('IncidentStore', function () {
       const step = { afterMinutes: 0, notify: 'On-call engineer' };
       await store.record(id, escalate(current(), 0, step, at(9)));
       assert.deepEqual((await readIncident(dir, id)).escalationsReached, [0]);
-      const afterEscalation = await bytes(recordFile);
+      const afterEscalation = await readIncident(dir, id);
       await store.record(id, escalate(current(), 0, step, at(9)));
       assert.deepEqual((await readIncident(dir, id)).escalationsReached, [0], 'a step is reached once');
-      assert.equal(await bytes(recordFile), afterEscalation);
+      // Only the marker of applied events moves on (see replay.ts).
+      assert.deepEqual(await readIncident(dir, id), afterEscalation);
 
       await store.record(id, setStatus(current(), 'identified', 'Dana', at(10)));
       assert.equal((await readIncident(dir, id)).mitigatedAt, null);
