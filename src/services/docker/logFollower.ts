@@ -9,6 +9,7 @@ import { COMPOSE_ONEOFF_LABEL, COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, res
 import type { ContainerSummary } from './containers';
 import { Backoff, ContainerFollow, DEFAULTS, asError, errorText, marker } from './containerFollow';
 import type { LogLine, LogPipelineCounters } from './logs/logPipeline';
+import { stripAll } from './logs/sanitize';
 import { compareTimestampKeys, timestampKey } from './logs/timestamps';
 
 export type FollowTarget =
@@ -314,7 +315,8 @@ class Follow implements LogFollower {
       if (fresh.length > 0) {
         // Prefixes padded to the longest name among all the containers shown.
         const everyone = [...[...this.members.values()].map((m) => m.summary).filter((s): s is ContainerSummary => s !== undefined), ...fresh];
-        const prefixes = new Map(withPrefixes(everyone, project).map((m) => [m.container.id, m.prefix]));
+        // Names come from the daemon: drawn before every line, so stripped of control sequences like the lines.
+        const prefixes = new Map(withPrefixes(everyone, project).map((m) => [m.container.id, stripAll(m.prefix)]));
         for (const member of this.members.values()) member.prefix = prefixes.get(member.ref.id) ?? member.prefix;
         for (const c of fresh) {
           // A container that appears later is new: all of its lines are.

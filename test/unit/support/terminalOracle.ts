@@ -20,7 +20,7 @@ export class TerminalOracle {
   readonly titles: string[] = [];
 
   constructor() {
-    this.terminal = new Terminal({ allowProposedApi: true, cols: 80, rows: 24, scrollback: 200, logLevel: 'off' });
+    this.terminal = new Terminal({ allowProposedApi: true, cols: 80, rows: 24, scrollback: 2000, logLevel: 'off' });
     const parser = this.terminal.parser;
     for (const id of WATCHED_OSC) {
       parser.registerOscHandler(id, (data) => {
