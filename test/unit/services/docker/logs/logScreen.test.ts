@@ -166,13 +166,16 @@ describe('LogScreen (what a log view draws)', function () {
       .array(fc.oneof(fc.constantFrom(...hostile).map((s) => [...Buffer.from(s, 'utf8')]), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 6 })), { maxLength: 40 })
       .map((parts) => Buffer.from(parts.flat()));
 
-    it('fuzz: container output (raw bytes, UTF-8 or not, split anywhere) through the pipeline and the screen fires nothing', async () => {
+    it('fuzz: container output (raw bytes, UTF-8 or not, split anywhere) through the pipeline and the screen, and daemon text in markers, fire nothing', async () => {
       await fc.assert(
-        fc.asyncProperty(hostileBytes, fc.array(fc.nat(), { maxLength: 8 }), fc.boolean(), async (bytes, cuts, paused) => {
+        fc.asyncProperty(hostileBytes, fc.array(fc.nat(), { maxLength: 8 }), fc.boolean(), hostileBytes, async (bytes, cuts, paused, markerBytes) => {
           const h = new Harness(oracle);
           try {
             if (paused) h.screen.togglePause();
             await follow(h, bytes, cuts, { tty: true, timestamps: false });
+            // A marker holding daemon text (an error message, a container name), paused or not.
+            h.screen.marker(markerBytes.toString('utf8'));
+            h.screen.end(markerBytes.toString('latin1'));
             if (paused) h.screen.togglePause();
             await h.draw();
             assert.deepEqual(oracle.fired, [], bytes.toString('hex'));
