@@ -104,6 +104,23 @@ describe('LogScreen (what a log view draws)', function () {
       assert.equal(rows[rows.length - 1], 'l909');
     });
 
+    it('stay in order when the history let go of the lines around them (paused longer than maxLines)', async () => {
+      const h = new Harness(oracle, 10);
+      h.screen.togglePause();
+      h.screen.lines(Array.from({ length: 50 }, (_, i) => line(`l${i}`)), 0);
+      h.screen.marker('container restarted: re-attached');
+      h.screen.lines(Array.from({ length: 50 }, (_, i) => line(`l${50 + i}`)), 0);
+      h.screen.togglePause();
+      const rows = await h.rows();
+      assert.deepEqual(rows.slice(rows.indexOf('── resumed: 100 lines while paused ──')), [
+        '── resumed: 100 lines while paused ──',
+        '── 50 lines not drawn (burst); pause to see the last 10 ──',
+        '── container restarted: re-attached ──',
+        '── 40 lines not drawn (burst); pause to see the last 10 ──',
+        ...Array.from({ length: 10 }, (_, i) => `l${90 + i}`),
+      ]);
+    });
+
     it('with a filter, count only the lines it passes', async () => {
       const h = new Harness(oracle);
       h.screen.setFilter({ source: 'err', test: (t) => t.includes('err') });
