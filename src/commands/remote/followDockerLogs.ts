@@ -112,8 +112,6 @@ export const followDockerLogs: CommandDefinition = {
             tail,
             since,
             timestamps,
-            // The view keeps the history (compactly); the follower holds only what it has not delivered.
-            retainDelivered: false,
             onBatch: (batch) => sink.lines(batch.prefix ? batch.lines.map((l): LogLine => ({ ...l, text: `${batch.prefix}${l.text}` })) : batch.lines, batch.dropped),
             onEvent: (event) => {
               // The view says "see the Incident Desk log": the cause goes there.

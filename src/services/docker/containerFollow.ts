@@ -18,10 +18,8 @@ export interface FollowHost {
   readonly showTimestamps: boolean;
   readonly signal: AbortSignal;
   readonly isStopped: boolean;
-  readonly paused: boolean;
   emit(member: ContainerFollow | undefined, event: FollowEvent): void;
   sleep(ms: number): Promise<void>;
-  untilResumed(): Promise<void>;
 }
 
 export const DEFAULTS = { tail: 200, reconnectInitialMs: 500, reconnectMaxMs: 10_000, pollMinMs: 250, pollMaxMs: 2000, rescanMs: 3000 } as const;
@@ -120,11 +118,7 @@ export class ContainerFollow {
 
   /** Delivers the lines parsed so far now (they otherwise go at the end of this microtask turn), so a marker lands after them. */
   deliverPending(): void {
-    const pipeline = this.pipeline;
-    if (!pipeline || pipeline.paused) return;
-    // resume() of a paused pipeline delivers what is pending synchronously.
-    pipeline.pause();
-    pipeline.resume();
+    this.pipeline?.deliverNow();
   }
 
   emitOwn(kind: FollowEventKind, text: string, extra: Partial<FollowEvent> = {}): void {
@@ -140,9 +134,6 @@ export class ContainerFollow {
     let poll = pollMin;
     let waiting = false; // announced that we wait for the container to start
     for (;;) {
-      // A paused view takes no new stream after the first: the markers that go with it would
-      // land among the lines the view holds.
-      if (this.attachedOnce) await this.follow.untilResumed();
       if (this.follow.isStopped) return 'stopped';
       let info: DockerContainerDetails;
       try {
@@ -213,15 +204,12 @@ export class ContainerFollow {
 
   private createPipeline(tty: boolean): void {
     const opts = this.follow.options;
-    const pipeline = new LogPipeline({ tty, timestamps: true, maxLineLength: opts.maxLineLength, capacity: opts.capacity, retainDelivered: opts.retainDelivered });
+    const pipeline = new LogPipeline({ tty, timestamps: true, maxLineLength: opts.maxLineLength, capacity: opts.capacity });
     pipeline.onLines((batch) => {
       if (this.follow.isStopped) return;
       if (this.gapCheck && batch.lines.length > 0) this.checkGap(this.gapCheck);
       opts.onBatch({ container: this.ref, prefix: this.prefix, lines: batch.lines, dropped: batch.dropped, timestamps: this.follow.showTimestamps });
     });
-    // The view took the lines it held: read on.
-    pipeline.onDrain(() => this.stream?.resume());
-    if (this.follow.paused) pipeline.pause();
     this.pipeline = pipeline;
   }
 
@@ -274,7 +262,7 @@ export class ContainerFollow {
       const onData = (chunk: Buffer): void => {
         if (this.follow.isStopped) return;
         try {
-          if (!pipeline.write(chunk)) stream.pause();
+          pipeline.write(chunk);
         } catch (e) {
           stream.destroy();
           this.emitOwn('failed', `the log stream could not be read: ${errorText(e)}`, { error: asError(e) });

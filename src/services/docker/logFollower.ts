@@ -9,7 +9,7 @@ import { COMPOSE_ONEOFF_LABEL, COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, res
 import type { ContainerSummary } from './containers';
 import { Backoff, ContainerFollow, DEFAULTS, asError, errorText, marker } from './containerFollow';
 import type { LogLine, LogPipelineCounters } from './logs/logPipeline';
-import { compareTimestampKeys, timestampKey } from './logs/timestamps';
+import { stripAll } from './logs/sanitize';
 
 export type FollowTarget =
   | { readonly kind: 'container'; readonly id: string }
@@ -70,10 +70,8 @@ export interface FollowOptions {
   readonly timestamps?: boolean;
   readonly onBatch: (batch: FollowBatch) => void;
   readonly onEvent?: (event: FollowEvent) => void;
-  /** Each container's view buffer (the pipeline's capacity). */
+  /** Each container's pipeline: bounds of the lines parsed and not yet delivered (see LogPipelineOptions). */
   readonly capacity?: { readonly lines: number; readonly bytes: number };
-  /** Keep delivered lines for snapshot() (default true); false for a consumer with its own history (see LogPipelineOptions). */
-  readonly retainDelivered?: boolean;
   readonly maxLineLength?: number;
   /** Reconnect backoff: starts at initialMs (0.5 s), doubles up to maxMs (10 s), ±20 % jitter. */
   readonly reconnect?: { readonly initialMs?: number; readonly maxMs?: number };
@@ -85,29 +83,13 @@ export interface FollowOptions {
 
 export type FollowEndReason = 'stopped' | 'removed' | 'notFound' | 'failed';
 
-/** A line with where it came from, for "Pin to Timeline". */
-export interface FollowedLine {
-  readonly container: ContainerRef;
-  readonly prefix: string;
-  readonly line: LogLine;
-}
-
 export interface LogFollower {
   /** Ends the follow: streams destroyed, requests aborted, timers cleared, no callback after this. */
   stop(): void;
   /** Settles once, with why the follow ended; never rejects. */
   readonly done: Promise<FollowEndReason>;
-  /**
-   * The view stops taking lines: they wait in each container's bounded buffer (the oldest dropped
-   * and counted when full) and the HTTP stream is paused once the buffer is half full.
-   */
-  pause(): void;
-  resume(): void;
-  readonly paused: boolean;
   /** Summed over the containers followed. */
   readonly counters: LogPipelineCounters;
-  /** The newest lines held, oldest first, across the containers in timestamp order. */
-  snapshot(lastN?: number): FollowedLine[];
 }
 
 /** The line as the view shows it: prefix, the timestamp when asked for, the text. */
@@ -122,21 +104,13 @@ export function followLogs(client: DockerClient, target: FollowTarget, options: 
   return follow;
 }
 
-
-
-
-
 class Follow implements LogFollower {
   readonly done: Promise<FollowEndReason>;
   private settle!: (reason: FollowEndReason) => void;
   private settled = false;
   private stopped = false;
-  private isPaused = false;
   private readonly abort = new AbortController();
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
-  private resumeWaiters: (() => void)[] = [];
-  /** Markers that came while paused, shown on resume after the lines before them. */
-  private queued: { member: ContainerFollow | undefined; event: FollowEvent }[] = [];
   private readonly members = new Map<string, ContainerFollow>();
   readonly showTimestamps: boolean;
 
@@ -154,10 +128,6 @@ class Follow implements LogFollower {
 
   get isStopped(): boolean {
     return this.stopped;
-  }
-
-  get paused(): boolean {
-    return this.isPaused;
   }
 
   start(target: FollowTarget): void {
@@ -182,27 +152,7 @@ class Follow implements LogFollower {
       wake();
     }
     this.timers.clear();
-    this.wakeResumeWaiters();
-    this.queued = [];
     this.finish('stopped');
-  }
-
-  pause(): void {
-    if (this.isPaused || this.stopped) return;
-    this.isPaused = true;
-    for (const member of this.members.values()) member.pipeline?.pause();
-  }
-
-  resume(): void {
-    if (!this.isPaused || this.stopped) return;
-    this.isPaused = false;
-    // Each container's pending lines first (resume delivers them now), then the markers that
-    // followed them, then the waiting re-attaches go on.
-    for (const member of this.members.values()) member.pipeline?.resume();
-    const queued = this.queued;
-    this.queued = [];
-    for (const { member, event } of queued) this.emit(member, event);
-    this.wakeResumeWaiters();
   }
 
   get counters(): LogPipelineCounters {
@@ -219,22 +169,9 @@ class Follow implements LogFollower {
     return sum;
   }
 
-  snapshot(lastN?: number): FollowedLine[] {
-    const all: FollowedLine[] = [];
-    for (const member of this.members.values()) {
-      for (const line of member.pipeline?.snapshot(lastN) ?? []) all.push({ container: member.ref, prefix: member.prefix, line });
-    }
-    if (this.members.size > 1) all.sort(byTimestamp);
-    return lastN === undefined ? all : all.slice(Math.max(0, all.length - lastN));
-  }
-
-  /** Hands a marker to the view after the lines before it, or keeps it for resume() while paused. */
+  /** Hands a marker to the view after the lines before it (a paused view keeps both, in order). */
   emit(member: ContainerFollow | undefined, event: FollowEvent): void {
     if (this.stopped) return;
-    if (this.isPaused) {
-      this.queued.push({ member, event });
-      return;
-    }
     member?.deliverPending();
     this.options.onEvent?.(event);
   }
@@ -249,18 +186,6 @@ class Follow implements LogFollower {
       }, ms);
       this.timers.set(timer, resolve);
     });
-  }
-
-  /** Resolves when the view is not paused (at once when it is not, or when stopped). */
-  untilResumed(): Promise<void> {
-    if (!this.isPaused || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => this.resumeWaiters.push(resolve));
-  }
-
-  private wakeResumeWaiters(): void {
-    const waiters = this.resumeWaiters;
-    this.resumeWaiters = [];
-    for (const wake of waiters) wake();
   }
 
   private finish(reason: FollowEndReason): void {
@@ -314,7 +239,8 @@ class Follow implements LogFollower {
       if (fresh.length > 0) {
         // Prefixes padded to the longest name among all the containers shown.
         const everyone = [...[...this.members.values()].map((m) => m.summary).filter((s): s is ContainerSummary => s !== undefined), ...fresh];
-        const prefixes = new Map(withPrefixes(everyone, project).map((m) => [m.container.id, m.prefix]));
+        // Names come from the daemon: drawn before every line, so stripped of control sequences like the lines.
+        const prefixes = new Map(withPrefixes(everyone, project).map((m) => [m.container.id, stripAll(m.prefix)]));
         for (const member of this.members.values()) member.prefix = prefixes.get(member.ref.id) ?? member.prefix;
         for (const c of fresh) {
           // A container that appears later is new: all of its lines are.
@@ -345,14 +271,3 @@ class Follow implements LogFollower {
     }
   }
 }
-
-/** One container followed: its pipeline, its current stream, and the loop that re-attaches. */
-
-function byTimestamp(a: FollowedLine, b: FollowedLine): number {
-  const ka = a.line.timestamp === undefined ? undefined : timestampKey(a.line.timestamp);
-  const kb = b.line.timestamp === undefined ? undefined : timestampKey(b.line.timestamp);
-  if (!ka || !kb) return 0;
-  return compareTimestampKeys(ka, kb);
-}
-
-

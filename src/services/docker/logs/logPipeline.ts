@@ -33,7 +33,7 @@ export interface LogPipelineCounters {
   readonly lines: number;
   /** Bytes written in, headers included. */
   readonly bytes: number;
-  /** Lines evicted from the buffer before delivery (while paused). */
+  /** Lines evicted from the buffer before delivery (more than its capacity parsed in one turn). */
   readonly dropped: number;
   /** Lines cut at maxLineLength. */
   readonly cut: number;
@@ -48,16 +48,12 @@ export interface LogPipelineOptions {
   readonly timestamps?: boolean;
   /** Longest line text kept; default 16 KiB. */
   readonly maxLineLength?: number;
-  /** The view buffer's bounds; line size is its text length plus its timestamp's. Default 10,000 lines, 8 MiB. */
-  readonly capacity?: { readonly lines: number; readonly bytes: number };
-  /** Pending (undelivered) lines or size at which `write` asks the source to wait; default half the capacity. */
-  readonly highWaterMark?: { readonly lines: number; readonly bytes: number };
   /**
-   * Keep delivered lines in the buffer for `snapshot()` (default true). A consumer with a history
-   * of its own (a log view) says false: the buffer then holds only undelivered lines, and a line's
-   * objects live from the socket to the consumer, short enough to die young in V8's heap.
+   * Bounds of the lines parsed and not yet delivered (line size: its text length plus its
+   * timestamp's); default 10,000 lines, 8 MiB. Delivered lines are not held: the consumer keeps its
+   * own history.
    */
-  readonly retainDelivered?: boolean;
+  readonly capacity?: { readonly lines: number; readonly bytes: number };
 }
 
 const DEFAULT_CAPACITY = { lines: 10_000, bytes: 8 * 1024 * 1024 };
@@ -98,25 +94,18 @@ class Listeners<T> {
  *
  * Lines go into the bounded buffer as they are parsed; listeners get them in one batch per turn of
  * the event loop's microtask queue (a daemon flushes every log entry, so one socket read carries
- * hundreds of one-line chunks: they become one batch, not hundreds of calls). While paused, lines
- * wait in the buffer (the oldest dropped and counted when it is full) and `write` returns false
- * once the pending lines pass the high-water mark, so the caller can pause its source until
- * `onDrain`.
+ * hundreds of one-line chunks: they become one batch, not hundreds of calls), and the buffer lets
+ * go of them. What the pipeline holds is bounded by its capacity whatever the input and whenever
+ * GC runs: more lines than that in one turn drop the oldest, counted in the batch.
  */
 export class LogPipeline {
   private readonly demuxer: DockerLogDemuxer;
   private readonly splitters: Record<LogStream, LineSplitter>;
   private readonly timestamps: boolean;
   private readonly ring: RingBuffer<LogLine>;
-  private readonly retainDelivered: boolean;
-  private readonly highWaterLines: number;
-  private readonly highWaterBytes: number;
   private readonly linesListeners = new Listeners<LogBatch>();
-  private readonly drainListeners = new Listeners<void>();
   private deliveryQueued = false;
   private disposed = false;
-  private isPaused = false;
-  private drainNeeded = false;
   private ended = false;
   private failure: DockerLogError | undefined;
   private lineCount = 0;
@@ -130,17 +119,11 @@ export class LogPipeline {
 
   /** New lines, in batches (see the class comment); never one call per line. */
   readonly onLines = this.linesListeners.add;
-  /** The pending lines were delivered after `write` returned false: the source may go on. */
-  readonly onDrain = this.drainListeners.add;
 
   constructor(options: LogPipelineOptions) {
     this.timestamps = options.timestamps ?? false;
-    this.retainDelivered = options.retainDelivered ?? true;
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
     this.ring = new RingBuffer<LogLine>({ maxItems: capacity.lines, maxBytes: capacity.bytes, sizeOf: lineSize });
-    // A mark above the capacity would never be reached: lines would drop first.
-    this.highWaterLines = Math.max(1, Math.min(options.highWaterMark?.lines ?? Math.ceil(capacity.lines / 2), capacity.lines));
-    this.highWaterBytes = Math.max(1, Math.min(options.highWaterMark?.bytes ?? Math.ceil(capacity.bytes / 2), capacity.bytes));
     const splitterOptions = { maxLineLength: options.maxLineLength, timestamps: this.timestamps, transform: sanitize };
     this.splitters = {
       stdout: new LineSplitter(splitterOptions, (text, ts, cut) => this.accept('stdout', text, ts, cut)),
@@ -150,12 +133,10 @@ export class LogPipeline {
   }
 
   /**
-   * Feeds one chunk from the source. Returns false when the caller should stop reading until
-   * `onDrain` (the consumer is paused and the pending lines passed the high-water mark).
-   * Throws a DockerLogError when the stream is not a valid log stream, after delivering the lines
-   * before the fault, and on every write after that.
+   * Feeds one chunk from the source. Throws a DockerLogError when the stream is not a valid log
+   * stream, after delivering the lines before the fault, and on every write after that.
    */
-  write(chunk: Buffer): boolean {
+  write(chunk: Buffer): void {
     if (this.failure) throw this.failure;
     if (this.ended) throw new DockerLogError('writeAfterEnd', 'The log stream has ended.');
     this.byteCount += chunk.length;
@@ -167,15 +148,15 @@ export class LogPipeline {
       this.deliver();
       throw e;
     }
-    if (this.ring.pending > 0) {
-      if (this.isPaused) {
-        if (this.ring.pending >= this.highWaterLines || this.ring.pendingBytes >= this.highWaterBytes) this.drainNeeded = true;
-      } else if (!this.deliveryQueued) {
-        this.deliveryQueued = true;
-        queueMicrotask(this.deliverQueued);
-      }
+    if (this.ring.pending > 0 && !this.deliveryQueued) {
+      this.deliveryQueued = true;
+      queueMicrotask(this.deliverQueued);
     }
-    return !this.drainNeeded;
+  }
+
+  /** Delivers the lines parsed so far now, instead of at the end of this microtask turn (so that what the caller says next comes after them). */
+  deliverNow(): void {
+    this.deliver();
   }
 
   /**
@@ -223,36 +204,6 @@ export class LogPipeline {
     this.countAtLastTs = Math.max(0, point.count);
   }
 
-  /** Stops delivering: lines wait in the bounded buffer (see `write`'s return value). */
-  pause(): void {
-    this.isPaused = true;
-  }
-
-  /** Delivers everything pending as one batch (with the dropped count), now, and fires `onDrain` if it was needed. */
-  resume(): void {
-    if (!this.isPaused) return;
-    this.isPaused = false;
-    this.deliver();
-    if (this.drainNeeded) {
-      this.drainNeeded = false;
-      this.drainListeners.fire();
-    }
-  }
-
-  get paused(): boolean {
-    return this.isPaused;
-  }
-
-  /** The last `write` returned false and `onDrain` has not fired yet. */
-  get needsDrain(): boolean {
-    return this.drainNeeded;
-  }
-
-  /** The newest `lastN` lines held (all when omitted), oldest first: for "Pin to Timeline". Only undelivered ones when retainDelivered is false. */
-  snapshot(lastN?: number): LogLine[] {
-    return this.ring.snapshot(lastN);
-  }
-
   get counters(): LogPipelineCounters {
     return { lines: this.lineCount, bytes: this.byteCount, dropped: this.ring.dropped, cut: this.cutCount, skipped: this.skippedCount };
   }
@@ -267,11 +218,11 @@ export class LogPipeline {
     return this.lastTs === undefined ? undefined : { timestamp: this.lastTs, count: this.countAtLastTs };
   }
 
-  /** Stops all delivery; pending lines are not delivered. */
+  /** Stops all delivery; pending lines are not delivered, and let go of. */
   dispose(): void {
     this.disposed = true;
     this.linesListeners.clear();
-    this.drainListeners.clear();
+    this.ring.clear();
   }
 
   private accept(stream: LogStream, text: string, timestamp: string | undefined, cut: boolean): void {
@@ -315,9 +266,9 @@ export class LogPipeline {
   };
 
   private deliver(): void {
-    if (this.isPaused || this.disposed) return;
+    if (this.disposed) return;
     if (this.ring.pending === 0 && this.ring.droppedSinceTake === 0) return;
-    const { items, dropped } = this.ring.take(!this.retainDelivered);
+    const { items, dropped } = this.ring.take();
     this.linesListeners.fire({ lines: items, dropped });
   }
 }

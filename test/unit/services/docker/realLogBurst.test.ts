@@ -82,8 +82,6 @@ describe('followLogs: a 1,000,000-line burst from a real container', function ()
       assert.equal(outOfOrder, 0);
       assert.ok(peakHeap - heapBefore < 100 * MB, `peak heap growth ${((peakHeap - heapBefore) / MB).toFixed(1)} MB`);
       assert.ok(heapAfter - heapBefore < 20 * MB, `heap growth after GC ${((heapAfter - heapBefore) / MB).toFixed(1)} MB`);
-      // The view holds at most its capacity.
-      assert.ok(follower.snapshot().length <= 2000);
     } finally {
       clearInterval(sampler);
       follower.stop();

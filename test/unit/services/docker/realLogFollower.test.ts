@@ -435,38 +435,13 @@ describe('followLogs (real dockerd): lines, faults, markers', function () {
     await waitFor('backend-2 going on', () => rec.numbers('backend-2 | ').length > counted.length + 3);
     for (const p of ['backend-1 | ', 'backend-2 | ', 'backend-3 | ']) assertConsecutive(rec.numbers(p));
     const f = followers[followers.length - 1];
-    const pinned = f.snapshot(6);
-    assert.equal(pinned.length, 6);
-    const formatted = pinned.map((p) => formatLogLine({ prefix: p.prefix, timestamps: true }, p.line));
-    for (const line of formatted) assert.match(line, /^backend-\d \| \d{4}-\d\d-\d\dT\S+Z line \d+$/);
-    const times = pinned.map((p) => p.line.timestamp as string);
-    assert.deepEqual([...times].sort(), times, 'the pinned lines are in time order across replicas');
+    // As the view shows them: prefix, timestamp (asked for), text.
+    const shown = rec.seen.filter((x) => x.kind === 'line').slice(-6);
+    assert.equal(shown.length, 6);
+    for (const x of shown) assert.match(formatLogLine({ prefix: x.prefix as string, timestamps: x.showTimestamps as boolean }, { stream: 'stdout', text: x.text, timestamp: x.timestamp }), /^backend-\d \| \d{4}-\d\d-\d\dT\S+Z line \d+$/);
     // Removing every replica ends the follow.
     await dockerCli(dockerd, ['rm', '-f', 'shop-backend-1', 'shop-backend-2', 'shop-backend-3']);
     assert.equal(await f.done, 'removed');
-  });
-
-  it('pause: the HTTP stream is paused once the buffer is half full, lines dropped are counted, resume goes on in order', async function () {
-    await runContainer(dockerd, { name: 'fast', cmd: ['sh', '-c', 'seq 1 50000; sleep 1000'] });
-    await waitFor('50,000 lines written', async () => (await dockerCli(dockerd, ['logs', '--tail', '1', 'fast'])).trim() === '50000');
-    const rec = new Recorder();
-    const f = follow({ kind: 'container', id: 'fast' }, rec, { capacity: { lines: 1000, bytes: 1024 * 1024 } });
-    f.pause();
-    assert.equal(f.paused, true);
-    await waitFor('lines buffered', () => f.counters.lines >= 500);
-    await sleep(500);
-    const held = f.counters.lines;
-    await sleep(1000);
-    assert.equal(f.counters.lines, held, 'no more lines read while paused: the stream is paused');
-    assert.ok(held < 50_000, `read ${held} of 50,000 before pausing the stream`);
-    assert.equal(rec.lines().length, 0, 'nothing delivered while paused');
-    f.resume();
-    await waitFor('all 50,000 accounted for', () => rec.lines().length + rec.dropped === 50_000);
-    assert.equal(f.counters.lines, 50_000);
-    assert.equal(f.counters.dropped, rec.dropped);
-    const numbers = rec.lines().map(Number);
-    assert.equal(numbers[numbers.length - 1], 50_000);
-    for (let i = 1; i < numbers.length; i++) assert.ok(numbers[i] > numbers[i - 1], `increasing at ${i}`);
   });
 });
 

@@ -180,66 +180,40 @@ describe('LogPipeline', () => {
     });
   });
 
-  describe('pause, backpressure and the bounded buffer', () => {
-    it('holds lines while paused, asks the source to wait at the high-water mark, drops the oldest when full', async () => {
+  describe('the bounded buffer', () => {
+    it('holds at most its capacity of undelivered lines: more in one turn drops the oldest, counted in the batch', async () => {
       const { pipeline, batches } = watch({ tty: false, capacity: { lines: 100, bytes: 1 << 20 } });
-      let drains = 0;
-      pipeline.onDrain(() => drains++);
-      pipeline.pause();
-      const results: boolean[] = [];
       for (let chunk = 0; chunk < 30; chunk++) {
-        const lines = Array.from({ length: 10 }, (_, i) => out(`line ${chunk * 10 + i}\n`));
-        results.push(pipeline.write(Buffer.concat(lines)));
+        pipeline.write(Buffer.concat(Array.from({ length: 10 }, (_, i) => out(`line ${chunk * 10 + i}\n`))));
       }
+      assert.equal(batches.length, 0, 'nothing delivered during the turn');
       await settle();
-      assert.equal(batches.length, 0, 'nothing delivered while paused');
-      // Default high-water mark: half the capacity (50 lines), reached by the 5th chunk.
-      assert.deepEqual(results.slice(0, 6), [true, true, true, true, false, false]);
-      assert.equal(pipeline.needsDrain, true);
-      assert.equal(pipeline.counters.dropped, 200);
-      assert.equal(drains, 0);
-
-      pipeline.resume();
-      assert.equal(batches.length, 1, 'resume delivers at once, in one batch');
+      assert.equal(batches.length, 1, 'one batch for the turn');
       assert.equal(batches[0].dropped, 200);
       assert.equal(batches[0].lines.length, 100);
       assert.equal(batches[0].lines[0].text, 'line 200');
       assert.equal(batches[0].lines[99].text, 'line 299');
-      assert.equal(drains, 1);
-      assert.equal(pipeline.needsDrain, false);
-      assert.equal(pipeline.write(out('after\n')), true);
+      assert.equal(pipeline.counters.dropped, 200);
+      pipeline.write(out('after\n'));
       await settle();
       assert.deepEqual(batches[1], { lines: [{ stream: 'stdout', text: 'after', timestamp: undefined }], dropped: 0 });
     });
 
-    it('counts the byte bound toward the high-water mark too', () => {
-      const pipeline = new LogPipeline({ tty: false, capacity: { lines: 1000, bytes: 1000 }, highWaterMark: { lines: 1000, bytes: 300 } });
-      pipeline.pause();
-      assert.equal(pipeline.write(out(`${'a'.repeat(200)}\n`)), true);
-      assert.equal(pipeline.write(out(`${'b'.repeat(200)}\n`)), false);
+    it('counts the byte bound too', async () => {
+      const { pipeline, batches } = watch({ tty: false, capacity: { lines: 1000, bytes: 300 } });
+      pipeline.write(out(`${'a'.repeat(200)}\n`));
+      pipeline.write(out(`${'b'.repeat(200)}\n`));
+      await settle();
+      assert.deepEqual(batches.map((b) => [b.lines.map((l) => l.text[0]), b.dropped]), [[['b'], 1]]);
     });
 
-    it('keeps the newest lines for a snapshot (pin to timeline), delivered or not', async () => {
-      const { pipeline } = watch({ tty: false, capacity: { lines: 3, bytes: 1000 } });
-      pipeline.write(Buffer.concat(['1', '2', '3', '4', '5'].map((n) => out(`${n}\n`))));
+    it('deliverNow() delivers the lines parsed so far at once (what the caller says next comes after them), and only once', async () => {
+      const { pipeline, batches, lines } = watch({ tty: false });
+      pipeline.write(Buffer.concat([out('one\n'), out('two\n'), out('half')]));
+      pipeline.deliverNow();
+      assert.deepEqual(lines(), ['out||one', 'out||two']);
       await settle();
-      assert.deepEqual(pipeline.snapshot(2).map((l) => l.text), ['4', '5']);
-      assert.deepEqual(pipeline.snapshot().map((l) => l.text), ['3', '4', '5']);
-    });
-
-    it('retainDelivered false: delivered lines are let go (the consumer keeps them); undelivered ones are still bounded and counted', async () => {
-      const { pipeline, lines, batches } = watch({ tty: false, capacity: { lines: 3, bytes: 1000 }, retainDelivered: false });
-      pipeline.write(Buffer.concat(['1', '2'].map((n) => out(`${n}\n`))));
-      await settle();
-      assert.deepEqual(lines(), ['out||1', 'out||2']);
-      assert.deepEqual(pipeline.snapshot(), [], 'nothing delivered is held');
-      pipeline.pause();
-      pipeline.write(Buffer.concat(['3', '4', '5', '6'].map((n) => out(`${n}\n`))));
-      assert.deepEqual(pipeline.snapshot().map((l) => l.text), ['4', '5', '6']);
-      pipeline.resume();
-      assert.deepEqual(lines(), ['out||1', 'out||2', 'out||4', 'out||5', 'out||6']);
-      assert.equal(batches.at(-1)?.dropped, 1, 'the line evicted undelivered is counted, the released ones are not');
-      assert.equal(pipeline.counters.dropped, 1);
+      assert.equal(batches.length, 1, 'the queued delivery finds nothing left');
     });
 
     it('delivers nothing after dispose', async () => {
@@ -261,10 +235,10 @@ describe('LogPipeline', () => {
         /** Updated by the listener, also after the burst. */
         readonly seen: { delivered: number; dropped: number };
         readonly growth: number;
-        readonly refused: number;
       }
 
-      async function burst(pause: boolean): Promise<Burst> {
+      /** Every chunk through the pipeline, a turn after each (one socket read each) or all in one turn (a consumer that never gets to run). */
+      async function burst(yieldBetween: boolean): Promise<Burst> {
         const gc = gcFunction();
         const pipeline = new LogPipeline({ tty: false, timestamps: true });
         const seen = { delivered: 0, dropped: 0 };
@@ -272,15 +246,13 @@ describe('LogPipeline', () => {
           seen.delivered += batch.lines.length;
           seen.dropped += batch.dropped;
         });
-        if (pause) pipeline.pause();
         gc();
         const baseline = process.memoryUsage().heapUsed;
         let growth = 0;
-        let refused = 0;
         let chunks = 0;
         for (const chunk of syntheticLogChunks({ lines: LINES, timestamps: true })) {
-          if (!pipeline.write(chunk)) refused++;
-          await undefined; // one chunk, one socket read
+          pipeline.write(chunk);
+          if (yieldBetween) await undefined;
           if (++chunks % 200 === 0) {
             gc();
             growth = Math.max(growth, process.memoryUsage().heapUsed - baseline);
@@ -289,29 +261,23 @@ describe('LogPipeline', () => {
         pipeline.end();
         gc();
         growth = Math.max(growth, process.memoryUsage().heapUsed - baseline);
-        return { pipeline, seen, growth, refused };
+        return { pipeline, seen, growth };
       }
 
-      it('to a live consumer: every line delivered, heap growth bounded', async () => {
-        const r = await burst(false);
+      it('to a live consumer: every line delivered, nothing held after, heap growth bounded', async () => {
+        const r = await burst(true);
         assert.equal(r.seen.delivered, LINES);
         assert.equal(r.pipeline.counters.lines, LINES);
         assert.equal(r.seen.dropped, 0);
-        assert.equal(r.refused, 0);
-        assert.equal(r.pipeline.snapshot().length, 10_000, 'the view keeps its default 10,000 lines');
         assert.ok(r.growth < BOUND, `heap grew by ${(r.growth / 1e6).toFixed(1)} MB`);
       });
 
-      it('to a paused consumer: the oldest dropped and counted, the source told to wait, heap growth bounded', async () => {
-        const r = await burst(true);
-        assert.equal(r.seen.delivered, 0);
+      it('all in one turn (the consumer never runs): at most the capacity held, the rest dropped and counted, heap growth bounded', async () => {
+        const r = await burst(false);
         assert.equal(r.pipeline.counters.lines, LINES);
         assert.equal(r.pipeline.counters.dropped, LINES - 10_000);
-        assert.ok(r.refused > 0, 'write asked the source to wait');
-        assert.equal(r.pipeline.needsDrain, true);
         assert.ok(r.growth < BOUND, `heap grew by ${(r.growth / 1e6).toFixed(1)} MB`);
-        r.pipeline.resume();
-        assert.equal(r.seen.delivered, 10_000);
+        assert.equal(r.seen.delivered, 10_000, 'end() delivered the newest 10,000');
         assert.equal(r.seen.dropped, LINES - 10_000);
       });
     });
