@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { affectsHosts, readExtraKnownHostsFiles, readHostSettings, readRememberPasswords } from '../config/settings';
-import type { HostKeyAnswer, HostKeyQuestion } from '../services/ssh/hostKeyVerifier';
 import type { HostProfile, HostProfileProblem } from '../services/ssh/hostProfiles';
 import type { SshConnection } from '../services/ssh/sshConnection';
 import type { TrustStore } from '../services/ssh/trustStore';
 import type { ComponentLog } from '../util/log';
+import { askHostKey } from './askHostKey';
 import { loadRemote } from './loadRemote';
 
 /** What the Hosts view shows for a host. */
@@ -238,20 +238,6 @@ export class HostsController implements vscode.Disposable {
 /** Whether a connection made for `a` still reaches what `b` describes (the settings may have changed since). */
 function sameEndpoint(a: HostProfile, b: HostProfile): boolean {
   return a.host === b.host && a.port === b.port && a.user === b.user && a.identityFile === b.identityFile && a.ssh?.proxyJump === b.ssh?.proxyJump;
-}
-
-/** The unknown-host-key question, as OpenSSH asks it, with the fingerprint to compare. */
-async function askHostKey(q: HostKeyQuestion, name: string): Promise<HostKeyAnswer> {
-  const pick = await vscode.window.showWarningMessage(
-    `Unknown host key for ${name} (${q.host}:${q.port})`,
-    {
-      modal: true,
-      detail: `The server presented a ${q.keyType} key with fingerprint\n\n${q.fingerprint}\n\nIt is not in your known_hosts files or Incident Desk's trust store. Compare it with the fingerprint of the server (ssh-keygen -lf on its /etc/ssh/ssh_host_*_key.pub) before trusting it. Nothing has been sent to the server yet.`,
-    },
-    'Trust Once',
-    'Trust Always',
-  );
-  return pick === 'Trust Always' ? 'always' : pick === 'Trust Once' ? 'once' : 'reject';
 }
 
 function askSecret(prompt: string): Thenable<string | undefined> {
