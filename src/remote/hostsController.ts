@@ -169,12 +169,14 @@ export class HostsController implements vscode.Disposable {
     const profile = this.get(name);
     if (!profile) throw new Error(`No host named "${name}": check the incidentDesk.hosts setting or ~/.ssh/config.`);
     const remote = await loadRemote();
-    const { args, skippedFiles } = remote.systemSshArgs(profile, {
+    const { args, skippedFiles, unresolvedFiles } = remote.systemSshArgs(profile, {
       homeDir: remote.defaultSshConfigEnv().homeDir,
       extraKnownHostsFiles: readExtraKnownHostsFiles(),
+      workspaceFolder: workspaceFolderPath(),
       trustStoreFile: this.trustStoreFile,
     });
     for (const f of skippedFiles) this.log.warn(`known_hosts file ${JSON.stringify(f)} not passed to ssh: its name has a double quote or a control character`);
+    warnUnresolved(this.log, unresolvedFiles);
     return args;
   }
 
@@ -185,10 +187,15 @@ export class HostsController implements vscode.Disposable {
     if (!profile) throw new Error(`No host named "${name}": check the incidentDesk.hosts setting or ~/.ssh/config.`);
     const remote = await loadRemote();
     const env = remote.defaultSshConfigEnv();
-    const files = [
-      ...remote.knownHostsFiles({ homeDir: env.homeDir, userKnownHostsFiles: profile.ssh?.userKnownHostsFiles, globalKnownHostsFiles: profile.ssh?.globalKnownHostsFiles }),
-      ...readExtraKnownHostsFiles().map((f) => remote.expandHome(f, env.homeDir)),
-    ];
+    const sources = remote.knownHostsSources({
+      homeDir: env.homeDir,
+      userKnownHostsFiles: profile.ssh?.userKnownHostsFiles,
+      globalKnownHostsFiles: profile.ssh?.globalKnownHostsFiles,
+      settingFiles: readExtraKnownHostsFiles(),
+      workspaceFolder: workspaceFolderPath(),
+    });
+    warnUnresolved(this.log, sources.unresolved);
+    const files = remote.knownHostsFilesOf(sources);
     this.trustStore ??= new remote.TrustStore(this.trustStoreFile);
     await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
     let usedStoredPassword = false;
@@ -238,6 +245,16 @@ export class HostsController implements vscode.Disposable {
 /** Whether a connection made for `a` still reaches what `b` describes (the settings may have changed since). */
 function sameEndpoint(a: HostProfile, b: HostProfile): boolean {
   return a.host === b.host && a.port === b.port && a.user === b.user && a.identityFile === b.identityFile && a.ssh?.proxyJump === b.ssh?.proxyJump;
+}
+
+/** Where relative incidentDesk.ssh.knownHostsFiles entries are: the (first) workspace folder on disk. */
+function workspaceFolderPath(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+}
+
+function warnUnresolved(log: ComponentLog, files: readonly string[]): void {
+  for (const f of files) log.warn(`known_hosts file ${JSON.stringify(f)} from incidentDesk.ssh.knownHostsFiles not read: a relative path needs a workspace folder`);
 }
 
 function askSecret(prompt: string): Thenable<string | undefined> {

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { HostProfile } from '../../../../src/services/ssh/hostProfiles';
+import { knownHostsFiles } from '../../../../src/services/ssh/knownHosts';
 import { systemSshArgs } from '../../../../src/services/ssh/systemSsh';
 import { type Sshd, startSshd } from '../../../services/sshd';
 import { TempDirs } from '../../support/tempDirs';
@@ -25,6 +26,16 @@ describe('systemSshArgs (incidentDesk.ssh.useSystemClient)', () => {
     const i = args.indexOf('-o');
     assert.equal(args[i + 1], 'UserKnownHostsFile="/home/dana/.ssh/known_hosts" "/home/dana/.ssh/known_hosts2" "/home/dana/team hosts" "/etc/100%%.kh" "/g/known_hosts"');
     assert.deepEqual(skippedFiles, ['/bad"name']);
+  });
+
+  it('relative setting entries: against the workspace folder, as for the built-in client (one list); none without a folder', () => {
+    const withFolder = systemSshArgs(base, { homeDir: '/home/dana', extraKnownHostsFiles: ['ops/known_hosts'], workspaceFolder: '/repo/shop' });
+    assert.ok(withFolder.args.includes('UserKnownHostsFile="/home/dana/.ssh/known_hosts" "/home/dana/.ssh/known_hosts2" "/repo/shop/ops/known_hosts"'), withFolder.args.join(' '));
+    const builtIn = knownHostsFiles({ homeDir: '/home/dana', settingFiles: ['ops/known_hosts'], workspaceFolder: '/repo/shop' });
+    assert.ok(builtIn.includes('/repo/shop/ops/known_hosts'), 'the built-in client reads the same file');
+    const noFolder = systemSshArgs(base, { homeDir: '/home/dana', extraKnownHostsFiles: ['ops/known_hosts'] });
+    assert.ok(!noFolder.args.some((a) => a.includes('ops/known_hosts')), noFolder.args.join(' '));
+    assert.deepEqual(noFolder.unresolvedFiles, ['ops/known_hosts']);
   });
 
   it('the ssh config UserKnownHostsFile replaces the default user files; keepalive goes along', () => {
