@@ -25,6 +25,8 @@ describe('SSH terminals: keepalive drops and the system client (real sshd)', fun
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-desk-ssh-it-'));
     sshd = await startSshd();
+    // The remote commands (run as the server's unprivileged user) write here.
+    sshd.giveToUser(tmp);
     knownHosts = path.join(tmp, 'team known_hosts');
     fs.writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
     const cfg = vscode.workspace.getConfiguration('incidentDesk');

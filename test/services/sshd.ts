@@ -134,6 +134,23 @@ export class Sshd {
     return this.daemon.pid;
   }
 
+  /**
+   * Lets the login user write in `dir` (a test's temp folder the remote commands write to): the
+   * folder is given to the unprivileged test user. Nothing to do when the login is root or this
+   * process's own user.
+   */
+  giveToUser(dir: string): void {
+    if (!this.createdUser) return;
+    const uid = Number(execFileSync('id', ['-u', this.createdUser], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', this.createdUser], { encoding: 'utf8' }).trim());
+    fs.chownSync(dir, uid, gid);
+    // Its parents must let the user through (mkdtemp folders are 0700).
+    for (let parent = path.dirname(dir); parent !== path.dirname(parent); parent = path.dirname(parent)) {
+      const mode = fs.statSync(parent).mode;
+      if ((mode & 0o001) === 0) fs.chmodSync(parent, (mode & 0o7777) | 0o001);
+    }
+  }
+
   /** Everything sshd has logged so far (still readable after stop()). */
   readLog(): string {
     if (this.finalLog !== undefined) return this.finalLog;
