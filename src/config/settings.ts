@@ -69,7 +69,7 @@ export function readRememberPasswords(): boolean {
   return cfg().get<unknown>(REMOTE_SETTINGS.rememberPasswords) === true;
 }
 
-/** Extra known_hosts files (absolute or ~); anything else is dropped. */
+/** Extra known_hosts files as written (absolute, ~, or relative to the workspace folder: see resolveSettingFile); non-strings are dropped. */
 export function readExtraKnownHostsFiles(): string[] {
   const v = cfg().get<unknown>(REMOTE_SETTINGS.knownHostsFiles, []);
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : [];

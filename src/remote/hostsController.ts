@@ -3,11 +3,11 @@ import * as vscode from 'vscode';
 import { DOCKER_ALLOW_INSECURE_TCP_KEY, affectsDockerEndpoint, affectsHosts, readDockerAllowInsecureTcp, readExtraKnownHostsFiles, readHostSettings, readRememberPasswords } from '../config/settings';
 import type { DockerTarget, DockerTunnel } from '../services/docker/dockerClient';
 import type { ResolveDockerEndpointOptions, SshDockerEndpoint } from '../services/docker/dockerEndpoint';
-import type { HostKeyAnswer, HostKeyQuestion } from '../services/ssh/hostKeyVerifier';
 import type { HostProfile, HostProfileProblem } from '../services/ssh/hostProfiles';
 import type { SshConnection } from '../services/ssh/sshConnection';
 import type { TrustStore } from '../services/ssh/trustStore';
 import type { ComponentLog } from '../util/log';
+import { askHostKey } from './askHostKey';
 import { loadRemote } from './loadRemote';
 
 /** What the Hosts view shows for a host. */
@@ -179,12 +179,14 @@ export class HostsController implements vscode.Disposable {
     const profile = this.get(name);
     if (!profile) throw new Error(`No host named "${name}": check the incidentDesk.hosts setting or ~/.ssh/config.`);
     const remote = await loadRemote();
-    const { args, skippedFiles } = remote.systemSshArgs(profile, {
+    const { args, skippedFiles, unresolvedFiles } = remote.systemSshArgs(profile, {
       homeDir: remote.defaultSshConfigEnv().homeDir,
       extraKnownHostsFiles: readExtraKnownHostsFiles(),
+      workspaceFolder: workspaceFolderPath(),
       trustStoreFile: this.trustStoreFile,
     });
     for (const f of skippedFiles) this.log.warn(`known_hosts file ${JSON.stringify(f)} not passed to ssh: its name has a double quote or a control character`);
+    warnUnresolved(this.log, unresolvedFiles);
     return args;
   }
 
@@ -243,10 +245,15 @@ export class HostsController implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) throw new UntrustedWorkspace('Connecting to a host');
     const remote = await loadRemote();
     const env = remote.defaultSshConfigEnv();
-    const files = [
-      ...remote.knownHostsFiles({ homeDir: env.homeDir, userKnownHostsFiles: profile.ssh?.userKnownHostsFiles, globalKnownHostsFiles: profile.ssh?.globalKnownHostsFiles }),
-      ...readExtraKnownHostsFiles().map((f) => remote.expandHome(f, env.homeDir)),
-    ];
+    const sources = remote.knownHostsSources({
+      homeDir: env.homeDir,
+      userKnownHostsFiles: profile.ssh?.userKnownHostsFiles,
+      globalKnownHostsFiles: profile.ssh?.globalKnownHostsFiles,
+      settingFiles: readExtraKnownHostsFiles(),
+      workspaceFolder: workspaceFolderPath(),
+    });
+    warnUnresolved(this.log, sources.unresolved);
+    const files = remote.knownHostsFilesOf(sources);
     this.trustStore ??= new remote.TrustStore(this.trustStoreFile);
     await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
     let usedStoredPassword = false;
@@ -302,18 +309,14 @@ function sameEndpoint(a: HostProfile, b: HostProfile): boolean {
   return a.host === b.host && a.port === b.port && a.user === b.user && a.identityFile === b.identityFile && a.ssh?.proxyJump === b.ssh?.proxyJump;
 }
 
-/** The unknown-host-key question, as OpenSSH asks it, with the fingerprint to compare. */
-async function askHostKey(q: HostKeyQuestion, name: string): Promise<HostKeyAnswer> {
-  const pick = await vscode.window.showWarningMessage(
-    `Unknown host key for ${name} (${q.host}:${q.port})`,
-    {
-      modal: true,
-      detail: `The server presented a ${q.keyType} key with fingerprint\n\n${q.fingerprint}\n\nIt is not in your known_hosts files or Incident Desk's trust store. Compare it with the fingerprint of the server (ssh-keygen -lf on its /etc/ssh/ssh_host_*_key.pub) before trusting it. Nothing has been sent to the server yet.`,
-    },
-    'Trust Once',
-    'Trust Always',
-  );
-  return pick === 'Trust Always' ? 'always' : pick === 'Trust Once' ? 'once' : 'reject';
+/** Where relative incidentDesk.ssh.knownHostsFiles entries are: the (first) workspace folder on disk. */
+function workspaceFolderPath(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+}
+
+function warnUnresolved(log: ComponentLog, files: readonly string[]): void {
+  for (const f of files) log.warn(`known_hosts file ${JSON.stringify(f)} from incidentDesk.ssh.knownHostsFiles not read: a relative path needs a workspace folder`);
 }
 
 function askSecret(prompt: string): Thenable<string | undefined> {

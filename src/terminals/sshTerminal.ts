@@ -51,23 +51,30 @@ export class SshTerminal implements vscode.Pseudoterminal {
     this.waitingForReconnect = false;
     const profile = this.hosts.get(this.hostName);
     this.print(`${DIM}Connecting to ${this.hostName}${profile ? ` (${profile.user}@${profile.host}:${profile.port})` : ''}…${RESET}\r\n`);
+    let conn: SshConnection | undefined;
     try {
-      const conn = await this.hosts.dedicatedConnection(this.hostName);
+      conn = await this.hosts.dedicatedConnection(this.hostName);
       if (this.disposed) {
         conn.end();
         return;
       }
       this.conn = conn;
       const shell = await conn.shell({ term: 'xterm-256color', cols: this.dims?.columns ?? 80, rows: this.dims?.rows ?? 24 });
+      if (this.disposed) {
+        // close() ended the connection meanwhile; the shell goes with it.
+        shell.end();
+        return;
+      }
       this.shell = shell;
       if (this.typeAhead) shell.write(this.typeAhead);
       this.typeAhead = '';
       const decoder = new StringDecoder('utf8');
       const filter = new TerminalOutputFilter();
       shell.onData((chunk) => this.writeEmitter.fire(filter.push(decoder.write(chunk))));
+      const opened = conn;
       shell.onClose((info) => {
         this.shell = undefined;
-        conn.end();
+        opened.end();
         this.conn = undefined;
         if (this.disposed) return;
         const dropped = info.dropped;
@@ -78,6 +85,10 @@ export class SshTerminal implements vscode.Pseudoterminal {
       });
       this.events.opened(conn);
     } catch (e) {
+      // The connection is this terminal's alone: without its shell nothing else will end it, and
+      // each reconnect would leave one more open.
+      conn?.end();
+      if (this.conn === conn) this.conn = undefined;
       this.typeAhead = '';
       this.print(`${RED}Could not connect to ${this.hostName}: ${e instanceof Error ? e.message : String(e)}${RESET}\r\n`);
       this.offerReconnect();

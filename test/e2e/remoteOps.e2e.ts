@@ -1,5 +1,5 @@
 // Remote operations in the real UI, from the packaged extension: an SSH terminal to a host whose key
-// is not known yet (the fingerprint question, answered with Trust Once), a command typed into it,
+// is not known yet (the fingerprint question: Enter alone refuses, then answered with Trust once), a command typed into it,
 // and a compose service's logs followed live from the local Docker engine. A real sshd and a real
 // dockerd are started here (test/services) and stopped by pid. Takes the README screenshots.
 import * as assert from 'node:assert/strict';
@@ -51,6 +51,8 @@ describe('e2e: remote operations (real sshd and dockerd)', function () {
       await runContainer(dockerd, { name: `shop-backend-${n}`, labels: composeLabels('shop', 'backend'), cmd: ['sh', '-c', `i=0; while true; do i=$((i+1)); echo "GET /api/orders/$i 200 $((i % 7 + 12))ms replica ${n}"; sleep 0.5; done`] });
     }
     sshd = await startSshd({ dockerHost: dockerd.dockerHost, password: { user: PASSWORD_USER, password: PASSWORD } });
+    // The remote commands (run as the server's unprivileged user) write here.
+    sshd.giveToUser(tmp);
     const workspace = path.join(tmp, 'demo');
     execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'demo-workspace.mjs'), workspace]);
     server = await startCodeServer({
@@ -93,17 +95,25 @@ describe('e2e: remote operations (real sshd and dockerd)', function () {
     await wb.treeRow(container, 'Local Docker engine').first().waitFor({ timeout: 10_000 });
   });
 
-  it('SSH terminal: asks about the unknown host key with its fingerprint, then gives a real shell', async () => {
+  it('SSH terminal: asks about the unknown host key with its fingerprint; Enter alone refuses; "Trust once" gives a real shell', async () => {
     await wb.runCommand('Incident: Open SSH Terminal');
     await wb.waitForQuickPick(new RegExp(HOST));
     await wb.pickQuickPickItem(HOST, new RegExp(HOST));
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 30_000 });
-    const text = (await dialog.textContent()) ?? '';
-    assert.match(text, /Unknown host key for prod-web-1/);
-    assert.ok(text.includes(sshd!.hostKeyFingerprint), `the dialog shows ${sshd!.hostKeyFingerprint}: ${text}`);
+    // The question: a quick pick showing the key type and SHA256 fingerprint, Refuse first.
+    const question = await wb.waitForQuickPick(/Refuse \(default\)/);
+    assert.match(question.title, /Unknown host key for prod-web-1/);
+    assert.ok(question.title.includes(`ssh-ed25519 ${sshd!.hostKeyFingerprint}`), `the question shows ${sshd!.hostKeyFingerprint}: ${question.title}`);
+    assert.match(question.rows[0] ?? '', /^Refuse \(default\)/, JSON.stringify(question.rows));
     await page.screenshot({ path: path.join(SCREENSHOTS, 'ssh-host-key.png') });
-    await dialog.locator('.monaco-button', { hasText: /^Trust Once$/ }).first().click();
+    // Enter without choosing anything must not trust: the connection is cancelled.
+    await page.keyboard.press('Enter');
+    await wb.until('the refusal in the terminal', async () => /was not trusted; connection cancelled/.test(await terminalText()), 30_000);
+    assert.doesNotMatch(sshd!.readLog(), /Accepted publickey/, 'nothing logged in');
+    // Enter in the terminal connects again; nothing was trusted, so it asks again: now "Trust once".
+    await page.locator('.terminal-wrapper.active .xterm').click();
+    await page.keyboard.press('Enter');
+    await wb.waitForQuickPick(/Trust once/);
+    await wb.pickQuickPickItem('Trust once', /^Trust once/);
     await wb.until('the remote prompt', async () => /[#$]\s*$/m.test(await terminalText()), 30_000);
     await page.keyboard.type("echo answer=$((6*7)); docker ps --format '{{.Names}}' | sort");
     await page.keyboard.press('Enter');
@@ -119,12 +129,11 @@ describe('e2e: remote operations (real sshd and dockerd)', function () {
     await wb.runCommand('Incident: Open SSH Terminal');
     await wb.waitForQuickPick(new RegExp(PASSWORD_HOST));
     await wb.pickQuickPickItem(PASSWORD_HOST, new RegExp(`^${PASSWORD_HOST}`));
-    const dialog = page.locator('.monaco-dialog-box');
     const prompt = page.locator('.quick-input-widget .quick-input-message');
     await wb.until('the password box', async () => {
-      // The key of this server was trusted once in the previous test; answer again if asked.
-      if (await dialog.isVisible()) await dialog.locator('.monaco-button', { hasText: /^Trust Once$/ }).first().click();
       const s = await wb.quickInputState();
+      // The key of this server was trusted once in the previous test; answer again if asked.
+      if (s?.rows.some((r) => /^Trust once/.test(r))) await wb.pickQuickPickItem('Trust once', /^Trust once/);
       return s !== undefined && s.rows.length === 0 && s.value === '' && /Password for/.test((await prompt.textContent().catch(() => '')) ?? '');
     }, 30_000);
     assert.match((await prompt.textContent()) ?? '', new RegExp(`Password for ${PASSWORD_USER}@127\\.0\\.0\\.1 \\(${PASSWORD_HOST}\\)`));

@@ -30,6 +30,8 @@ describe('remote operations against a real sshd and dockerd', function () {
     container = 'shop-backend-1';
     await runContainer(dockerd, { name: container, labels: composeLabels('shop', 'backend'), cmd: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "request $i ok"; sleep 0.1; done'] });
     sshd = await startSshd({ dockerHost: dockerd.dockerHost });
+    // The remote commands (run as the server's unprivileged user) write here.
+    sshd.giveToUser(tmp);
     const knownHosts = path.join(tmp, 'known_hosts');
     fs.writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
     // The local engine of this test is the private dockerd.

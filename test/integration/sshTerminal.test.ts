@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { descendantsOf } from '../services/processes';
 import { startSshd, type Sshd } from '../services/sshd';
 import { api, timelineOf, waitFor } from './helpers';
 
@@ -24,6 +25,8 @@ describe('SSH terminals: keepalive drops and the system client (real sshd)', fun
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-desk-ssh-it-'));
     sshd = await startSshd();
+    // The remote commands (run as the server's unprivileged user) write here.
+    sshd.giveToUser(tmp);
     knownHosts = path.join(tmp, 'team known_hosts');
     fs.writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
     const cfg = vscode.workspace.getConfiguration('incidentDesk');
@@ -100,5 +103,49 @@ describe('SSH terminals: keepalive drops and the system client (real sshd)', fun
     await waitFor(() => events('ssh_terminal_closed').length === closedBefore + 1, 'the close to be recorded');
     const closed = events('ssh_terminal_closed').at(-1)!;
     assert.ok(closed.data?.how === 'exited' || closed.data?.how === 'closed', JSON.stringify(closed.data));
+  });
+});
+
+describe('SSH terminals: a shell the server refuses (real sshd)', function () {
+  this.timeout(120_000);
+  const REFUSING = 'no-tty-vps';
+  let sshd: Sshd;
+  let tmp: string;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-desk-ssh-refuse-it-'));
+    // Logins work, the pty (so the shell) is refused: the shell fails to open on a live connection.
+    sshd = await startSshd({ extraConfig: ['Match all', 'PermitTTY no'] });
+    const knownHosts = path.join(tmp, 'known_hosts');
+    fs.writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
+    const cfg = vscode.workspace.getConfiguration('incidentDesk');
+    await cfg.update('ssh.knownHostsFiles', [knownHosts], vscode.ConfigurationTarget.Global);
+    await cfg.update('hosts', [{ name: REFUSING, host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath }], vscode.ConfigurationTarget.Global);
+    await (await api()).container.views.hosts.reload();
+  });
+
+  after(async () => {
+    for (const t of vscode.window.terminals) if (t.name.startsWith('SSH:')) t.dispose();
+    const cfg = vscode.workspace.getConfiguration('incidentDesk');
+    await cfg.update('hosts', undefined, vscode.ConfigurationTarget.Global);
+    await cfg.update('ssh.knownHostsFiles', undefined, vscode.ConfigurationTarget.Global);
+    await sshd?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('each failed attempt ends its connection: no sshd connection left open across reconnects', async () => {
+    const logins = () => (sshd.readLog().match(/Accepted publickey for /g) ?? []).length;
+    // The per-connection sshd processes (and anything under them): one set per open connection.
+    const openConnections = () => descendantsOf(sshd.pid).length;
+    await vscode.commands.executeCommand('incidentDesk.ssh.openTerminal', REFUSING);
+    const terminal = vscode.window.terminals.find((t) => t.name === `SSH: ${REFUSING}`);
+    assert.ok(terminal);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      // Enter after a failure connects again.
+      if (attempt > 1) terminal.sendText('', true);
+      await waitFor(() => logins() === attempt, `login ${attempt} to reach sshd`, 30_000);
+      await waitFor(() => openConnections() === 0, `the connection of attempt ${attempt} to be closed (the shell was refused)`, 20_000);
+    }
+    assert.doesNotMatch(sshd.readLog(), /Starting session/, 'no shell ever started: each attempt failed at the shell, after login');
   });
 });

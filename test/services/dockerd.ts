@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { ensureServiceTools } from './packages';
 import type { ServiceTools } from './packages';
 import { processes, processesMentioning, sleep, terminatePids } from './processes';
+import { TEST_DOCKER_GROUP, ensureTestDockerGroup } from './sshd';
 import type { ManagedProcess } from './processes';
 
 export interface DockerdOptions {
@@ -100,6 +101,8 @@ export class Dockerd {
       '--exec-root', path.join(this.runDir, 'x'),
       '--pidfile', path.join(this.runDir, 'dockerd.pid'),
       '-H', this.dockerHost,
+      // The socket's group: sshd.ts's unprivileged test users are in it (root keeps access anyway).
+      ...(isRoot() ? ['--group', TEST_DOCKER_GROUP] : []),
     ];
     if (this.tcp) {
       const tls = this.tcp.tls;
@@ -169,6 +172,11 @@ export class Dockerd {
 export async function startDockerd(opts: DockerdOptions = {}): Promise<Dockerd> {
   const tools = ensureServiceTools();
   const runDir = fs.mkdtempSync('/tmp/idd-');
+  if (isRoot()) {
+    ensureTestDockerGroup();
+    // Test users reach the socket inside (its group decides who may use it); the folder is not listable.
+    fs.chmodSync(runDir, 0o711);
+  }
   const baseDir = opts.dir ? path.resolve(opts.dir) : runDir;
   const socketPath = path.join(runDir, 'd.sock');
   const containerdSocket = path.join(runDir, 'c.sock');
@@ -336,4 +344,8 @@ function tail(file: string, lines: number): string {
   } catch {
     return '(no log)';
   }
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
 }

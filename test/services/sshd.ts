@@ -1,8 +1,10 @@
-// A real OpenSSH server for tests on 127.0.0.1 and a free port, with its own host key, a user key
-// in its own authorized_keys, optional password login, and `SetEnv DOCKER_HOST` so a remote
-// `docker` (and dockerode's `docker system dial-stdio`) reaches the test dockerd. Runs in the
-// foreground (-D) under the process registry, logging to a file (-E) at VERBOSE by default so
-// every authentication attempt is visible to the tests.
+// A real OpenSSH server for tests on 127.0.0.1 and a free port, with its own host keys (one or
+// several types), a user key in its own authorized_keys, optional password login, and `SetEnv
+// DOCKER_HOST` so a remote `docker` (and dockerode's `docker system dial-stdio`) reaches the test
+// dockerd. The user key logs in as an unprivileged user made for this server (a clean, empty home
+// in the server's folder; removed by stop()), in the test Docker socket's group, never as root
+// unless a test asks for root. Runs in the foreground (-D) under the process registry, logging to a
+// file (-E) at VERBOSE by default so every authentication attempt is visible to the tests.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -14,11 +16,20 @@ import type { ServiceTools } from './packages';
 import { descendantsOf, isAlive, processes, sleep, terminatePids } from './processes';
 import type { ManagedProcess } from './processes';
 
+export type HostKeyKind = 'ed25519' | 'rsa' | 'ecdsa';
+
 export interface SshdOptions {
   /** Sent to every session as DOCKER_HOST (sshd's SetEnv), e.g. `dockerd.dockerHost`. */
   dockerHost?: string;
   /** A key type to generate, or the path of a private host key to reuse (its `.pub` beside it). Default ed25519. */
-  hostKey?: 'ed25519' | 'rsa' | string;
+  hostKey?: HostKeyKind | string;
+  /** Several host keys at once (one HostKey line each, in this order); overrides hostKey. */
+  hostKeys?: readonly HostKeyKind[];
+  /**
+   * Whom the user key logs in as. Default (when run as root): a user created for this server
+   * (see testUser). 'root' only for tests about root logins. Not root: always the current user.
+   */
+  loginAs?: 'testUser' | 'root';
   /** Turns password login on for this user (created with `useradd -M` when missing). */
   password?: { user: string; password: string };
   logLevel?: 'VERBOSE' | 'DEBUG3';
@@ -26,12 +37,23 @@ export interface SshdOptions {
   extraConfig?: string[];
 }
 
+/** One HostKey of the server. */
+export interface SshdHostKey {
+  readonly path: string;
+  /** `ssh-ed25519 AAAA...` (no comment). */
+  readonly pub: string;
+  /** The key type in known_hosts: ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256. */
+  readonly keyType: string;
+  readonly fingerprint: string;
+  /** `[127.0.0.1]:PORT <type> AAAA...`. */
+  readonly knownHostsLine: string;
+}
+
 export class Sshd {
   readonly host = '127.0.0.1';
   private daemon: ManagedProcess | undefined;
   private keyGeneration = 0;
-  private hostKeyFile: string;
-  private hostKeyPubText = '';
+  private hostKeyFiles: string[];
   private stopped = false;
   private finalLog: string | undefined;
   private readonly cancelExitCleanup: () => void;
@@ -42,35 +64,52 @@ export class Sshd {
     /** The server's private folder (config, keys, log, pid file): removed by stop(). */
     readonly dir: string,
     readonly port: number,
-    /** Whom the user key logs in as: root, or the current user when not run as root. */
+    /** Whom the user key logs in as: the server's own unprivileged user, root if asked for, or the current user when not run as root. */
     readonly user: string,
     private readonly opts: SshdOptions,
-    private readonly hostKeyType: string,
-    hostKeyFile: string,
+    /** Per HostKey line: the kind to make on restartWithNewHostKey(), or 'reused'. */
+    private readonly hostKeyTypes: readonly string[],
+    hostKeyFiles: readonly string[],
+    /** The user this server created (removed by stop()), if any. */
+    private readonly createdUser?: string,
   ) {
-    this.hostKeyFile = hostKeyFile;
-    this.hostKeyPubText = readPublicKey(`${hostKeyFile}.pub`);
+    this.hostKeyFiles = [...hostKeyFiles];
     // If the test process dies before stop(): the registry stops sshd, then this runs.
     this.cancelExitCleanup = processes.atExit(() => this.removeTraces());
   }
 
+  /** Every host key, in the config's order (the first is the one the getters below describe). */
+  get hostKeys(): SshdHostKey[] {
+    return this.hostKeyFiles.map((file) => {
+      const pub = readPublicKey(`${file}.pub`);
+      return { path: file, pub, keyType: pub.split(' ')[0]!, fingerprint: fingerprintOf(pub), knownHostsLine: `[${this.host}]:${this.port} ${pub}` };
+    });
+  }
+
+  /** The host key of this kind (ed25519 → ssh-ed25519, rsa → ssh-rsa, ecdsa → ecdsa-sha2-*). */
+  hostKeyOf(kind: HostKeyKind): SshdHostKey {
+    const key = this.hostKeys.find((k) => keyKindOf(k.pub) === kind);
+    if (!key) throw new Error(`this sshd has no ${kind} host key`);
+    return key;
+  }
+
   get hostKeyPath(): string {
-    return this.hostKeyFile;
+    return this.hostKeyFiles[0]!;
   }
 
   /** `ssh-ed25519 AAAA...` (no comment). */
   get hostKeyPub(): string {
-    return this.hostKeyPubText;
+    return this.hostKeys[0]!.pub;
   }
 
   /** `SHA256:...` exactly as `ssh-keygen -lf` prints it. */
   get hostKeyFingerprint(): string {
-    return fingerprintOf(this.hostKeyPubText);
+    return fingerprintOf(this.hostKeyPub);
   }
 
   /** A known_hosts line for this server: `[127.0.0.1]:PORT ssh-ed25519 AAAA...`. */
   get knownHostsLine(): string {
-    return `[${this.host}]:${this.port} ${this.hostKeyPubText}`;
+    return `[${this.host}]:${this.port} ${this.hostKeyPub}`;
   }
 
   get userKeyPath(): string {
@@ -93,6 +132,23 @@ export class Sshd {
   get pid(): number {
     if (!this.daemon) throw new Error('sshd is not running');
     return this.daemon.pid;
+  }
+
+  /**
+   * Lets the login user write in `dir` (a test's temp folder the remote commands write to): the
+   * folder is given to the unprivileged test user. Nothing to do when the login is root or this
+   * process's own user.
+   */
+  giveToUser(dir: string): void {
+    if (!this.createdUser) return;
+    const uid = Number(execFileSync('id', ['-u', this.createdUser], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', this.createdUser], { encoding: 'utf8' }).trim());
+    fs.chownSync(dir, uid, gid);
+    // Its parents must let the user through (mkdtemp folders are 0700).
+    for (let parent = path.dirname(dir); parent !== path.dirname(parent); parent = path.dirname(parent)) {
+      const mode = fs.statSync(parent).mode;
+      if ((mode & 0o001) === 0) fs.chmodSync(parent, (mode & 0o7777) | 0o001);
+    }
   }
 
   /** Everything sshd has logged so far (still readable after stop()). */
@@ -129,17 +185,19 @@ export class Sshd {
   }
 
   /**
-   * Same port, a new host key of the same type: what a client sees when a server was reinstalled
+   * Same port, new host keys of the same types: what a client sees when a server was reinstalled
    * or is being impersonated. Open sessions are ended with the old server.
    */
   async restartWithNewHostKey(): Promise<void> {
     if (this.stopped) throw new Error('sshd was stopped');
     await this.stopDaemon();
     this.keyGeneration += 1;
-    const file = path.join(this.dir, `hostkey${this.keyGeneration}`);
-    generateKey(this.tools, this.hostKeyType === 'reused' ? keyTypeOf(this.hostKeyPubText) : this.hostKeyType, file);
-    this.hostKeyFile = file;
-    this.hostKeyPubText = readPublicKey(`${file}.pub`);
+    this.hostKeyFiles = this.hostKeyFiles.map((old, i) => {
+      const file = path.join(this.dir, `hostkey${this.keyGeneration}-${i}`);
+      const kind = this.hostKeyTypes[i] === 'reused' ? keyKindOf(readPublicKey(`${old}.pub`)) : this.hostKeyTypes[i]!;
+      generateKey(this.tools, kind, file);
+      return file;
+    });
     await this.startDaemon();
   }
 
@@ -186,6 +244,7 @@ export class Sshd {
   private removeTraces(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
     if (this.opts.password) releaseUser(this.opts.password.user);
+    if (this.createdUser) removeUser(this.createdUser);
   }
 
   private async stopDaemon(): Promise<void> {
@@ -202,7 +261,7 @@ export class Sshd {
     const lines = [
       `Port ${this.port}`,
       `ListenAddress ${this.host}`,
-      `HostKey ${this.hostKeyFile}`,
+      ...this.hostKeyFiles.map((f) => `HostKey ${f}`),
       `AuthorizedKeysFile ${path.join(this.dir, 'authorized_keys')}`,
       `PidFile ${path.join(this.dir, 'sshd.pid')}`,
       'PubkeyAuthentication yes',
@@ -235,26 +294,41 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     // not root: sshd then runs without privilege separation for the current user only
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ids-'));
+  let createdUser: string | undefined;
   try {
-    const user = os.userInfo().uid === 0 ? 'root' : os.userInfo().username;
-    let hostKeyFile = path.join(dir, 'hostkey0');
-    let hostKeyType = opts.hostKey ?? 'ed25519';
-    if (hostKeyType === 'ed25519' || hostKeyType === 'rsa') {
-      generateKey(tools, hostKeyType, hostKeyFile);
-    } else {
-      if (!fs.existsSync(hostKeyType) || !fs.existsSync(`${hostKeyType}.pub`)) {
-        throw new Error(`host key ${hostKeyType} (and ${hostKeyType}.pub) not found`);
-      }
-      hostKeyFile = path.resolve(hostKeyType);
-      hostKeyType = 'reused';
+    const asRoot = os.userInfo().uid === 0;
+    let user = asRoot ? 'root' : os.userInfo().username;
+    if (asRoot && opts.loginAs !== 'root') {
+      // The user's sshd reads authorized_keys and its home as that user: let it pass through (not list) the folder.
+      fs.chmodSync(dir, 0o711);
+      createdUser = createTestUser(dir, opts.dockerHost);
+      user = createdUser;
     }
+    const kinds: readonly string[] = opts.hostKeys ?? [opts.hostKey ?? 'ed25519'];
+    const hostKeyTypes: string[] = [];
+    const hostKeyFiles: string[] = [];
+    kinds.forEach((kind, i) => {
+      if (kind === 'ed25519' || kind === 'rsa' || kind === 'ecdsa') {
+        const file = path.join(dir, `hostkey0-${i}`);
+        generateKey(tools, kind, file);
+        hostKeyTypes.push(kind);
+        hostKeyFiles.push(file);
+      } else {
+        if (!fs.existsSync(kind) || !fs.existsSync(`${kind}.pub`)) {
+          throw new Error(`host key ${kind} (and ${kind}.pub) not found`);
+        }
+        hostKeyTypes.push('reused');
+        hostKeyFiles.push(path.resolve(kind));
+      }
+    });
     generateKey(tools, 'ed25519', path.join(dir, 'userkey'));
     fs.copyFileSync(path.join(dir, 'userkey.pub'), path.join(dir, 'authorized_keys'));
+    fs.chmodSync(path.join(dir, 'authorized_keys'), 0o644);
     if (opts.password) setPassword(opts.password.user, opts.password.password);
     // Another process may take the port between our probe and sshd's bind: try a few.
     let lastError: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const sshd = new Sshd(tools, dir, await freePort(), user, opts, hostKeyType, hostKeyFile);
+      const sshd = new Sshd(tools, dir, await freePort(), user, opts, hostKeyTypes, hostKeyFiles, createdUser);
       try {
         await sshd.startDaemon();
         return sshd;
@@ -270,6 +344,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
     if (opts.password) releaseUser(opts.password.user);
+    if (createdUser) removeUser(createdUser);
     throw e;
   }
 }
@@ -305,12 +380,69 @@ function readPublicKey(file: string): string {
   return `${type} ${key}`;
 }
 
-function keyTypeOf(publicKeyLine: string): string {
+function keyKindOf(publicKeyLine: string): HostKeyKind {
   const type = publicKeyLine.split(' ')[0];
   if (type === 'ssh-ed25519') return 'ed25519';
   if (type === 'ssh-rsa') return 'rsa';
   if (type?.startsWith('ecdsa-')) return 'ecdsa';
   throw new Error(`cannot make a new host key like ${type}`);
+}
+
+/** The group that may use the test Docker sockets (dockerd.ts gives its socket to it). */
+export const TEST_DOCKER_GROUP = 'incident-desk-docker';
+
+let testUserCount = 0;
+
+/**
+ * A throwaway unprivileged user for one server: a fresh, empty home in the server's folder (no
+ * root dotfiles, nothing from an earlier run), bash as its shell, and the test Docker socket's group
+ * when the server passes DOCKER_HOST. Removed by stop() (and by the exit hook if the test dies).
+ */
+function createTestUser(dir: string, dockerHost: string | undefined): string {
+  const user = `idtest-${process.pid}-${++testUserCount}`;
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(home, { mode: 0o755 });
+  // -p '*': no password works, yet the account is not locked (sshd refuses locked accounts even for keys).
+  const args = ['-M', '-d', home, '-s', '/bin/bash', '-p', '*', '-c', 'Incident Desk test user'];
+  if (dockerHost?.startsWith('unix://')) {
+    ensureTestDockerGroup();
+    args.push('-G', TEST_DOCKER_GROUP);
+  }
+  withPasswdLock(() => execFileSync('useradd', [...args, user], { stdio: 'pipe' }));
+  const { uid, gid } = fs.statSync(home);
+  const ids = execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim();
+  const group = execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim();
+  if (uid !== Number(ids) || gid !== Number(group)) fs.chownSync(home, Number(ids), Number(group));
+  return user;
+}
+
+/** The group, created when missing (`groupadd -f` succeeds when it exists). */
+export function ensureTestDockerGroup(): void {
+  withPasswdLock(() => execFileSync('groupadd', ['-f', TEST_DOCKER_GROUP], { stdio: 'pipe' }));
+}
+
+/** useradd/userdel/groupadd fail while another process holds /etc/passwd's lock (other test runs): retry. */
+function withPasswdLock(fn: () => void): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fn();
+      return;
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      // 10: cannot lock /etc/group / /etc/passwd (useradd(8), userdel(8), groupadd(8) exit statuses)
+      if (status !== 10 || attempt >= 50) throw e;
+      execFileSync('sleep', ['0.1']);
+    }
+  }
+}
+
+function removeUser(user: string): void {
+  try {
+    // -f: a session the server left behind must not keep the user alive.
+    withPasswdLock(() => execFileSync('userdel', ['-f', user], { stdio: 'pipe' }));
+  } catch {
+    // gone already: nothing more to do
+  }
 }
 
 /** Users this process created for password logins, with how many servers use each. */

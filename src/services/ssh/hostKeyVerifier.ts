@@ -1,5 +1,5 @@
 import { SshError } from './sshError';
-import { type HostKeyLookup, type KnownHostsProblem, fingerprintSha256, keyTypeOfBlob, lookupHostKey, readKnownHostsFiles } from './knownHosts';
+import { type HostKeyLookup, type KnownHostEntry, type KnownHostsProblem, fingerprintSha256, keyTypeOfBlob, knownKeyTypes, lookupHostKey, readKnownHostsFiles } from './knownHosts';
 import type { TrustStore } from './trustStore';
 
 export type HostKeyAnswer = 'once' | 'always' | 'reject';
@@ -115,7 +115,8 @@ export function createHostKeyCheck(options: HostKeyCheckOptions): HostKeyCheck {
     if (fromStore.status === 'trusted') return record(true, 'trustStore', fromStore);
     if (fromSession.status === 'trusted') return record(true, 'session', fromSession);
 
-    const changed = [fromKnown, fromStore].filter((r) => r.status === 'changed');
+    // A key trusted once in this window is as known as a known_hosts line: another key for the host is a change, not a new question.
+    const changed = [fromKnown, fromStore, fromSession].filter((r) => r.status === 'changed');
     if (changed.length > 0) {
       const expected = changed.flatMap((r) => r.knownKeys ?? []);
       failure = new SshError(
@@ -181,4 +182,51 @@ export function createHostKeyCheck(options: HostKeyCheckOptions): HostKeyCheck {
     lastDecision: { get: () => lastDecision, enumerable: true },
     failure: { get: () => failure, enumerable: true },
   }) as HostKeyCheck;
+}
+
+/**
+ * ssh2's default host key algorithms, in its order (lib/protocol/constants.js
+ * DEFAULT_SERVER_HOST_KEY; ssh-dss is supported but off, as in OpenSSH).
+ */
+export const DEFAULT_HOST_KEY_ALGORITHMS: readonly string[] = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+/** The host key algorithms that produce a key of this known_hosts type (an `ssh-rsa` key signs with rsa-sha2-512/256 too). */
+function algorithmsForKeyType(keyType: string): string[] {
+  if (keyType === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+  return [keyType];
+}
+
+/**
+ * The host key algorithms to offer, as OpenSSH orders them (sshconnect2.c order_hostkeyalgs): the
+ * ones for key types already known for the host first, then the rest in the default order. Without
+ * this the server picks the first algorithm we list that it has (ed25519), and a host known only by
+ * its RSA or ECDSA key would look "changed". Types ssh2 cannot verify are left out.
+ */
+export function orderHostKeyAlgorithms(knownTypes: readonly string[]): string[] {
+  const preferred = knownTypes.flatMap(algorithmsForKeyType).filter((a) => DEFAULT_HOST_KEY_ALGORITHMS.includes(a));
+  return [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGORITHMS])];
+}
+
+/**
+ * The key types known for a host in every source the check reads (known_hosts files, trust store,
+ * keys trusted once), under the same name and port the check looks up: `[host]:port` first, then
+ * the bare host (which the lookup also accepts for another port).
+ */
+export async function knownHostKeyTypes(options: Pick<HostKeyCheckOptions, 'host' | 'port' | 'hostKeyAlias' | 'knownHostsFiles' | 'trustStore'>): Promise<string[]> {
+  const keyHost = options.hostKeyAlias ?? options.host;
+  const keyPort = options.hostKeyAlias === undefined ? options.port : 22;
+  const known = await readKnownHostsFiles(options.knownHostsFiles);
+  const stored = await options.trustStore.readPersisted();
+  const entries: KnownHostEntry[] = [...known.entries, ...stored.entries, ...options.trustStore.sessionEntries()];
+  const types = knownKeyTypes(entries, keyHost, keyPort);
+  if (keyPort !== 22) types.push(...knownKeyTypes(entries, keyHost, 22));
+  return [...new Set(types)];
 }

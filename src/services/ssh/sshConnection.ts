@@ -1,6 +1,6 @@
-import type { Client, ClientChannel, ExecOptions, PseudoTtyOptions } from 'ssh2';
+import type { Client, ClientChannel, ExecOptions, PseudoTtyOptions, ServerHostKeyAlgorithm } from 'ssh2';
 import { type SshDockerAgent, type SshDockerAgentOptions, createSshDockerAgent } from './dockerAgent';
-import { type HostKeyCheckOptions, type HostKeyDecision, createHostKeyCheck } from './hostKeyVerifier';
+import { DEFAULT_HOST_KEY_ALGORITHMS, type HostKeyCheckOptions, type HostKeyDecision, createHostKeyCheck, knownHostKeyTypes, orderHostKeyAlgorithms } from './hostKeyVerifier';
 import type { HostProfile } from './hostProfiles';
 import { type RemoteExecOptions, type RemoteExecution, startRemoteExec } from './remoteExec';
 import { type ShellOptions, type ShellSession, openShellSession } from './shellSession';
@@ -91,6 +91,11 @@ export async function connectSsh(profile: HostProfile, deps: ConnectSshDeps): Pr
     // The user may take longer to read a fingerprint than the ready timeout allows.
     ask: (question) => timer.pausedWhile(() => deps.hostKey.ask(question)),
   });
+  const hostKeyAlgorithms = await knownHostKeyTypes({ ...deps.hostKey, host: profile.host, port: profile.port, hostKeyAlias: profile.ssh?.hostKeyAlias }).then(
+    orderHostKeyAlgorithms,
+    // A file that cannot be read fails the check itself (closed); the order does not matter then.
+    () => [...DEFAULT_HOST_KEY_ALGORITHMS],
+  );
   const auth = new AuthSequence(profile, deps, timer, log, utils.parseKey);
   const client = new ClientClass();
 
@@ -165,6 +170,8 @@ export async function connectSsh(profile: HostProfile, deps: ConnectSshDeps): Pr
         port: profile.port,
         username: profile.user,
         hostVerifier: check,
+        // Known key types first, as OpenSSH: the server then presents the key we can check.
+        algorithms: { serverHostKey: hostKeyAlgorithms as ServerHostKeyAlgorithm[] },
         authHandler: auth.handler,
         // Our own timer instead: ssh2's would also count the time the user spends in prompts.
         readyTimeout: 0,

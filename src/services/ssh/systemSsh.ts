@@ -1,14 +1,17 @@
-import * as path from 'node:path';
 import type { HostProfile } from './hostProfiles';
-import { expandHome } from './knownHosts';
+import { knownHostsSources } from './knownHosts';
 
 export interface SystemSshOptions {
-  /** For `~` in the ssh config's UserKnownHostsFile. */
+  /** For `~` in the ssh config's UserKnownHostsFile and in the setting. */
   readonly homeDir: string;
-  /** incidentDesk.ssh.knownHostsFiles, `~` already expanded or not. */
+  /** incidentDesk.ssh.knownHostsFiles, as written. */
   readonly extraKnownHostsFiles?: readonly string[];
+  /** Where relative extraKnownHostsFiles are. */
+  readonly workspaceFolder?: string;
   /** Incident Desk's own trust store ("Trust always"), a known_hosts-format file. */
   readonly trustStoreFile?: string;
+  /** `$XDG_CONFIG_HOME` for the CLI's known_hosts (default: the environment's). */
+  readonly configHome?: string;
 }
 
 /** Why a path cannot be handed to ssh's UserKnownHostsFile (which splits on spaces and reads `"`, `%` and `~`). */
@@ -33,18 +36,23 @@ function knownHostsArg(p: string): string {
  * profile was resolved from, so ssh applies its own config (ProxyJump included) itself; `--` ends
  * the options, and the alias was validated (no leading `-`, no whitespace).
  */
-export function systemSshArgs(profile: HostProfile, opts: SystemSshOptions): { args: string[]; skippedFiles: string[] } {
+export function systemSshArgs(profile: HostProfile, opts: SystemSshOptions): { args: string[]; skippedFiles: string[]; unresolvedFiles: string[] } {
   const args = ['-p', String(profile.port), '-l', profile.user];
   if (profile.identityFile) args.push('-i', profile.identityFile);
-  const extra = [...(opts.extraKnownHostsFiles ?? []).map((f) => expandHome(f, opts.homeDir)), ...(opts.trustStoreFile ? [opts.trustStoreFile] : [])];
+  const sources = knownHostsSources({
+    homeDir: opts.homeDir,
+    userKnownHostsFiles: profile.ssh?.userKnownHostsFiles,
+    globalKnownHostsFiles: profile.ssh?.globalKnownHostsFiles,
+    settingFiles: opts.extraKnownHostsFiles,
+    workspaceFolder: opts.workspaceFolder,
+    configHome: opts.configHome,
+  });
+  // The CLI's file (keys accepted with `incident-desk run --accept-new`) counts here as in the built-in client.
+  const extra = [...sources.setting, ...(opts.trustStoreFile ? [opts.trustStoreFile] : []), ...sources.cli];
   const skippedFiles: string[] = [];
   if (extra.length > 0) {
-    const configured = profile.ssh?.userKnownHostsFiles;
-    const userFiles = configured
-      ? (configured.length === 1 && configured[0]!.toLowerCase() === 'none' ? [] : configured.map((f) => expandHome(f, opts.homeDir)))
-      : [path.join(opts.homeDir, '.ssh', 'known_hosts'), path.join(opts.homeDir, '.ssh', 'known_hosts2')];
     const files: string[] = [];
-    for (const f of [...userFiles, ...extra]) {
+    for (const f of [...sources.user, ...extra]) {
       if (unquotable(f)) skippedFiles.push(f);
       else if (!files.includes(f)) files.push(f);
     }
@@ -55,5 +63,6 @@ export function systemSshArgs(profile: HostProfile, opts: SystemSshOptions): { a
     if (profile.keepalive.countMax !== undefined) args.push('-o', `ServerAliveCountMax=${profile.keepalive.countMax}`);
   }
   args.push('--', profile.ssh?.alias ?? profile.host);
-  return { args, skippedFiles };
+  // Relative entries with no folder to resolve them against are left out, as the built-in client does.
+  return { args, skippedFiles, unresolvedFiles: sources.unresolved };
 }

@@ -100,6 +100,39 @@ describe('real test services: sshd, dockerd, the busybox image', function () {
     assert.match(sshd.readLog(), new RegExp(`Accepted publickey for ${sshd.user} from 127\\.0\\.0\\.1`));
   });
 
+  it('sshd: the user key logs in as an unprivileged user with a clean, empty home, who can use the test dockerd', async function () {
+    const r = await ssh(sshd, knownHosts, 'id -u; echo "$HOME"; pwd; ls -A "$HOME" | wc -l; docker version --format "{{.Server.Version}}"');
+    assert.equal(r.status, 0, r.stderr);
+    const [uid, home, cwd, entries, serverVersion] = r.stdout.trim().split('\n');
+    assert.notEqual(uid, '0', 'not root');
+    assert.notEqual(sshd.user, 'root');
+    assert.equal(home, path.join(sshd.dir, 'home'), 'a home of its own, in the server folder');
+    assert.equal(cwd, home);
+    assert.equal(entries, '0', 'nothing in it: no .bashrc or .profile from anywhere');
+    assert.match(serverVersion ?? '', /^\d+\.\d+/, `docker over SSH reached the test daemon: ${r.stdout} ${r.stderr}`);
+  });
+
+  it('sshd: several host key types at once (one HostKey line each), each what ssh-keygen prints', async function () {
+    const multi = await startSshd({ hostKeys: ['rsa', 'ecdsa', 'ed25519'] });
+    try {
+      assert.deepEqual(multi.hostKeys.map((k) => k.keyType), ['ssh-rsa', 'ecdsa-sha2-nistp256', 'ssh-ed25519']);
+      const dir = await temp.make('realservices-multi-');
+      const algorithms = { rsa: 'rsa-sha2-512', ecdsa: 'ecdsa-sha2-nistp256', ed25519: 'ssh-ed25519' } as const;
+      for (const kind of ['rsa', 'ecdsa', 'ed25519'] as const) {
+        const key = multi.hostKeyOf(kind);
+        const printed = await run('ssh-keygen', ['-lf', `${key.path}.pub`]);
+        assert.equal(printed.stdout.split(' ')[1], key.fingerprint);
+        // OpenSSH's client, asking for this type only and knowing only this key: the server has it.
+        const file = path.join(dir, kind);
+        fs.writeFileSync(file, `${key.knownHostsLine}\n`);
+        const r = await run('ssh', ['-o', `HostKeyAlgorithms=${algorithms[kind]}`, ...sshArgs(multi, file, 'echo ok')]);
+        assert.equal(r.status, 0, `${kind}: ${r.stderr}`);
+      }
+    } finally {
+      await multi.stop();
+    }
+  });
+
   it('sshd: the host key fingerprint and known_hosts line are what ssh-keygen prints', async function () {
     const printed = await run('ssh-keygen', ['-lf', `${sshd.hostKeyPath}.pub`]);
     assert.equal(printed.status, 0, printed.stderr);
@@ -313,7 +346,7 @@ describe('real test services: sshd, dockerd, the busybox image', function () {
       (async () => {
         const d = await startDockerd();
         const s = await startSshd({ dockerHost: d.dockerHost });
-        process.stdout.write(JSON.stringify({ pids: [s.pid, d.pid, d.containerdPid], dirs: [s.dir, d.runDir] }) + '\\n');
+        process.stdout.write(JSON.stringify({ pids: [s.pid, d.pid, d.containerdPid], dirs: [s.dir, d.runDir], user: s.user }) + '\\n');
         setInterval(() => {}, 1000);
       })().catch((e) => { console.error(e); process.exit(3); });
     `;
@@ -323,12 +356,13 @@ describe('real test services: sshd, dockerd, the busybox image', function () {
     node.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
       await waitFor('the services to start', () => out.includes('\n'), 60_000);
-      const started = JSON.parse(out) as { pids: number[]; dirs: string[] };
+      const started = JSON.parse(out) as { pids: number[]; dirs: string[]; user: string };
       for (const pid of started.pids) assert.equal(isAlive(pid), true);
       node.kill('SIGTERM');
       assert.equal(await ended, 'SIGTERM');
       for (const pid of started.pids) assert.equal(isAlive(pid), false, `pid ${pid} stopped`);
       for (const dir of started.dirs) assert.equal(fs.existsSync(dir), false, `${dir} removed`);
+      assert.equal(await userExists(started.user), false, `the test user ${started.user} removed`);
     } finally {
       if (isAlive(node.pid as number)) node.kill('SIGKILL');
     }
@@ -351,6 +385,7 @@ describe('real test services: sshd, dockerd, the busybox image', function () {
     assert.equal(fs.existsSync(dockerd.socketPath), false);
     assert.equal(fs.existsSync(dockerd.runDir), false);
     assert.equal(fs.existsSync(sshd.dir), false);
+    assert.equal(await userExists(sshd.user), false, `the test user ${sshd.user} was removed`);
     assert.equal((await run('ssh', sshArgs(sshd, knownHosts, 'true'), 10_000)).status, 255, 'nothing listens on the port');
     assert.match(sshd.readLog(), /Received signal 15; terminating/, 'the log is still readable after stop');
     const ours = [...Object.values(pids)];

@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { Client, type ConnectConfig, Server, utils } from 'ssh2';
-import { type HostKeyAnswer, type HostKeyCheck, type HostKeyQuestion, createHostKeyCheck } from '../../../../src/services/ssh/hostKeyVerifier';
+import { DEFAULT_HOST_KEY_ALGORITHMS, type HostKeyAnswer, type HostKeyCheck, type HostKeyQuestion, createHostKeyCheck, knownHostKeyTypes, orderHostKeyAlgorithms } from '../../../../src/services/ssh/hostKeyVerifier';
 import { lookupHostKey } from '../../../../src/services/ssh/knownHosts';
 import { SshError } from '../../../../src/services/ssh/sshError';
 import { TrustStore } from '../../../../src/services/ssh/trustStore';
@@ -212,6 +212,33 @@ describe('createHostKeyCheck (real ssh2 client and server)', function () {
     assert.deepEqual(check2.failure.hostKey?.expected.map((k) => k.file), [w2.storeFile]);
     assert.equal(calls.length, 0);
     assert.equal(seen.authAttempts, 0);
+  });
+
+  it('trusted once in this session, then another key for the host: changed (refused), not a new question', async () => {
+    const w = await world();
+    w.trustStore.trustOnce('127.0.0.1', port, otherHostKey.keyType, otherHostKey.blob);
+    const { ask, calls } = asker('once');
+    const check = createHostKeyCheck({ host: '127.0.0.1', port, knownHostsFiles: [w.knownHosts], trustStore: w.trustStore, ask });
+    assert.equal((await connect(check)).ok, false);
+    await serverClosed;
+    assert.equal(calls.length, 0, 'not asked');
+    assert.ok(SshError.is(check.failure, 'hostKeyChanged'));
+    assert.deepEqual(check.failure.hostKey?.expected.map((k) => k.fingerprint), [otherHostKey.fingerprint]);
+    assert.equal(seen.authAttempts, 0);
+  });
+
+  it('host key algorithms: the types known for the host (every source, [host]:port then host) first, then the rest', async () => {
+    assert.deepEqual(orderHostKeyAlgorithms([]), DEFAULT_HOST_KEY_ALGORITHMS);
+    assert.deepEqual(orderHostKeyAlgorithms(['ssh-rsa']), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']);
+    assert.deepEqual(orderHostKeyAlgorithms(['ecdsa-sha2-nistp384', 'sk-ssh-ed25519@openssh.com', 'ssh-ed25519']).slice(0, 3), ['ecdsa-sha2-nistp384', 'ssh-ed25519', 'ecdsa-sha2-nistp256']);
+    const w = await world([`[127.0.0.1]:${port} ${rsaKey.publicText}`, `127.0.0.1 ${otherHostKey.publicText}`, `[127.0.0.1]:1 ${hostKey.publicText}`]);
+    const ecdsa = makeKey(w.home, 'ecdsa-host', 'ecdsa');
+    await w.trustStore.trustAlways('other.example.com', 22, ecdsa.keyType, ecdsa.blob);
+    const options = { host: '127.0.0.1', port, knownHostsFiles: [w.knownHosts], trustStore: w.trustStore };
+    assert.deepEqual(await knownHostKeyTypes(options), ['ssh-rsa', 'ssh-ed25519']);
+    w.trustStore.trustOnce('127.0.0.1', port, ecdsa.keyType, ecdsa.blob);
+    assert.deepEqual(await knownHostKeyTypes(options), ['ssh-rsa', 'ecdsa-sha2-nistp256', 'ssh-ed25519']);
+    assert.deepEqual(await knownHostKeyTypes({ ...options, hostKeyAlias: 'other.example.com' }), ['ecdsa-sha2-nistp256']);
   });
 
   it('trusted through a hashed known_hosts line (real ssh-keygen -H): connects and authenticates with a key, without asking', async () => {

@@ -13,7 +13,10 @@ import {
   hashKnownHostName,
   keyTypeOfBlob,
   knownHostsFiles,
+  knownHostsFilesOf,
+  knownHostsSources,
   knownKeyTypes,
+  resolveSettingFile,
   lookupHostKey,
   parseKnownHosts,
   readKnownHostsFiles,
@@ -248,6 +251,23 @@ describe('known_hosts', function () {
       assert.equal(cliKnownHostsFile('/home/dana', '/xdg'), '/xdg/incident-desk/known_hosts');
       assert.equal(cliKnownHostsFile('/home/dana', undefined), '/home/dana/.config/incident-desk/known_hosts');
       assert.equal(cliKnownHostsFile('/home/dana', 'relative/cfg'), '/home/dana/.config/incident-desk/known_hosts');
+    });
+
+    it('incidentDesk.ssh.knownHostsFiles: relative paths against the workspace folder (never the working folder), ~ and absolute as written', () => {
+      const sources = knownHostsSources({
+        homeDir: '/home/dana',
+        globalKnownHostsFiles: ['none'],
+        settingFiles: ['ops/known_hosts', './team/../kh', '~/team_hosts', '/etc/ssh/extra'],
+        workspaceFolder: '/repo/shop',
+      });
+      assert.deepEqual(sources.setting, ['/repo/shop/ops/known_hosts', '/repo/shop/kh', '/home/dana/team_hosts', '/etc/ssh/extra']);
+      assert.deepEqual(sources.unresolved, []);
+      assert.deepEqual(knownHostsFilesOf(sources), ['/home/dana/.ssh/known_hosts', '/home/dana/.ssh/known_hosts2', ...sources.setting, cliKnownHostsFile('/home/dana')]);
+      // No folder open: a relative entry is left out (and reported), never read from process.cwd().
+      const none = knownHostsSources({ homeDir: '/home/dana', settingFiles: ['ops/known_hosts', '/abs'] });
+      assert.deepEqual([none.setting, none.unresolved], [['/abs'], ['ops/known_hosts']]);
+      assert.ok(!knownHostsFiles({ homeDir: '/home/dana', settingFiles: ['ops/known_hosts'] }).some((f) => f.startsWith(process.cwd())));
+      assert.equal(resolveSettingFile('~', '/home/dana', '/repo'), '/home/dana');
     });
 
     it('reads several files in order, skipping missing ones, with file names on entries and problems', async () => {

@@ -232,6 +232,68 @@ describe('connectSsh against a real sshd: host keys', function () {
   });
 });
 
+describe('connectSsh against a real sshd holding RSA, ECDSA and ed25519 host keys (as OpenSSH picks them)', function () {
+  this.timeout(60_000);
+  let sshd: Sshd;
+  before(async () => {
+    sshd = await startSshd({ hostKeys: ['ed25519', 'ecdsa', 'rsa'] });
+  });
+  after(() => sshd?.stop());
+
+  for (const kind of ['rsa', 'ecdsa', 'ed25519'] as const) {
+    it(`known_hosts listing only the ${kind} key: the server is asked for that type, connects without a question`, async () => {
+      const key = sshd.hostKeyOf(kind);
+      const w = await world([key.knownHostsLine]);
+      const conn = await connectSsh(profileFor(sshd), w.deps());
+      try {
+        assert.equal(conn.hostKey?.via, 'knownHosts');
+        assert.equal(conn.hostKey?.keyType, key.keyType);
+        assert.equal(conn.hostKeyFingerprint, key.fingerprint);
+        assert.equal(w.asked.length, 0);
+        assert.equal((await run(conn, 'echo ok')).stdout, 'ok\n');
+      } finally {
+        conn.end();
+      }
+    });
+  }
+
+  it('a wrong key of the known type (RSA): refused as changed for that type, before any authentication', async () => {
+    // An RSA key of our own stands in for the one a lying server would have.
+    const rsaDir = await temp.make('ids-rsa-');
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', path.join(rsaDir, 'k')], { stdio: 'pipe' });
+    const wrongRsa = (await fsp.readFile(path.join(rsaDir, 'k.pub'), 'utf8')).trim().split(/\s+/).slice(0, 2).join(' ');
+    const w = await world([`[${sshd.host}]:${sshd.port} ${wrongRsa}`]);
+    w.answer = 'always';
+    const offset = sshd.readLog().length;
+    const error = await rejection(connectSsh(profileFor(sshd), w.deps({ askPassword: async () => 'x' })));
+    assert.equal(error.reason, 'hostKeyChanged');
+    assert.equal(error.hostKey?.keyType, 'ssh-rsa', 'the server was asked for its RSA key, the type known');
+    assert.equal(error.hostKey?.presentedFingerprint, sshd.hostKeyOf('rsa').fingerprint);
+    assert.equal(w.asked.length, 0);
+    const log = await logSince(sshd, offset);
+    assert.match(log, /Connection from 127\.0\.0\.1 port \d+/);
+    assert.deepEqual(log.split('\n').filter((l) => AUTH_LINE.test(l)), [], `no authentication in:\n${log}`);
+  });
+
+  // Last: the server's keys change for good.
+  it('trusted once in this window, then a different key: refused as changed, not asked again; nothing authenticates', async () => {
+    const w = await world([]);
+    w.answer = 'once';
+    const first = await connectSsh(profileFor(sshd), w.deps());
+    first.end();
+    assert.equal(first.hostKey?.via, 'answeredOnce');
+    const trusted = first.hostKeyFingerprint;
+    await sshd.restartWithNewHostKey();
+    const offset = sshd.readLog().length;
+    const error = await rejection(connectSsh(profileFor(sshd), w.deps()));
+    assert.equal(error.reason, 'hostKeyChanged');
+    assert.deepEqual(error.hostKey?.expected.map((k) => k.fingerprint), [trusted]);
+    assert.equal(w.asked.length, 1, 'the change is not a new question');
+    const log = await logSince(sshd, offset);
+    assert.deepEqual(log.split('\n').filter((l) => AUTH_LINE.test(l)), [], `no authentication in:\n${log}`);
+  });
+});
+
 describe('connectSsh against a real sshd: login methods', function () {
   this.timeout(60_000);
   const user = `idt${process.pid}`;
@@ -386,16 +448,20 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
   const user = `idc${process.pid}`;
   const password = `pw-${process.pid}-cancel`;
   let sshd: Sshd;
+  /** The tests about root logins only (every other test logs in as the server's unprivileged user). */
+  let rootSshd: Sshd;
   let w: World;
   const markers: string[] = [];
   before(async () => {
     sshd = await startSshd({ password: { user, password } });
-    w = await world([sshd.knownHostsLine]);
+    rootSshd = await startSshd({ loginAs: 'root' });
+    w = await world([sshd.knownHostsLine, rootSshd.knownHostsLine]);
   });
   after(async () => {
     // A command OpenSSH would not stop (root, no pty) is ours to end: it runs under our sshd.
     for (const marker of markers) await terminatePids(processesMentioning(marker));
     await sshd?.stop();
+    await rootSshd?.stop();
   });
 
   /**
@@ -436,23 +502,24 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
   });
 
   it('cancel, root login with a pty: OpenSSH refuses the signal request for root, the ^C in the pty stops it', async () => {
-    assert.equal(sshd.user, 'root', 'this test is about root logins');
-    const conn = await connectSsh(profileFor(sshd), w.deps());
-    const offset = sshd.readLog().length;
+    assert.equal(rootSshd.user, 'root', 'this test is about root logins');
+    const conn = await connectSsh(profileFor(rootSshd), w.deps());
+    const offset = rootSshd.readLog().length;
     try {
       const { result, tookMs, output, running } = await cancelAndWatch(conn, { pty: true });
       assert.deepEqual(result, { outcome: 'signalled', signal: 'SIGINT' });
       assert.ok(tookMs < 1500, `stopped in ${tookMs} ms`);
       assert.doesNotMatch(output, /after/);
       assert.deepEqual(running, []);
-      assert.match(sshd.readLog().slice(offset), /session signalling requires privilege separation/, 'what OpenSSH does with the signal request for root');
+      assert.match(rootSshd.readLog().slice(offset), /session signalling requires privilege separation/, 'what OpenSSH does with the signal request for root');
     } finally {
       conn.end();
     }
   });
 
   it('cancel, root login without a pty: OpenSSH cannot stop it; done says "unknown" (may still be running) instead of waiting for it', async () => {
-    const conn = await connectSsh(profileFor(sshd), w.deps());
+    assert.equal(rootSshd.user, 'root', 'this test is about root logins');
+    const conn = await connectSsh(profileFor(rootSshd), w.deps());
     try {
       const { result, tookMs, output, running } = await cancelAndWatch(conn, { cancelGraceMs: 300, cancelConfirmMs: 300 });
       assert.equal(result.outcome, 'unknown');
