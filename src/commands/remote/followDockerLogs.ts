@@ -3,7 +3,7 @@ import { readLogsMaxLines, readLogsTail } from '../../config/settings';
 import { dockerFor } from '../../remote/dockerTargets';
 import { loadRemote } from '../../remote/loadRemote';
 import type { ContainerSummary } from '../../services/docker/containers';
-import type { FollowTarget } from '../../services/docker/logFollower';
+import type { FollowTarget } from '../../services/docker/followTypes';
 import type { LogLine } from '../../services/docker/logs/logPipeline';
 import type { LogSource } from '../../terminals/logView';
 import { Cancelled, InvalidInput, type CommandDefinition } from '../commandRunner';

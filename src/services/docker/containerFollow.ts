@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { DockerClient, DockerContainerDetails, DockerLogRequest } from './dockerClient';
 import { DockerError } from './dockerError';
 import type { ContainerSummary } from './containers';
-import type { ContainerRef, FollowEndReason, FollowEvent, FollowEventKind, FollowOptions } from './logFollower';
+import type { ContainerRef, FollowEndReason, FollowEvent, FollowEventKind, FollowOptions } from './followTypes';
 import { DockerLogError } from './logs/logErrors';
 import { LogPipeline } from './logs/logPipeline';
 import { toDockerSince } from './logs/timestamps';

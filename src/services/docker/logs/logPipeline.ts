@@ -1,3 +1,4 @@
+import { Emitter } from '../../../core/util/emitter';
 import { DockerLogDemuxer } from './demux';
 import type { LogStream } from './demux';
 import { LineSplitter } from './lineSplitter';
@@ -62,32 +63,6 @@ function lineSize(line: LogLine): number {
   return line.text.length + (line.timestamp === undefined ? 0 : line.timestamp.length);
 }
 
-export interface Subscription {
-  dispose(): void;
-}
-
-/**
- * A minimal listener list: fire() walks the current array without copying it, since it runs for
- * every batch; subscribing and unsubscribing (rare) replace the array.
- */
-class Listeners<T> {
-  private list: readonly ((value: T) => void)[] = [];
-
-  readonly add = (listener: (value: T) => void): Subscription => {
-    this.list = [...this.list, listener];
-    return { dispose: () => (this.list = this.list.filter((l) => l !== listener)) };
-  };
-
-  fire(value: T): void {
-    const list = this.list;
-    for (let i = 0; i < list.length; i++) list[i](value);
-  }
-
-  clear(): void {
-    this.list = [];
-  }
-}
-
 /**
  * Bytes from the Docker daemon's logs endpoint in, batches of lines a view can show out:
  * demultiplex → split into lines (UTF-8 safe, long lines cut) → sanitise → bounded view buffer.
@@ -103,7 +78,7 @@ export class LogPipeline {
   private readonly splitters: Record<LogStream, LineSplitter>;
   private readonly timestamps: boolean;
   private readonly ring: RingBuffer<LogLine>;
-  private readonly linesListeners = new Listeners<LogBatch>();
+  private readonly linesListeners = new Emitter<LogBatch>();
   private deliveryQueued = false;
   private disposed = false;
   private ended = false;
@@ -118,7 +93,7 @@ export class LogPipeline {
   private skipAtKey = 0;
 
   /** New lines, in batches (see the class comment); never one call per line. */
-  readonly onLines = this.linesListeners.add;
+  readonly onLines = this.linesListeners.event;
 
   constructor(options: LogPipelineOptions) {
     this.timestamps = options.timestamps ?? false;
@@ -221,7 +196,7 @@ export class LogPipeline {
   /** Stops all delivery; pending lines are not delivered, and let go of. */
   dispose(): void {
     this.disposed = true;
-    this.linesListeners.clear();
+    this.linesListeners.dispose();
     this.ring.clear();
   }
 

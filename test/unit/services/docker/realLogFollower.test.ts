@@ -10,7 +10,7 @@ import { createDockerClient } from '../../../../src/services/docker/dockerClient
 import type { DockerClient } from '../../../../src/services/docker/dockerClient';
 import { DockerError } from '../../../../src/services/docker/dockerError';
 import { followLogs, formatLogLine } from '../../../../src/services/docker/logFollower';
-import type { FollowEvent, FollowOptions, FollowTarget, LogFollower } from '../../../../src/services/docker/logFollower';
+import type { FollowEvent, FollowOptions, FollowTarget, LogFollower } from '../../../../src/services/docker/followTypes';
 import { ensureBusyboxImage } from '../../../services/busyboxImage';
 import { composeLabels, runContainer } from '../../../services/containers';
 import { dockerCli, startDockerd } from '../../../services/dockerd';
