@@ -38,7 +38,7 @@ export function readStatusBarEnabled(): boolean {
   return vscode.workspace.getConfiguration(SETTINGS.section).get<boolean>(SETTINGS.statusBarEnabled, true) !== false;
 }
 
-/** Remote operations (issue 4): hosts, the SSH client, log views. Host settings are restricted under Workspace Trust. */
+/** Remote operations: hosts, the SSH client, log views. Host settings are restricted under Workspace Trust. */
 export const REMOTE_SETTINGS = {
   hosts: 'hosts',
   useSystemClient: 'ssh.useSystemClient',

@@ -9,5 +9,5 @@ import { toggleLogPause } from './toggleLogPause';
 import { openSshTerminal } from './openSshTerminal';
 import { restartContainer } from './restartContainer';
 
-/** Every remote-operations command (issue 4), registered by the container from this one list. */
+/** Every remote-operations command (hosts, SSH terminals, Docker), registered by the container from this one list. */
 export const REMOTE_COMMANDS: readonly CommandDefinition[] = [openSshTerminal, followDockerLogs, restartContainer, dockerStats, toggleLogPause, filterLogs, pinLogs, refreshHosts, disconnectHost];
