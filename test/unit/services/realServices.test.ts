@@ -147,10 +147,8 @@ describe('real test services: sshd, dockerd, the busybox image', function () {
   it('busybox image: every linked command is in /bin, and importing again keeps the same image', async function () {
     const before = await imageId(dockerd, 'local/busybox:1');
     assert.ok(before, 'the image exists after ensureBusyboxImage');
-    const t = Date.now();
     await ensureBusyboxImage(dockerd);
-    assert.equal(await imageId(dockerd, 'local/busybox:1'), before);
-    assert.ok(Date.now() - t < 5000, 'the second call only looks the image up');
+    assert.equal(await imageId(dockerd, 'local/busybox:1'), before, 'the second call keeps the image it found');
     const listing = await dockerCli(dockerd, ['run', '--rm', '--network', 'none', 'local/busybox:1', 'ls', '/bin']);
     const present = listing.split(/\s+/).filter(Boolean);
     for (const cmd of [...BUSYBOX_COMMANDS, 'busybox']) assert.ok(present.includes(cmd), `${cmd} in /bin: ${present.join(' ')}`);
@@ -263,10 +261,8 @@ describe('real test services: sshd, dockerd, the busybox image', function () {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await waitFor('the remote command to start', () => out.includes('started'));
-    const t = Date.now();
     assert.ok((await sshd.dropConnections()) > 0);
     assert.equal(await exited, 255, 'ssh reports the lost connection');
-    assert.ok(Date.now() - t < 10_000);
     const again = await ssh(sshd, knownHosts, 'echo ok');
     assert.equal(again.stdout, 'ok\n', again.stderr);
   });

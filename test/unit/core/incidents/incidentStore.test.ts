@@ -521,8 +521,10 @@ describe('IncidentStore', function () {
       // a hand edit that keeps the size still shows (the modification time differs)
       const recordFile = path.join(b.incidentsDir, second.id, 'incident.yaml');
       const text = await fsp.readFile(recordFile, 'utf8');
-      await new Promise((r) => setTimeout(r, 20));
+      const { mtime } = await fsp.stat(recordFile);
       await fsp.writeFile(recordFile, text.replace('summary: Customers cannot pay', 'summary: Customers cannot buy'));
+      // The modification time differs as after any later edit, set rather than waited for.
+      await fsp.utimes(recordFile, mtime, new Date(mtime.getTime() + 5000));
       await b.checkForChanges();
       assert.equal(b.get(second.id)?.incident.summary, 'Customers cannot buy');
 

@@ -74,16 +74,15 @@ describe('parseYamlRunbook', () => {
     assert.deepEqual(rb.diagnostics.map(show), [`7:24 info placeholder [domain] ${PH}`]);
   });
 
-  it('refuses an alias bomb quickly, at the first alias', () => {
+  it('refuses an alias bomb at the first alias past the limit, before expanding it', () => {
     const bomb = [
       'title: x', 'steps: []',
       'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
       ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
       'steps2: *i', '',
     ].join('\n');
-    const t = Date.now();
+    // 9^9 expansions would never end within the test's timeout: the diagnostic is the proof.
     assert.deepEqual(diags(bomb), ['4:8 error more than 100 alias expansions (an alias bomb?); the file is refused']);
-    assert.ok(Date.now() - t < 1000, `took ${Date.now() - t} ms`);
   });
 
   it('resolves a few ordinary aliases', () => {
