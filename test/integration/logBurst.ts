@@ -31,13 +31,16 @@ export interface BurstResult {
 }
 
 /**
- * Follows `container` on the local engine through the command with no history (tail 0), calls
+ * Follows `container` (quiet until signalled) on the local engine through the command, from a second ago on, calls
  * `start()` (which signals the burst), and waits until all `lines` lines plus the done marker went
  * through the view. The view is closed at the end.
  */
 export async function followBurst(container: string, lines: number, start: () => Promise<void>, timeoutMs: number): Promise<BurstResult> {
   const desk = await api();
-  const label = await vscode.commands.executeCommand<string>('incidentDesk.docker.followLogs', { host: 'local', target: { kind: 'container', id: container }, tail: 0 });
+  // Everything the container writes from now on, whenever the follower attaches: the daemon serves
+  // what it logged before the attach from its log file, so no sleep is needed to be sure of every line.
+  const since = new Date(Date.now() - 1000).toISOString();
+  const label = await vscode.commands.executeCommand<string>('incidentDesk.docker.followLogs', { host: 'local', target: { kind: 'container', id: container }, since, tail: lines + 10 });
   const view: LogView | undefined = desk.container.views.logViews.all().find((v) => v.source.label === label);
   if (!view) throw new Error(`no log view for ${String(label)}`);
   let output = '';
@@ -52,9 +55,7 @@ export async function followBurst(container: string, lines: number, start: () =>
   const terminal = vscode.window.terminals.find((t) => t.name === `Logs: ${label}`);
   const gc = gcFunction();
   try {
-    // Attached (the header is drawn and the follower has asked the daemon) before the burst starts.
     await waitFor(() => output.includes('Following'), 'the log view to open', 20_000);
-    await new Promise((r) => setTimeout(r, 1000));
     const memory = new MemoryPeak(gc);
     const t = performance.now();
     try {
