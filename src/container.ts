@@ -5,7 +5,7 @@ import { runbookCommands } from './commands/runbooks/runbookCommands';
 import { affectsPolicy, SETTINGS } from './config/settings';
 import { IncidentsController } from './incidents/incidentsController';
 import { SlaWatch } from './incidents/slaWatch';
-import { Log } from './util/log';
+import { Log } from './log';
 import { IncidentsTreeProvider, type IncidentNode } from './views/incidentsTree';
 import { RunbooksTreeProvider, type RunbookNode } from './views/runbooksTree';
 import { RunbooksController } from './runbooks/runbooksController';

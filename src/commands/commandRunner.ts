@@ -8,7 +8,7 @@ import type { HostsController } from '../remote/hostsController';
 import type { LogViews } from '../terminals/logViews';
 import type { RemoteStepTerminals } from '../terminals/remoteStepTerminal';
 import type { RunbooksTreeProvider } from '../views/runbooksTree';
-import type { ComponentLog, Log } from '../util/log';
+import type { ComponentLog, Log } from '../log';
 
 /** Thrown when the user dismisses a prompt: the command ends quietly. */
 export class Cancelled extends Error {

@@ -9,7 +9,7 @@ import { StoreError } from '../core/incidents/storeErrors';
 import { findLevel, severityRank, type SeverityLevel, type SeverityPolicy } from '../core/severity/policy';
 import { defaultActorName } from '../services/identity/actorName';
 import { readActorSetting, readPolicy } from '../config/settings';
-import type { ComponentLog } from '../util/log';
+import type { ComponentLog } from '../log';
 
 const FOCUS_KEY = 'incidentDesk.focusedIncident';
 const LAST_SERVICE_KEY = 'incidentDesk.lastService';

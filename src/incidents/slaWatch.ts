@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { escalate } from '../core/incidents/actions';
 import { dueEscalations } from '../core/severity/sla';
 import { isoNow } from '../core/util/time';
-import type { ComponentLog } from '../util/log';
+import type { ComponentLog } from '../log';
 import type { IncidentsController } from './incidentsController';
 
 /** How often clocks refresh; elapsed times are shown to the minute (seconds in the first minute). */

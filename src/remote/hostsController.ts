@@ -6,7 +6,7 @@ import type { ResolveDockerEndpointOptions, SshDockerEndpoint } from '../service
 import type { HostProfile, HostProfileProblem } from '../services/ssh/hostProfiles';
 import type { SshConnection } from '../services/ssh/sshConnection';
 import type { TrustStore } from '../services/ssh/trustStore';
-import type { ComponentLog } from '../util/log';
+import type { ComponentLog } from '../log';
 import { askHostKey } from './askHostKey';
 import { loadRemote } from './loadRemote';
 

@@ -4,7 +4,7 @@ import type { Runbook, RunbookDiagnostic } from '../core/runbooks/model';
 import { RunbookIndex } from '../core/runbooks/runbookIndex';
 import { unknownSeverities } from '../core/runbooks/severityCheck';
 import { readRunbookFolders, SETTINGS } from '../config/settings';
-import type { ComponentLog } from '../util/log';
+import type { ComponentLog } from '../log';
 
 /** Where a runbook came from: the extension's own set, or a workspace folder of the user's. */
 export interface RunbookSource {
