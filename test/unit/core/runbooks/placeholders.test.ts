@@ -45,7 +45,7 @@ describe('fillPlaceholders', () => {
   });
 
   it('leaves a variable an earlier command assigned to the shell', () => {
-    assert.deepEqual(fillPlaceholders('echo ${name}', {}, 'bash', new Set(['name'])), { text: 'echo ${name}', missing: [] });
+    assert.deepEqual(fillPlaceholders('echo ${name}', {}, 'bash', new Set(['name'])), { text: 'echo ${name}', missing: [], refused: [] });
   });
 
   it('reports missing (and empty) values and leaves their tokens', () => {
