@@ -517,7 +517,8 @@ function word(value: string, interpreter: Interpreter, quoteBefore = false, quot
 /**
  * In the word of a `${…}` that is inside double quotes (directly, or in double quotes nested there),
  * where the outer quote cannot be closed: `\ $ ` "` backslash-escaped; `'` (bash pairs it while
- * looking for the `}`), `{` and `}` (bash brace-expands text between nested quotes there), `!`
+ * looking for the `}`), `{` and `}` (bash brace-expands text between nested quotes there), `(` and
+ * `)` (bash reads `<(`/`>(` there as a process substitution to match), `!`
  * (history expansion) and control characters produced by printf, whose `$(…)` works the same in
  * bash, dash and zsh. A newline stays literal: `$(…)` would drop it, and in quotes it is harmless.
  */
@@ -525,10 +526,18 @@ function inParamWord(value: string): string {
   let out = '';
   for (const ch of value) {
     if (ch === '\\' || ch === '"' || ch === '$' || ch === '`') out += `\\${ch}`;
-    else if (ch === "'" || ch === '{' || ch === '}' || ch === '!' || (ch !== '\n' && CONTROL.test(ch))) out += `$(printf '${octal(ch)}')`;
+    else if ("'{}()!".includes(ch) || (ch !== '\n' && CONTROL.test(ch))) out += `$(printf '${octal(ch)}')`;
     else out += ch;
   }
   return out;
+}
+
+/** `line` is a non-empty start of `delim` followed by a non-ASCII character (see heredocRefusal). */
+function startsLikeDelimiter(line: string, delim: string): boolean {
+  for (let k = 1; k <= delim.length && line.charCodeAt(k - 1) === delim.charCodeAt(k - 1); k++) {
+    if (line.charCodeAt(k) >= 0x80) return true;
+  }
+  return false;
 }
 
 /** The heredoc lines a value makes in `run` (with the text around it on its line): none may be the delimiter. */
@@ -537,9 +546,10 @@ function heredocRefusal(run: string, o: Occurrence, value: string, interpreter: 
   if (!h) return undefined;
   const lines = (run.slice(h.lineStart, o.start) + value + run.slice(o.end, h.lineEnd)).split('\n');
   if (lines.some((l) => (h.strip ? l.replace(/^\t+/, '') : l) === h.delim)) return 'heredocDelimiter';
-  // dash drops a byte from a body line that starts with the delimiter and goes on with a non-ASCII
-  // character (its end-of-body check pushes the byte back wrongly); `sh` may be dash.
-  if ((interpreter.name === 'dash' || interpreter.name === 'sh') && lines.some((l) => (h.strip ? l.replace(/^\t+/, '') : l).startsWith(h.delim))) return 'heredocDelimiter';
+  // dash drops a byte from a body line that starts like the delimiter (any part of it) and goes on
+  // with a non-ASCII character there: its end-of-body check pushes that byte back wrongly. `sh`
+  // may be dash.
+  if ((interpreter.name === 'dash' || interpreter.name === 'sh') && lines.some((l) => startsLikeDelimiter(h.strip ? l.replace(/^\t+/, '') : l, h.delim))) return 'heredocDelimiter';
   // <<- strips every leading tab of a line: the value's own too when only tabs stand before it.
   const valueLines = value.split('\n');
   const first = /^\t*$/.test(run.slice(h.lineStart, o.start)) ? 0 : 1;
