@@ -109,7 +109,7 @@ function fillAll(v: string, language: Shell, options: FillOptions = {}): Filled[
       // A refusal is only allowed for values that really cannot go there.
       if (reason === 'backtick') assert.ok(!/^[A-Za-z0-9_@%+:,./-]+$/.test(v));
       // (dash also refuses a line that starts like the delimiter and goes on with a non-ASCII character: it drops a byte there.)
-      const dashMangles = (l: string) => language === 'dash' && /^(?:E|EO|EOF)[^\x00-\x7f]/.test(l);
+      const dashMangles = (l: string) => language === 'dash' && /^(?:E|EO|EOF)/.test(l) && [1, 2, 3].some((k) => 'EOF'.startsWith(l.slice(0, k)) && l.charCodeAt(k) >= 0x80);
       if (reason === 'heredocDelimiter') assert.ok(`\n${template.run(out)}\n`.replace('[value]', v).split('\n').some((l) => l.replace(/^\t+/, '') === 'EOF' || dashMangles(l.replace(/^\t+/, ''))));
       return { template, out, refusal: reason };
     }
