@@ -195,13 +195,19 @@ describe('placeholder values executed in real shells (fast-check)', function () 
   });
 });
 
+/** How to start each interactive shell with history expansion on (zsh: BANG_HIST is on by default). */
+const INTERACTIVE: Record<'bash' | 'zsh', { command: string; setup: string }> = {
+  bash: { command: 'bash --norc --noprofile -i', setup: 'set -o history -H' },
+  zsh: { command: 'zsh -f -i', setup: 'setopt bang_hist; PS1="READY$ "' },
+};
+
 /**
- * Types `lines` into a real interactive bash (a pty made by util-linux `script`), history expansion
- * on, and resolves when bash exits. Typed only once the first prompt is up, as a user would.
+ * Types `lines` into a real interactive shell (a pty made by util-linux `script`), history
+ * expansion on, and resolves when it exits. Typed only once the first prompt is up, as a user would.
  */
-function typeIntoInteractiveBash(dir: string, lines: string): Promise<string> {
+function typeIntoInteractiveShell(shell: 'bash' | 'zsh', dir: string, lines: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', 'bash --norc --noprofile -i', '/dev/null'], {
+    const child = spawn('script', ['-qfec', INTERACTIVE[shell].command, '/dev/null'], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TERM: 'dumb', PS1: 'READY$ ', LANG: 'C.UTF-8', HISTFILE: path.join(dir, 'history') },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -210,9 +216,9 @@ function typeIntoInteractiveBash(dir: string, lines: string): Promise<string> {
     let typed = false;
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      if (!typed && output.includes('READY$ ')) {
+      if (!typed && /READY\$ |[%#] $/.test(output)) {
         typed = true;
-        child.stdin.write(`set -o history -H\n${lines}\nexit\n`);
+        child.stdin.write(`${INTERACTIVE[shell].setup}\n${lines}\nexit\n`);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -230,24 +236,26 @@ function typeIntoInteractiveBash(dir: string, lines: string): Promise<string> {
   });
 }
 
-describe('placeholder values typed into a real interactive bash, history expansion on (fast-check)', function () {
+describe('placeholder values typed into a real interactive bash and zsh, history expansion on (fast-check)', function () {
   this.timeout(120_000);
 
-  it('typed commands receive every value exactly; `!` is never expanded; nothing runs', async () => {
-    await fc.assert(
-      fc.asyncProperty(value, async (v) => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ids-qi-'));
-        try {
-          const filled = fillAll(v, 'bash', { typed: true });
-          const output = await typeIntoInteractiveBash(dir, filled.filter((f) => f.command).map((f) => f.command).join('\n'));
-          check(dir, v, filled, 'interactive bash', () => `terminal: ${JSON.stringify(output.slice(-3000))}`);
-        } finally {
-          fs.rmSync(dir, { recursive: true, force: true });
-        }
-      }),
-      { numRuns: 25 },
-    );
-  });
+  for (const shell of ['bash', 'zsh'] as const) {
+    it(`typed into ${shell}: commands receive every value exactly; \`!\` is never expanded; nothing runs`, async () => {
+      await fc.assert(
+        fc.asyncProperty(value, async (v) => {
+          const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ids-qi-'));
+          try {
+            const filled = fillAll(v, shell, { typed: true });
+            const output = await typeIntoInteractiveShell(shell, dir, filled.filter((f) => f.command).map((f) => f.command).join('\n'));
+            check(dir, v, filled, `interactive ${shell}`, () => `terminal: ${JSON.stringify(output.slice(-3000))}`);
+          } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+          }
+        }),
+        { numRuns: 25 },
+      );
+    });
+  }
 
   it('the typed path refuses a control character where no quoting applies (a heredoc body), naming the context', () => {
     const f = fillPlaceholders('cat <<EOF\n[body]\nEOF', { body: 'a\tb' }, 'bash', new Set(), { typed: true });
