@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages behind the real test services of the remote-operations tests
-# (test/services/): openssh-server (sshd), docker.io (dockerd, containerd, runc) and busybox-static
-# (the one binary of the local test image). Idempotent; starts nothing: package scripts are kept
+# (test/services/): openssh-server (sshd), docker.io (dockerd, containerd, runc), busybox-static
+# (the one binary of the local test image), and zsh and dash (runbook steps run in them: the
+# placeholder quoting is proven by executing filled commands in bash, dash and zsh). Idempotent; starts nothing: package scripts are kept
 # from starting services by policy-rc.d. Prints one line per package: present, installed or failed.
 # apt-get update runs only when an install fails without it (the lists on the machine may be fresh).
 set -uo pipefail
@@ -13,8 +14,10 @@ log() { echo "[ensure-remote-services] $*"; }
 have_openssh_server() { [ -x /usr/sbin/sshd ]; }
 have_docker_io() { command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || [ -x /usr/bin/dockerd ]; }
 have_busybox_static() { dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed'; }
+have_zsh() { command -v zsh >/dev/null 2>&1; }
+have_dash() { command -v dash >/dev/null 2>&1; }
 
-packages=(openssh-server docker.io busybox-static)
+packages=(openssh-server docker.io busybox-static zsh dash)
 have() { "have_${1//[-.]/_}"; }
 
 missing=()

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { MAX_EXPECT_OUTPUT } from '../core/runbooks/expectation';
+import type { Interpreter, InterpreterName } from '../core/runbooks/interpreters';
 
 /** How long a new terminal may take to report shell integration before we fall back to sendText. */
 const SHELL_INTEGRATION_WAIT_MS = 5_000;
@@ -16,20 +17,30 @@ export interface StartedCommand {
 }
 
 /**
- * Runs runbook commands in one local terminal ("Incident Desk"). With VS Code's shell integration
- * the exit code of each command is known; without it the command is sent as typed text and the
- * outcome is recorded as unknown, never guessed.
+ * Runs runbook commands in a local terminal per interpreter ("Incident Desk: runbook (bash)"),
+ * opened with that interpreter as its shell, whatever the user's default shell is: the quoting of
+ * placeholder values is written for it (core/runbooks/interpreters.ts). Commands are typed, so the
+ * terminal shows them, they land in its history, and one command's `cd` or variables hold for the
+ * next, as when the user types them; the typed quoting is safe from history expansion. With VS
+ * Code's shell integration (bash, zsh) the exit code of each command is known; without it (sh,
+ * dash, ksh, or integration off) the command is sent as typed text and the outcome is recorded as
+ * unknown, never guessed.
  */
 export class LocalStepRunner implements vscode.Disposable {
-  private terminal: vscode.Terminal | undefined;
+  private readonly terminals = new Map<InterpreterName, vscode.Terminal>();
   private readonly subscription = vscode.window.onDidCloseTerminal((t) => {
-    if (t === this.terminal) this.terminal = undefined;
+    for (const [name, terminal] of this.terminals) if (terminal === t) this.terminals.delete(name);
   });
 
-  private async terminalFor(cwd: string | undefined): Promise<vscode.Terminal> {
-    if (!this.terminal) this.terminal = vscode.window.createTerminal({ name: 'Incident Desk: runbook', cwd, iconPath: new vscode.ThemeIcon('book') });
-    this.terminal.show(true);
-    return this.terminal;
+  private terminalFor(cwd: string | undefined, interpreter: Interpreter): vscode.Terminal {
+    let terminal = this.terminals.get(interpreter.name);
+    if (!terminal) {
+      // shellPath is looked up on PATH; no arguments, so VS Code can inject its shell integration.
+      terminal = vscode.window.createTerminal({ name: `Incident Desk: runbook (${interpreter.program})`, shellPath: interpreter.program, cwd, iconPath: new vscode.ThemeIcon('book') });
+      this.terminals.set(interpreter.name, terminal);
+    }
+    terminal.show(true);
+    return terminal;
   }
 
   /** Terminals that did not report shell integration in time: later commands do not wait for it again. */
@@ -53,10 +64,10 @@ export class LocalStepRunner implements vscode.Disposable {
     });
   }
 
-  /** Sends `command` exactly as given; resolves once it has started. */
-  async start(command: string, cwd: string | undefined): Promise<StartedCommand> {
-    const terminal = await this.terminalFor(cwd);
-    const integration = await this.waitForShellIntegration(terminal);
+  /** Types `command` exactly as given into `interpreter`'s terminal; resolves once it has started. */
+  async start(command: string, cwd: string | undefined, interpreter: Interpreter): Promise<StartedCommand> {
+    const terminal = this.terminalFor(cwd, interpreter);
+    const integration = interpreter.shellIntegration ? await this.waitForShellIntegration(terminal) : undefined;
     if (!integration) {
       terminal.sendText(command, true);
       return { finished: Promise.resolve({ exitCode: undefined, output: undefined }) };

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import { MAX_EXPECT_OUTPUT } from '../core/runbooks/expectation';
 import { TerminalOutputFilter } from '../core/terminal/terminalOutputFilter';
+import { startRemoteScript } from '../services/ssh/remoteExec';
 import type { SshConnection } from '../services/ssh/sshConnection';
 
 /** How a remote command ended: an exit code, or unknown (signalled, cancelled, connection lost). */
@@ -17,11 +18,20 @@ const DIM = '\x1b[2m';
 const RED = '\x1b[31m';
 const RESET = '\x1b[0m';
 
+/** How a step's command is run on the host. */
+export interface RemoteRunOptions {
+  /** The interpreter program for the step's language (core/runbooks/interpreters.ts), e.g. `bash`. */
+  readonly program: string;
+  /** The folder to run in: the command does not run when it is missing. */
+  readonly cwd?: string;
+}
+
 /**
  * A terminal per host that shows runbook commands run there over SSH exec channels: the command,
- * its output as it streams, and how it ended. Ctrl+C cancels the running command (the remote
- * process is signalled and its channel closed); a dropped connection is reported as an unknown
- * outcome, never guessed.
+ * its output as it streams, and how it ended. Each command is a script given to its interpreter
+ * (startRemoteScript), never parsed by the login shell. Ctrl+C cancels the running command: the
+ * interrupt reaches its process group through the pty; a dropped connection is reported as an
+ * unknown outcome, never guessed.
  */
 export class RemoteStepTerminal implements vscode.Pseudoterminal {
   private readonly writeEmitter = new vscode.EventEmitter<string>();
@@ -44,26 +54,26 @@ export class RemoteStepTerminal implements vscode.Pseudoterminal {
   }
 
   /** Runs one command on the connection (after any running one), showing it and its output. */
-  run(conn: SshConnection, command: string): Promise<RemoteStepResult> {
-    const next = this.queue.then(() => this.runNow(conn, command));
+  run(conn: SshConnection, command: string, opts: RemoteRunOptions): Promise<RemoteStepResult> {
+    const next = this.queue.then(() => this.runNow(conn, command, opts));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async runNow(conn: SshConnection, command: string): Promise<RemoteStepResult> {
+  private async runNow(conn: SshConnection, command: string, opts: RemoteRunOptions): Promise<RemoteStepResult> {
     await this.opened;
     // Queued behind a command whose terminal the user closed: not run where nobody sees or can stop it.
     if (this.closed) return { exitCode: undefined, unknown: 'not run: the step terminal was closed', output: '' };
     const lines = command.split('\n');
-    this.print(`\r\n${DIM}${conn.profile.user}@${conn.profile.name}${RESET}$ ${lines.join('\r\n> ')}\r\n`);
+    const where = `${conn.profile.user}@${conn.profile.name}${opts.cwd ? `:${opts.cwd}` : ''} (${opts.program})`;
+    this.print(`\r\n${DIM}${where}${RESET}$ ${lines.join('\r\n> ')}\r\n`);
     let output = '';
     const decoder = new StringDecoder('utf8');
     const filter = new TerminalOutputFilter();
-    // With a pty, as in a terminal: Ctrl+C reaches the command's process group even for root
-    // logins (OpenSSH refuses "signal" requests there), stderr arrives merged in order with stdout,
-    // and line ends are already \r\n.
-    const execution = conn.exec(command, {
-      pty: true,
+    // On a pty, as in a terminal: stderr arrives merged in order with stdout, line ends are \r\n,
+    // and Cancel's interrupt reaches the command's process group, also for root logins.
+    const execution = startRemoteScript(conn, opts.program, command, {
+      cwd: opts.cwd,
       cols: 160,
       rows: 40,
       onData: (_stream, chunk) => {

@@ -9,6 +9,7 @@ import type { RunbookNode } from '../../src/views/runbooksTree';
 import { ensureBusyboxImage } from '../services/busyboxImage';
 import { composeLabels, runContainer } from '../services/containers';
 import { startDockerd, type Dockerd } from '../services/dockerd';
+import { processesMentioning } from '../services/processes';
 import { freePort, startSshd, type Sshd } from '../services/sshd';
 import { api, timelineOf, waitFor } from './helpers';
 
@@ -99,6 +100,27 @@ describe('remote operations against a real sshd and dockerd', function () {
     const finished = timelineOf(incidentId).slice(before).find((e) => e.type === 'runbook_step_finished');
     assert.equal(finished?.data?.exitCode, null);
     assert.match(finished?.text ?? '', /outcome unknown/);
+  });
+
+  it('runs a step as a script of its interpreter: a hostile value arrives exactly and runs nothing', async () => {
+    const step = await remoteStep('Write a value exactly');
+    const canary = path.join(tmp, 'canary-remote');
+    const value = `it's $(touch ${canary}) \`touch ${canary}\` "x" !! ; touch ${canary}\nsecond line`;
+    const codes = await vscode.commands.executeCommand<Array<number | undefined>>('incidentDesk.runbooks.runStep', step, { confirmed: true, target: HOST, values: { value } });
+    assert.deepEqual(codes, [0]);
+    assert.equal(fs.readFileSync(path.join(tmp, 'remote-value.txt'), 'utf8'), value, 'in the host profile\'s work dir, exactly');
+    assert.equal(fs.existsSync(canary), false, 'the value ran a command');
+  });
+
+  it('Ctrl+C in the step terminal stops the remote command itself, not only its channel', async () => {
+    const step = await remoteStep('Sleep until cancelled');
+    const running = vscode.commands.executeCommand<Array<number | undefined>>('incidentDesk.runbooks.runStep', step, { confirmed: true, target: HOST });
+    await waitFor(() => processesMentioning('297.31').length > 0, 'the remote sleep to start', 20_000);
+    const terminal = vscode.window.terminals.find((t) => t.name === `Runbook @ ${HOST}`);
+    assert.ok(terminal, 'the step terminal');
+    terminal.sendText('\x03', false);
+    assert.deepEqual(await running, [undefined], 'the outcome of a cancelled command is unknown');
+    await waitFor(() => processesMentioning('297.31').length === 0, 'the remote sleep to stop', 10_000);
   });
 
   it('opens an SSH terminal: a real shell on the host, opening recorded with the host key', async () => {

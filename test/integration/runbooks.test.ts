@@ -82,6 +82,35 @@ describe('runbooks in the real extension host', () => {
     assert.equal(started.data?.command, 'echo "db-1" > placeholder.txt');
   });
 
+  it('types a hostile value into the step\'s own interpreter (bash, whatever the default shell): exact, `!` not expanded, nothing run', async function () {
+    this.timeout(60_000);
+    const canary = path.join(workspaceRoot(), 'canary-local');
+    const value = `a!b !! !$ $(touch ${canary}) \`touch ${canary}\` "q" 'r' $HOME; touch ${canary} \\ end`;
+    const out = path.join(workspaceRoot(), 'placeholder.txt');
+    fs.rmSync(out, { force: true });
+    const codes = await vscode.commands.executeCommand<Array<number | undefined>>('incidentDesk.runbooks.runStep', steps[1], { confirmed: true, values: { 'target-name': value } });
+    assert.deepEqual(codes, [0]);
+    await waitFor(() => fs.existsSync(out), 'placeholder.txt', 20_000);
+    assert.equal(fs.readFileSync(out, 'utf8'), `${value}\n`);
+    assert.equal(fs.existsSync(canary), false, 'the value ran a command');
+    assert.ok(vscode.window.terminals.some((t) => t.name === 'Incident Desk: runbook (bash)'), vscode.window.terminals.map((t) => t.name).join(', '));
+  });
+
+  it('runs a zsh step in zsh, with the value exact through `$(…)` nested in double quotes', async function () {
+    this.timeout(60_000);
+    const runbook = await find(tree, undefined, 'Integration check');
+    const [step] = await tree.getChildren(await find(tree, runbook, 'Diagnosis'));
+    const canary = path.join(workspaceRoot(), 'canary-zsh');
+    const value = `it's $(touch ${canary}) "x" !! \``;
+    const out = path.join(workspaceRoot(), 'zsh-value.txt');
+    const codes = await vscode.commands.executeCommand<Array<number | undefined>>('incidentDesk.runbooks.runStep', step, { confirmed: true, values: { 'zsh-value': value } });
+    await waitFor(() => fs.existsSync(out), 'zsh-value.txt', 20_000);
+    assert.equal(fs.readFileSync(out, 'utf8'), value);
+    assert.equal(fs.existsSync(canary), false, 'the value ran a command');
+    assert.ok(vscode.window.terminals.some((t) => t.name === 'Incident Desk: runbook (zsh)'), vscode.window.terminals.map((t) => t.name).join(', '));
+    assert.deepEqual(codes, [0], `zsh's shell integration reports the exit status: ${JSON.stringify(codes)}`);
+  });
+
   it('records a failing exit status', async function () {
     this.timeout(60_000);
     const codes = await vscode.commands.executeCommand<Array<number | undefined>>('incidentDesk.runbooks.runStep', steps[2], { confirmed: true });

@@ -14,6 +14,9 @@ export interface ServiceTools {
   docker: string;
   /** A statically linked busybox: it runs alone inside the test image. */
   busybox: string;
+  /** The shells runbook steps are run in, for the placeholder quoting proofs (bash is always there). */
+  zsh: string;
+  dash: string;
 }
 
 // Found by walking up: this file runs compiled (out/test/services) and may run from source too.
@@ -29,6 +32,8 @@ export function findServiceTools(): { tools?: ServiceTools; missing: string[] } 
     docker: onPath('docker'),
     // busybox-static installs here; the dynamic busybox package would too, but replaces it.
     busybox: firstExisting(['/bin/busybox', '/usr/bin/busybox']),
+    zsh: onPath('zsh'),
+    dash: onPath('dash'),
   };
   const missing = Object.entries(found)
     .filter(([, where]) => where === undefined)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseExpectation, plainOutput } from '../../core/runbooks/expectation';
+import { type Interpreter, interpreterFor } from '../../core/runbooks/interpreters';
 import { assignedNames, fillPlaceholders } from '../../core/runbooks/placeholders';
 import { profileValues } from '../../core/runbooks/profileValues';
 import { stepFinished, stepStarted, type RunRecord, type StepRef } from '../../core/runbooks/runbookEvents';
@@ -76,13 +77,18 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
       if (incident && Object.keys(asked).length) await values.remember(incident.id, asked);
       // As when the step was read: a variable an earlier command of the step sets is the shell's, not asked for.
       const assigned = new Set<string>();
+      // Locally the commands are typed into a terminal of their interpreter; on a host they are a script.
+      const typed = target === LOCAL;
       const filled = commands.map((c) => {
-        const f = fillPlaceholders(c.run, { ...known, ...asked }, c.language, assigned);
+        const f = fillPlaceholders(c.run, { ...known, ...asked }, c.language, assigned, { typed });
         for (const name of assignedNames(c.run)) assigned.add(name);
         return f;
       });
       const missing = filled.flatMap((f) => f.missing).filter((p) => p.kind !== 'env');
       if (missing.length) throw new InvalidInput(`Not run: ${missing.map((p) => p.token).join(', ')} has no value.`);
+      const refused = filled.flatMap((f) => f.refused);
+      if (refused.length) throw new InvalidInput(`Not run: ${refused.map((r) => r.message).join(' ')}`);
+      const interpreters = commands.map((c) => interpreterFor(c.language) ?? (interpreterFor('bash') as Interpreter));
       const env = [...new Set(filled.flatMap((f) => f.missing).filter((p) => p.kind === 'env').map((p) => p.token))];
       const cwd = profile ? profile.workDir : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       const script = filled.map((f) => f.text);
@@ -94,12 +100,12 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
         const ok = await vscode.window.showWarningMessage(`Run "${n.step.title}"?`, { modal: true, detail }, 'Run');
         if (ok !== 'Run') throw new Cancelled();
       }
-      return runAll(ctx, refOf(n), script, cwd, incident, n.step.expect, target);
+      return runAll(ctx, refOf(n), script, interpreters, cwd, incident, n.step.expect, target);
     },
   };
 }
 
-async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: string | undefined, incident: LoadedIncident | undefined, expect: string | undefined, target: string): Promise<Array<number | undefined>> {
+async function runAll(ctx: CommandContext, ref: StepRef, script: string[], interpreters: Interpreter[], cwd: string | undefined, incident: LoadedIncident | undefined, expect: string | undefined, target: string): Promise<Array<number | undefined>> {
   const store = ctx.incidents.requireStore();
   const actor = await ctx.incidents.actor();
   const expectation = expect === undefined ? undefined : parseExpectation(expect);
@@ -109,7 +115,7 @@ async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: 
   for (const [i, command] of script.entries()) {
     const run: RunRecord = { command, target, runId: randomUUID() };
     if (incident) await store.record(incident.id, stepStarted(ref, run, actor, isoNow()));
-    const result = target === LOCAL ? await (await ctx.runbooks.runner.start(command, cwd)).finished : await runRemote(ctx, target, command, cwd);
+    const result = target === LOCAL ? await (await ctx.runbooks.runner.start(command, cwd, interpreters[i])).finished : await runRemote(ctx, target, command, interpreters[i], cwd);
     codes.push(result.exitCode);
     output = output === undefined || result.output === undefined ? undefined : output + result.output;
     // Cancelled, signalled or cut off on a host: how far it got is unknown, so nothing after it runs.
@@ -132,13 +138,7 @@ async function runAll(ctx: CommandContext, ref: StepRef, script: string[], cwd: 
 }
 
 /** One command on a host, over the host's shared SSH connection, shown in its step terminal. */
-async function runRemote(ctx: CommandContext, host: string, command: string, cwd: string | undefined): Promise<RemoteStepResult> {
+async function runRemote(ctx: CommandContext, host: string, command: string, interpreter: Interpreter, cwd: string | undefined): Promise<RemoteStepResult> {
   const conn = await ctx.remote.hosts.connection(host);
-  // The work dir is a `cd` in front of the command, quoted for the remote POSIX shell.
-  const full = cwd ? `cd ${shellQuote(cwd)} && ${command}` : command;
-  return ctx.remote.stepTerminals.for(host).run(conn, full);
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+  return ctx.remote.stepTerminals.for(host).run(conn, command, { program: interpreter.program, cwd });
 }

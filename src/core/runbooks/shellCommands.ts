@@ -4,6 +4,7 @@
  * across lines and heredoc bodies are all kept in it, exactly as written. `#` comment lines right
  * above a command are its label; a blank line (or console output) separates commands.
  */
+import { RUNNABLE_LANGUAGES } from './interpreters';
 
 export interface ShellCommand {
   /** The command exactly as written (prompt removed in console blocks), lines joined with `\n`. */
@@ -21,8 +22,11 @@ export interface ShellCommand {
   unterminated?: string;
 }
 
-/** Languages whose blocks are split into runnable commands. PowerShell is not: it runs only on Windows. */
-export const SHELL_FENCES = new Set(['bash', 'sh', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'ksh', 'dash', 'terminal']);
+/**
+ * Languages whose blocks are split into runnable commands: those with an interpreter in the one
+ * table (interpreters.ts). PowerShell is not: it runs only on Windows.
+ */
+export const SHELL_FENCES: ReadonlySet<string> = RUNNABLE_LANGUAGES;
 
 const KNOWN_COMMANDS = new Set([
   'apt', 'apt-get', 'aws', 'az', 'brew', 'cat', 'cd', 'chmod', 'chown', 'cp', 'crontab', 'curl', 'df', 'dig', 'docker',

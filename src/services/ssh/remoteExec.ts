@@ -1,4 +1,4 @@
-import type { ClientChannel, ExecOptions } from 'ssh2';
+import type { ClientChannel, ExecOptions, TerminalModes } from 'ssh2';
 import type { SshError } from './sshError';
 import type { ChannelOpener } from './sshConnection';
 
@@ -9,6 +9,10 @@ export interface RemoteExecOptions {
   readonly rows?: number;
   /** Terminal type for the pty (default xterm-256color). */
   readonly term?: string;
+  /** Terminal modes the server sets on the pty before the command starts (RFC 4254 8). */
+  readonly modes?: TerminalModes;
+  /** What cancel() types into the pty to interrupt the command (default ^C). */
+  readonly interrupt?: Buffer;
   /** Sent as SSH "env" requests: the server applies only the names its AcceptEnv allows, silently dropping the rest. */
   readonly env?: Record<string, string>;
   /** Output as it arrives, in order per stream. */
@@ -78,7 +82,7 @@ export function startRemoteExec(opener: ChannelOpener, command: string, opts: Re
 
   const sendCancel = (ch: ClientChannel) => {
     ch.signal('INT');
-    if (opts.pty && ch.writable) ch.write(CTRL_C);
+    if (opts.pty && ch.writable) ch.write(opts.interrupt ?? CTRL_C);
     graceTimer = setTimeout(() => {
       // Still no exit status: make sure the process group stops before the channel goes.
       ch.signal('KILL');
@@ -92,7 +96,7 @@ export function startRemoteExec(opener: ChannelOpener, command: string, opts: Re
   };
 
   const execOptions: ExecOptions = {};
-  if (opts.pty) execOptions.pty = { term: opts.term ?? 'xterm-256color', cols: opts.cols ?? 80, rows: opts.rows ?? 24 };
+  if (opts.pty) execOptions.pty = { term: opts.term ?? 'xterm-256color', cols: opts.cols ?? 80, rows: opts.rows ?? 24, ...(opts.modes ? { modes: opts.modes } : {}) };
   if (opts.env) execOptions.env = opts.env;
 
   const done = opener.openExecChannel(command, execOptions).then(
@@ -173,4 +177,75 @@ function outcome(opener: ChannelOpener, exitCode: number | undefined, exitSignal
   }
   if (cancelled) return { outcome: 'unknown', reason: 'cancelled', message: 'Cancelled; the server sent no exit status before the channel closed' };
   return { outcome: 'unknown', reason: 'noExitStatus', message: 'The server closed the channel without an exit status' };
+}
+
+/** What can start a command on a host: an SshConnection. */
+export interface RemoteExecutor {
+  exec(command: string, opts?: RemoteExecOptions): RemoteExecution;
+}
+
+export interface RemoteScriptOptions {
+  /** The folder to run in (`cd` first; the script does not run when that fails). */
+  readonly cwd?: string;
+  readonly cols?: number;
+  readonly rows?: number;
+  readonly term?: string;
+  readonly onData?: RemoteExecOptions['onData'];
+  readonly cancelGraceMs?: number;
+  readonly cancelConfirmMs?: number;
+}
+
+/**
+ * The interrupt character of a script's pty: 0xFE, a byte valid UTF-8 never holds, so no script
+ * text can interrupt itself while it is read, and cancel() can.
+ */
+const SCRIPT_INTERRUPT = 0xfe;
+/** 255 switches a special character off (OpenSSH decodes it as _POSIX_VDISABLE). */
+const OFF = 255;
+
+/**
+ * The pty a script is read through: every byte reaches the interpreter as sent (no echo, no line
+ * editing or 4 KiB line limit, no CR→NL, no flow control, no quit/suspend/literal-next keys), and
+ * only 0xFE interrupts. Output keeps NL→CRLF, as any terminal.
+ */
+const SCRIPT_TTY_MODES: TerminalModes = {
+  ECHO: 0, ECHOE: 0, ECHOK: 0, ECHONL: 0, ECHOCTL: 0, ECHOKE: 0,
+  ICANON: 0, IEXTEN: 0, ISIG: 1,
+  ICRNL: 0, INLCR: 0, IGNCR: 0, ISTRIP: 0, IXON: 0, IXOFF: 0, IXANY: 0,
+  VINTR: SCRIPT_INTERRUPT, VQUIT: OFF, VSUSP: OFF, VDSUSP: OFF, VLNEXT: OFF, VDISCARD: OFF, VSTART: OFF, VSTOP: OFF,
+  OPOST: 1, ONLCR: 1,
+};
+
+function singleQuoted(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs `script` on the host in interpreter `program` (`bash`, `sh`, `zsh`, `dash`, `ksh`: see
+ * core/runbooks/interpreters.ts), never through the login shell's parsing: the command the login
+ * shell reads is only `exec <program> /dev/stdin`, which every shell (sh, bash, zsh, fish, csh)
+ * reads alike, and the script follows on stdin, byte for byte. `/dev/stdin` rather than `-s`: the
+ * command runs on a pty (so cancel's interrupt reaches its whole process group, also for root
+ * logins, where OpenSSH refuses "signal" requests), and `bash -s` on a terminal would be an
+ * interactive shell (prompts, rc files, history expansion, line editing); given a file it is a
+ * script. The script is one `{ … }` group, read whole before anything runs, so a command that
+ * reads stdin cannot swallow the rest of it; it ends with `exit` because a pty never reads EOF.
+ */
+export function startRemoteScript(target: RemoteExecutor, program: string, script: string, opts: RemoteScriptOptions = {}): RemoteExecution {
+  if (!/^[a-z]+$/.test(program)) throw new Error(`not an interpreter name: ${program}`);
+  const execution = target.exec(`exec ${program} /dev/stdin`, {
+    pty: true,
+    cols: opts.cols ?? 160,
+    rows: opts.rows ?? 40,
+    term: opts.term,
+    modes: SCRIPT_TTY_MODES,
+    // ^C too: a program that set the terminal back to its usual modes (an editor, a pager) takes that.
+    interrupt: Buffer.from([SCRIPT_INTERRUPT, 0x03]),
+    onData: opts.onData,
+    cancelGraceMs: opts.cancelGraceMs,
+    cancelConfirmMs: opts.cancelConfirmMs,
+  });
+  const cd = opts.cwd ? `cd -- ${singleQuoted(opts.cwd)} || exit\n` : '';
+  execution.write(Buffer.from(`{\n${cd}${script}\nexit\n}\n`, 'utf8'));
+  return execution;
 }

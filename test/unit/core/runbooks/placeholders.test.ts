@@ -45,7 +45,7 @@ describe('fillPlaceholders', () => {
   });
 
   it('leaves a variable an earlier command assigned to the shell', () => {
-    assert.deepEqual(fillPlaceholders('echo ${name}', {}, 'bash', new Set(['name'])), { text: 'echo ${name}', missing: [] });
+    assert.deepEqual(fillPlaceholders('echo ${name}', {}, 'bash', new Set(['name'])), { text: 'echo ${name}', missing: [], refused: [] });
   });
 
   it('reports missing (and empty) values and leaves their tokens', () => {
@@ -58,5 +58,28 @@ describe('fillPlaceholders', () => {
     assert.equal(fillPlaceholders('cat <<EOF\nat [when]\nEOF', { when: '$(x) `y`' }).text, 'cat <<EOF\nat \\$(x) \\`y\\`\nEOF');
     assert.equal(fillPlaceholders("cat <<'EOF'\nat [when]\nEOF", { when: '$(x)' }).text, "cat <<'EOF'\nat $(x)\nEOF");
     assert.equal(fillPlaceholders('Started: [TIME]', { TIME: '10:00 UTC' }, 'text').text, 'Started: 10:00 UTC');
+  });
+
+  it('reads $(…) inside double quotes as a new quoting level: the inner "…" is its own string', () => {
+    // The old scanner closed the outer quote at the inner one and wrote the value unquoted.
+    assert.equal(fillPlaceholders('echo "$(echo "[name]")"', { name: '$(touch /tmp/x)' }).text, 'echo "$(echo "\\$(touch /tmp/x)")"');
+    assert.equal(fillPlaceholders('echo "$(echo [name])"', { name: 'a b' }).text, 'echo "$(echo \'a b\')"');
+  });
+
+  it('never leaves `!` inside double quotes: the quote is closed around a single-quoted value', () => {
+    assert.equal(fillPlaceholders('echo "hi [name]!"', { name: 'it\'s !!' }).text, 'echo "hi "\'it\'\\\'\'s !!\'"!"');
+  });
+
+  it('writes control characters as $\'\\ooo\' where the interpreter reads it, literally in sh and dash', () => {
+    assert.equal(fillPlaceholders('printf %s [val]', { val: 'a\tb' }, 'bash').text, "printf %s $'a\\011b'");
+    assert.equal(fillPlaceholders('printf %s [val]', { val: 'a\tb' }, 'dash').text, "printf %s 'a\tb'");
+  });
+
+  it('refuses backticks, $((…)) and a heredoc line that is the delimiter, naming the context; takes plain values there', () => {
+    assert.deepEqual(fillPlaceholders('echo `cat [file]`', { file: 'a;b' }).refused.map((r) => [r.context, r.reason]), [['backtick', 'backtick']]);
+    assert.equal(fillPlaceholders('echo `cat [file]`', { file: 'notes.txt' }).text, 'echo `cat notes.txt`');
+    assert.deepEqual(fillPlaceholders('echo $(( [num] + 1 ))', { num: '1+x[$(id)]' }).refused.map((r) => r.reason), ['arithmetic']);
+    assert.equal(fillPlaceholders('echo $(( [num] + 1 ))', { num: '41' }).text, 'echo $(( 41 + 1 ))');
+    assert.deepEqual(fillPlaceholders('cat <<-EOF\n\t[body]\n\tEOF', { body: 'x\n\tEOF' }).refused.map((r) => r.reason), ['heredocDelimiter']);
   });
 });
