@@ -13,7 +13,7 @@ import { RunbookFileError, readRunbookFile } from '../core/runbooks/runbookFile'
 import { defaultActorName } from '../services/identity/actorName';
 import type { RunCommand } from './args';
 import { type HostChoice, HostKeyRefused, connectHost, findHost } from './cliHosts';
-import { type CommandOutcome, type ExecuteHooks, type PreparedStep, executeLocal, executeRemote, prepareCommands, remoteCommandText } from './runStep';
+import { type CommandOutcome, type ExecuteHooks, type PreparedStep, executeLocal, executeRemote, prepareCommands } from './runStep';
 import { StepOutput } from './stepOutput';
 import { IncidentArgumentError, type OpenedIncident, StepRecorder, openIncident } from './stepRecorder';
 import { type LocatedStep, describeCandidate, formatStepPath, selectStep } from './stepSelect';
@@ -107,7 +107,7 @@ async function plan(cmd: RunCommand, io: RunIo): Promise<Plan> {
     throw new Refused(`not run: ${names.join(', ')} ${prepared.missing.length === 1 ? 'has' : 'have'} no value`);
   }
   if (prepared.refused.length > 0) {
-    throw new Refused(`not run: ${prepared.refused.map((r) => `the value of ${r.name} cannot go into ${r.context}: ${r.message}`).join('; ')}`);
+    throw new Refused(`not run: ${prepared.refused.map((r) => r.message).join(' ')}`);
   }
   const expectation = step.expect === undefined ? undefined : parseExpectation(step.expect);
   if (expectation && 'error' in expectation) throw new Refused(`not run: ${expectation.error}`);
@@ -121,7 +121,7 @@ async function plan(cmd: RunCommand, io: RunIo): Promise<Plan> {
     prepared,
     texts,
     expectation,
-    where: profile ? `${profile.name} (${profile.user}@${profile.host}:${profile.port}) over SSH${workDir ? `, in ${workDir}` : ''}` : `this machine in bash, in ${io.cwd}`,
+    where: `${profile ? `${profile.name} (${profile.user}@${profile.host}:${profile.port}) over SSH${workDir ? `, in ${workDir}` : ''}` : `this machine, in ${io.cwd}`}, in ${[...new Set(prepared.commands.map((c) => c.program))].join(' and ') || 'bash'}`,
     dangers: texts.flatMap((t) => {
       const d = dangerIn(t);
       return d ? [`  ${firstLine(t)}\n    destructive: ${JSON.stringify(d.destructive)}`] : [];
@@ -145,7 +145,7 @@ async function run(cmd: RunCommand, io: RunIo): Promise<number> {
   const workDir = profile?.workDir;
   if (cmd.dryRun) {
     io.err(`Would run "${step.title}" on ${where}:\n${environment}${dangers.length ? `Dangerous (needs --allow-dangerous):\n${dangers.join('\n')}\n` : ''}`);
-    io.out(texts.map((t) => (profile ? remoteCommandText(t, workDir) : t)).join('\n'));
+    io.out(texts.join('\n'));
     return 0;
   }
   if (dangers.length > 0 && !cmd.allowDangerous) {

@@ -1,22 +1,27 @@
-// The only place the CLI fills placeholders and starts commands: filling (prepareCommands) and
-// running them in bash here or on a host (executeLocal / executeRemote). Kept in one module so the
-// interpreter and quoting rules of the editor can be switched in at one spot.
+// The only place the CLI fills placeholders and starts commands: filling (prepareCommands) with the
+// editor's quoting, and running them here or on a host (executeLocal / executeRemote) in each
+// language's interpreter (core/runbooks/interpreters.ts), as the editor does.
 import { spawn } from 'node:child_process';
+import { interpreterFor } from '../core/runbooks/interpreters';
 import { assignedNames, fillPlaceholders } from '../core/runbooks/placeholders';
 import type { Placeholder, RunbookCommand, RunbookStep } from '../core/runbooks/model';
+import { startRemoteScript } from '../services/ssh/remoteExec';
 import type { SshConnection } from '../services/ssh/sshConnection';
 
 export interface PreparedCommand {
   /** The command filled and quoted, as the editor shows and records it. */
   readonly text: string;
   readonly source: RunbookCommand;
+  /** The interpreter that runs it (`bash`, `sh`, `zsh`…), from its language, whatever the login shell. */
+  readonly program: string;
 }
 
 /** A value the filler would not write into its context (e.g. a heredoc body holding its delimiter). */
 export interface RefusedValue {
   readonly name: string;
-  /** Where the placeholder sits, in words (`a backtick command substitution`). */
+  /** Where the placeholder sits (`backtick`, `heredoc`…). */
   readonly context: string;
+  /** For the user: the placeholder, where it sits and why, in words. */
   readonly message: string;
 }
 
@@ -37,18 +42,21 @@ export function prepareCommands(step: RunbookStep, values: Readonly<Record<strin
   const assigned = new Set<string>();
   const commands: PreparedCommand[] = [];
   const unfilled: Placeholder[] = [];
+  const refused: RefusedValue[] = [];
   for (const source of step.commands.filter((c) => c.runnable)) {
-    const filled = fillPlaceholders(source.run, values, source.language, assigned);
+    // typed: false: the text is given to the interpreter as a script, never typed into a terminal.
+    const filled = fillPlaceholders(source.run, values, source.language, assigned, { typed: false });
     for (const name of assignedNames(source.run)) assigned.add(name);
-    commands.push({ text: filled.text, source });
+    commands.push({ text: filled.text, source, program: interpreterFor(source.language)?.program ?? 'bash' });
     unfilled.push(...filled.missing);
+    for (const r of filled.refused) refused.push({ name: r.placeholder.name, context: r.context, message: r.message });
   }
   const byToken = (list: Placeholder[]) => [...new Map(list.map((p) => [p.token, p])).values()];
   return {
     commands,
     missing: byToken(unfilled.filter((p) => p.kind !== 'env')),
     fromEnvironment: byToken(unfilled.filter((p) => p.kind === 'env')).map((p) => p.token),
-    refused: [],
+    refused,
   };
 }
 
@@ -88,8 +96,37 @@ const DRIVER = [
   'done',
 ].join('\n');
 
-/** Runs the commands locally in bash (see DRIVER); resolves with the status of the last one that ran. */
-export function executeLocal(commands: readonly PreparedCommand[], cwd: string, hooks: ExecuteHooks): Promise<CommandOutcome> {
+/**
+ * Runs the commands locally; resolves with the status of the last one that ran. bash commands share
+ * one bash (see DRIVER); a step with a command of another interpreter (sh, zsh…) runs each command
+ * in its own interpreter process, in order, so nothing carries from one to the next there.
+ */
+export async function executeLocal(commands: readonly PreparedCommand[], cwd: string, hooks: ExecuteHooks): Promise<CommandOutcome> {
+  if (commands.every((c) => c.program === 'bash')) return executeInOneBash(commands, cwd, hooks);
+  let last: CommandOutcome = { exitCode: 0 };
+  for (const [i, command] of commands.entries()) {
+    await hooks.started(i);
+    last = await runOne(command, cwd, hooks);
+    await hooks.finished(i, last);
+    if (last.exitCode !== 0) break;
+  }
+  return last;
+}
+
+/** One command in its interpreter (`<program> -c <text>`), stdin inherited, output through the hooks. */
+function runOne(command: PreparedCommand, cwd: string, hooks: ExecuteHooks): Promise<CommandOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command.program, ['-c', command.text], { cwd, stdio: ['inherit', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => hooks.output('stdout', chunk));
+    child.stderr.on('data', (chunk: Buffer) => hooks.output('stderr', chunk));
+    child.once('error', reject);
+    child.once('close', (code, signal) =>
+      resolve(signal ? { exitCode: undefined, unknown: `ended by signal ${signal}`, signal: signal.replace(/^SIG/, '') } : { exitCode: code ?? 1 }),
+    );
+  });
+}
+
+function executeInOneBash(commands: readonly PreparedCommand[], cwd: string, hooks: ExecuteHooks): Promise<CommandOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['--noprofile', '--norc', '-c', DRIVER, 'incident-desk', ...commands.map((c) => c.text)], {
       cwd,
@@ -147,17 +184,18 @@ export function executeLocal(commands: readonly PreparedCommand[], cwd: string, 
 }
 
 /**
- * Runs the commands on a host, one exec channel each (as the editor's step terminal does), in the
+ * Runs the commands on a host as the editor's step terminal does: each one a script given to its
+ * interpreter on stdin (startRemoteScript: never parsed by the login shell), on a pty, in the
  * profile's work dir; stops at the first that fails or whose outcome is unknown. `onCancel` receives
- * the running command's cancel (for Ctrl+C).
+ * the running command's cancel (for Ctrl+C: it interrupts the command's whole process group).
  */
 export async function executeRemote(conn: SshConnection, commands: readonly PreparedCommand[], workDir: string | undefined, hooks: ExecuteHooks, onCancel: (cancel: () => void) => void): Promise<CommandOutcome> {
   let last: CommandOutcome = { exitCode: 0 };
   for (const [i, command] of commands.entries()) {
     await hooks.started(i);
-    const execution = conn.exec(remoteCommandText(command.text, workDir), { onData: (stream, chunk) => hooks.output(stream, chunk) });
+    // crlf: false: the output goes on to our own stdout (a terminal does its own NL→CRLF, a file wants none).
+    const execution = startRemoteScript(conn, command.program, command.text, { cwd: workDir, crlf: false, onData: (stream, chunk) => hooks.output(stream, chunk) });
     onCancel(() => execution.cancel());
-    execution.endInput();
     // A channel the server refused: the command did not start, but that is not known for sure.
     const done = await execution.done.catch((e: unknown) => ({ outcome: 'unknown' as const, message: e instanceof Error ? e.message : String(e) }));
     last =
@@ -170,13 +208,4 @@ export async function executeRemote(conn: SshConnection, commands: readonly Prep
     if (last.exitCode !== 0) break;
   }
   return last;
-}
-
-/** What the editor prepends on a host: `cd '<work dir>' && `. */
-export function remoteCommandText(text: string, workDir: string | undefined): string {
-  return workDir ? `cd ${shellQuote(workDir)} && ${text}` : text;
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -193,6 +193,12 @@ export interface RemoteScriptOptions {
   readonly onData?: RemoteExecOptions['onData'];
   readonly cancelGraceMs?: number;
   readonly cancelConfirmMs?: number;
+  /**
+   * Line ends as a terminal shows them (NL→CRLF, the default, for a terminal that draws them as
+   * they come), or as the program wrote them (false: for output passed on to another terminal or a
+   * file, as the CLI does, where the local terminal does its own NL→CRLF).
+   */
+  readonly crlf?: boolean;
 }
 
 /**
@@ -238,7 +244,7 @@ export function startRemoteScript(target: RemoteExecutor, program: string, scrip
     cols: opts.cols ?? 160,
     rows: opts.rows ?? 40,
     term: opts.term,
-    modes: SCRIPT_TTY_MODES,
+    modes: opts.crlf === false ? { ...SCRIPT_TTY_MODES, ONLCR: 0 } : SCRIPT_TTY_MODES,
     // ^C too: a program that set the terminal back to its usual modes (an editor, a pager) takes that.
     interrupt: Buffer.from([SCRIPT_INTERRUPT, 0x03]),
     onData: opts.onData,

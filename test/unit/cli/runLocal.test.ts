@@ -73,10 +73,10 @@ describe('incident-desk run (local, real bash)', function () {
     const r = await run('Stop at the first failure', '--set', `canary=${hostile}`, '--dry-run');
     assert.equal(r.code, 0, r.stderr);
     // Exactly what the editor's fill makes of it (placeholders.ts), one command per line here.
-    const filled = fillPlaceholders('touch "[canary]"', { canary: hostile }, 'bash').text;
+    const filled = fillPlaceholders('touch "[canary]"', { canary: hostile }, 'bash', new Set(), { typed: false }).text;
     assert.notEqual(filled, `touch "${hostile}"`, 'quoted, not pasted');
     assert.equal(r.stdout.toString(), `echo first\necho second; exit 7\n${filled}\n`);
-    assert.match(r.stderr, /Would run "Stop at the first failure" on this machine in bash/);
+    assert.match(r.stderr, /Would run "Stop at the first failure" on this machine, in .*, in bash/);
     assert.deepEqual(fs.readdirSync(dir), [], 'nothing ran');
   });
 
@@ -87,6 +87,29 @@ describe('incident-desk run (local, real bash)', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.toString(), `hello ${value}\n`);
     assert.equal(fs.existsSync(canary), false);
+  });
+
+  it('a value refused where it would go (backticks, a heredoc\'s delimiter line): exit 2 naming the place, nothing runs', async () => {
+    const canary = path.join(dir, 'canary');
+    const tick = await run('Tag in backticks', '--set', `tag=$(touch ${canary})`, '--yes');
+    assert.equal(tick.code, 2, tick.stderr);
+    assert.equal(tick.stdout.length, 0);
+    assert.match(tick.stderr, /cannot be written into backticks/);
+    const body = await run('Write a note', '--set', 'body=line one\nEOF\ntouch ' + canary, '--yes');
+    assert.equal(body.code, 2, body.stderr);
+    assert.match(body.stderr, /heredoc/);
+    assert.equal(fs.existsSync(canary), false);
+    // The same heredoc takes any other value exactly.
+    const fine = await run('Write a note', '--set', 'body=EOF is not alone here; $(touch x) `y`', '--yes');
+    assert.equal(fine.code, 0, fine.stderr);
+    assert.equal(fine.stdout.toString(), 'EOF is not alone here; $(touch x) `y`\n');
+  });
+
+  it('a zsh step runs in zsh, whatever shell runs the CLI, with its value quoted for zsh', async () => {
+    const value = `it's "quoted" $HOME !`;
+    const r = await run('Report the shell', '--set', `name=${value}`, '--yes');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), `zsh yes ${value}\n`);
   });
 
   it('an unfilled placeholder: exit 2 naming it, nothing runs', async () => {

@@ -57,7 +57,10 @@ describe('incident-desk run --host (real sshd)', function () {
     await fsp.writeFile(userKnownHosts, userKnownHostsBefore);
     const xdg = path.join(dir, 'xdg');
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: xdg, LANG: 'C.UTF-8' };
-    return { dir, env, userKnownHosts, userKnownHostsBefore, cliKnownHosts: path.join(xdg, 'incident-desk', 'known_hosts'), canary: path.join(dir, 'canary') };
+    // The host logs in as the test sshd's unprivileged user: the canary goes where that user may write.
+    const remote = await temp.make('idk-cli-remote-');
+    sshd.giveToUser(remote);
+    return { dir, env, userKnownHosts, userKnownHostsBefore, cliKnownHosts: path.join(xdg, 'incident-desk', 'known_hosts'), canary: path.join(remote, 'canary') };
   }
 
   const run = (h: Home, ...args: string[]) => runCli(['run', FIXTURE, ...args], { cwd: h.dir, env: h.env });
@@ -175,7 +178,7 @@ describe('incident-desk run --host (real sshd)', function () {
       `{
   // the team's hosts
   "incidentDesk.hosts": [
-    { "name": "team-box", "host": "${sshd.host}", "port": ${sshd.port}, "user": "${sshd.user}", "identityFile": "${sshd.userKeyPath}", "workDir": "${ws}", },
+    { "name": "team-box", "host": "${sshd.host}", "port": ${sshd.port}, "user": "${sshd.user}", "identityFile": "${sshd.userKeyPath}", "workDir": "${path.dirname(h.canary)}", },
   ],
   /* relative to the workspace folder */
   "incidentDesk.ssh.knownHostsFiles": ["team_known_hosts",],
@@ -188,7 +191,8 @@ describe('incident-desk run --host (real sshd)', function () {
     assert.match(untrusted.stderr, /no host named "team-box".*--trust-workspace/s);
     assert.equal(fs.existsSync(h.canary), false);
     const dry = await runCli([...args, '--trust-workspace', '--dry-run'], { cwd: ws, env: h.env });
-    assert.equal(dry.stdout.toString(), `cd '${ws}' && touch "${h.canary}"\n`);
+    assert.equal(dry.stdout.toString(), `touch "${h.canary}"\n`);
+    assert.match(dry.stderr.toString(), new RegExp(`over SSH, in ${path.dirname(h.canary).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, in bash`));
     // Trusted by the team's file: no --accept-new needed, nothing written to the CLI's file.
     const trusted = await runCli([...args, '--trust-workspace'], { cwd: ws, env: h.env });
     assert.equal(trusted.code, 0, trusted.stderr);
