@@ -3,7 +3,8 @@ import { statsSnapshotRecorded } from '../../core/remote/remoteEvents';
 import { dockerFor } from '../../remote/dockerTargets';
 import { loadRemote } from '../../remote/loadRemote';
 import { Cancelled, type CommandDefinition } from '../commandRunner';
-import { hostArg, localEngineItem, recordOnFocused, requireTrust } from './remoteArgs';
+import { hostArg, localEngineItem, recordOnFocused } from './remoteArgs';
+import { requireTrust } from '../commandGuards';
 
 function mib(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;

@@ -7,7 +7,8 @@ import type { FollowTarget } from '../../services/docker/followTypes';
 import type { LogLine } from '../../services/docker/logs/logPipeline';
 import type { LogSource } from '../../terminals/logView';
 import { Cancelled, InvalidInput, type CommandDefinition } from '../commandRunner';
-import { hostArg, localEngineItem, requireTrust } from './remoteArgs';
+import { hostArg, localEngineItem } from './remoteArgs';
+import { requireTrust } from '../commandGuards';
 
 /** What a caller (a test, another command) can give instead of answering the pickers. */
 export interface FollowLogsArgs {

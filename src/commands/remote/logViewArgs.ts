@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { logsPinned } from '../../core/remote/remoteEvents';
-import { recordingIncident } from '../runbooks/stepArgs';
+import { recordingIncident } from '../commandGuards';
 import { isoNow } from '../../core/util/time';
 import { parseLogFilter, type LogView } from '../../terminals/logView';
 import { Cancelled, InvalidInput, type CommandContext } from '../commandRunner';

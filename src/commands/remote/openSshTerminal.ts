@@ -3,7 +3,8 @@ import { readUseSystemSsh } from '../../config/settings';
 import { sshTerminalClosed, sshTerminalOpened } from '../../core/remote/remoteEvents';
 import { SshTerminal } from '../../terminals/sshTerminal';
 import { Cancelled, InvalidInput, type CommandDefinition } from '../commandRunner';
-import { hostArg, recordOnFocused, requireTrust } from './remoteArgs';
+import { hostArg, recordOnFocused } from './remoteArgs';
+import { requireTrust } from '../commandGuards';
 
 /**
  * Open SSH Terminal: a shell on a host in a VS Code terminal, over the built-in client (host key

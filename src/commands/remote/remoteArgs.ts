@@ -1,12 +1,9 @@
-import * as vscode from 'vscode';
 import type { Change } from '../../core/incidents/actions';
 import { isoNow } from '../../core/util/time';
-import { recordingIncident } from '../runbooks/stepArgs';
+import { LOCAL, recordingIncident } from '../commandGuards';
 import type { HostsController } from '../../remote/hostsController';
-import { Cancelled, type CommandContext } from '../commandRunner';
+import type { CommandContext } from '../commandRunner';
 
-/** The Local Docker engine's name in pickers, the Hosts view and on the timeline. */
-export const LOCAL = 'local';
 
 /** The Local Docker engine as a picker item, described by the endpoint it would really use (or why it is refused). */
 export async function localEngineItem(hosts: HostsController): Promise<{ label: string; description: string; value: string }> {
@@ -19,15 +16,6 @@ export function hostArg(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   const node = arg as { kind?: unknown; name?: unknown } | undefined;
   return node && (node.kind === 'host' || node.kind === 'local') && typeof node.name === 'string' ? node.name : undefined;
-}
-
-/** Refuses in Restricted Mode, offering the trust editor: nothing runs on a machine from an untrusted folder. */
-export function requireTrust(what: string): void {
-  if (vscode.workspace.isTrusted) return;
-  void vscode.window.showErrorMessage(`${what} needs a trusted workspace: this one is in Restricted Mode.`, 'Manage Workspace Trust').then((p) => {
-    if (p) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
-  throw new Cancelled();
 }
 
 /** Records on the focused active incident, if there is one; remote work without one is still allowed. */

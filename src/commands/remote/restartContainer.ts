@@ -3,7 +3,8 @@ import { containerRestarted } from '../../core/remote/remoteEvents';
 import { dockerFor } from '../../remote/dockerTargets';
 import { loadRemote } from '../../remote/loadRemote';
 import { Cancelled, InvalidInput, type CommandDefinition } from '../commandRunner';
-import { hostArg, localEngineItem, recordOnFocused, requireTrust } from './remoteArgs';
+import { hostArg, localEngineItem, recordOnFocused } from './remoteArgs';
+import { requireTrust } from '../commandGuards';
 
 /** Restart Container: host → container → confirmation; the outcome is recorded on the focused incident. */
 export const restartContainer: CommandDefinition = {

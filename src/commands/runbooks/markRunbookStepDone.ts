@@ -1,7 +1,8 @@
 import { stepKey, doneKeys, stepMarked } from '../../core/runbooks/runbookEvents';
 import { isoNow } from '../../core/util/time';
 import { InvalidInput, type CommandDefinition } from '../commandRunner';
-import { recordingIncident, refOf, type CheckNode, type StepNode } from './stepArgs';
+import { refOf, type CheckNode, type StepNode } from './stepArgs';
+import { recordingIncident } from '../commandGuards';
 
 /** Mark Done / Not Done: a per-incident mark, kept on the incident's timeline (so it survives reloads). */
 export const markRunbookStepDone: CommandDefinition = {

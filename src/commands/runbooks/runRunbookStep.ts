@@ -9,9 +9,9 @@ import { isoNow } from '../../core/util/time';
 import type { LoadedIncident } from '../../core/incidents/incidentLoader';
 import type { PlaceholderValues } from '../../runbooks/placeholderValues';
 import { Cancelled, InvalidInput, type CommandContext, type CommandDefinition } from '../commandRunner';
-import { asStep, recordingIncident, refOf } from './stepArgs';
+import { asStep, refOf } from './stepArgs';
+import { LOCAL, recordingIncident, requireTrust } from '../commandGuards';
 import type { RemoteStepResult } from '../../terminals/remoteStepTerminal';
-import { LOCAL, requireTrust } from '../remote/remoteArgs';
 
 /** Values a local run knows without asking. */
 function localProfile(): Record<string, string> {

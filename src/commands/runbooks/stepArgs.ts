@@ -1,4 +1,3 @@
-import type { LoadedIncident } from '../../core/incidents/incidentLoader';
 import type { StepRef } from '../../core/runbooks/runbookEvents';
 import type { RunbookNode } from '../../views/runbooksTree';
 import { InvalidInput } from '../commandRunner';
@@ -16,9 +15,4 @@ export function refOf(node: StepNode | CheckNode): StepRef {
   const title = node.kind === 'step' ? node.step.title : node.item.text;
   const line = node.kind === 'step' ? node.step.line : node.item.line;
   return { runbook: node.source.ref, runbookTitle: node.source.runbook.title, section: node.section.title, step: title, line };
-}
-
-/** Done-marks and runs are recorded on the focused active incident. */
-export function recordingIncident(focused: LoadedIncident | undefined): LoadedIncident | undefined {
-  return focused && focused.incident.status !== 'resolved' ? focused : undefined;
 }
