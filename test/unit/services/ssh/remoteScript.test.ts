@@ -90,7 +90,8 @@ describe('startRemoteScript against a real sshd', function () {
 
   before(async () => {
     const tools = ensureServiceTools();
-    sshd = await startSshd({ password: { user, password } });
+    // The key logs in as root: root's case is the one OpenSSH treats differently (no signal requests).
+    sshd = await startSshd({ password: { user, password }, loginAs: 'root' });
     // This user's login shell is zsh: the step must not depend on it.
     execFileSync('usermod', ['-s', tools.zsh, user]);
     root = await connectSsh(profile(sshd), await deps(sshd));
