@@ -27,7 +27,23 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
   private doneCache: Set<string> | undefined;
 
   constructor(private readonly runbooks: RunbooksController, private readonly incidents: IncidentsController) {
-    this.subscriptions = [runbooks.onDidChange(() => this.refresh()), incidents.onDidChange(() => this.refresh())];
+    this.subscriptions = [runbooks.onDidChange(() => this.refresh()), incidents.onDidChange(() => this.refreshIfShownChanged())];
+  }
+
+  /** What this view shows of the incidents: the focused one's suggestion inputs and its done-marks. */
+  private shownKey: string | undefined;
+
+  /**
+   * An incident store change (any incident, a re-read after our own write, a stat check) refreshes
+   * the view only when what it shows of the focused incident changed. A refresh re-creates every
+   * row: an inline button clicked during one can reach its command with no row at all.
+   */
+  private refreshIfShownChanged(): void {
+    const f = this.incidents.focused();
+    const key = f ? JSON.stringify([f.id, f.incident.title, f.incident.summary, f.incident.service, f.incident.status, f.events.length]) : '';
+    if (key === this.shownKey) return;
+    this.shownKey = key;
+    this.refresh();
   }
 
   refresh(): void {

@@ -9,7 +9,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
-import { Workbench } from './workbench';
+import { Workbench, dependentSteps } from './workbench';
 
 const TITLE = 'Checkout returns 502';
 const SLUG = 'checkout-returns-502';
@@ -42,7 +42,7 @@ function readTimeline(file: string): TimelineLine[] {
 }
 
 describe('e2e: declare and acknowledge an incident', function () {
-  this.bail(true); // each step builds on the previous one
+  dependentSteps(this);
   let tmp: string;
   let workspace: string;
   let server: CodeServer | undefined;

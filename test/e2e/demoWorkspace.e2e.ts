@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
-import { Workbench } from './workbench';
+import { Workbench, dependentSteps } from './workbench';
 
 const CONTAINER_ID = 'workbench.view.extension.incidentDesk';
 const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -20,7 +20,7 @@ const P2 = 'Checkout returns 502s';
 
 for (const theme of [{ name: 'dark', id: 'Default Dark Modern' }, { name: 'light', id: 'Default Light Modern' }]) {
   describe(`e2e: the demo workspace in the ${theme.name} theme`, function () {
-    this.bail(true);
+    dependentSteps(this);
     let tmp: string;
     let server: CodeServer | undefined;
     let browser: Browser | undefined;

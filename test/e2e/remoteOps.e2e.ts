@@ -14,7 +14,7 @@ import { ensureBusyboxImage } from '../services/busyboxImage';
 import { composeLabels, runContainer } from '../services/containers';
 import { startDockerd, type Dockerd } from '../services/dockerd';
 import { startSshd, type Sshd } from '../services/sshd';
-import { Workbench } from './workbench';
+import { Workbench, dependentSteps } from './workbench';
 
 const CONTAINER_ID = 'workbench.view.extension.incidentDesk';
 const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -25,7 +25,7 @@ const PASSWORD_USER = 'incidentdesk-e2e';
 const PASSWORD = `pw-${Math.random().toString(36).slice(2, 10)}`;
 
 describe('e2e: remote operations (real sshd and dockerd)', function () {
-  this.bail(true);
+  dependentSteps(this);
   this.timeout(120_000);
   let tmp: string;
   let dockerd: Dockerd | undefined;

@@ -176,3 +176,20 @@ export class Workbench {
     return (await this.quickInputState()) !== undefined;
   }
 }
+
+/**
+ * The tests of `suite` are steps of one story (each builds on the one before): after the first
+ * failure, the rest of THIS suite is marked pending (they would only fail for the same reason),
+ * while every other suite still runs. Mocha's `this.bail()` would abort the whole run instead,
+ * leaving the other e2e files unrun and their failures unseen.
+ */
+export function dependentSteps(suite: Mocha.Suite): void {
+  let failed = false;
+  suite.afterEach(function () {
+    if (this.currentTest?.state === 'failed') failed = true;
+  });
+  suite.beforeEach(function () {
+    // A real skip, reported as pending beside the failure that caused it.
+    if (failed) this.skip();
+  });
+}
