@@ -3,7 +3,8 @@
 // so that is the headline; readTimeline() alone shows how much of it is the timeline. The plain tool
 // is fs.readFileSync + split on newlines + JSON.parse of each line of the same file.
 //
-// The three run in turn in every iteration (the order rotates), after a warm-up; medians reported.
+// The three run in turn, in rounds (the order rotates), after a warm-up; per round the median of each,
+// then the median over rounds of ours / plain, with its min–max.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,13 +13,17 @@ import type { Incident } from '../src/core/incidents/model';
 import { RECORD_FILE, stringifyRecord } from '../src/core/incidents/record';
 import type { TimelineEvent } from '../src/core/timeline/events';
 import { TIMELINE_FILE, readTimeline, serializeEvent } from '../src/core/timeline/timelineFile';
-import { figure, median } from './figures';
+import { comparedFigure } from './figures';
 import type { FigureGroup } from './figures';
+import { compareRounds, interleave, perRound } from './stats';
 import { withScratchDir } from './scratch';
+import { LOAD_TARGET_RATIO } from './targets';
 
 export interface LoadOptions {
   readonly events: number;
-  readonly iterations: number;
+  readonly rounds: number;
+  /** Loads of each side per round. */
+  readonly perRound: number;
   readonly warmup: number;
 }
 
@@ -120,33 +125,23 @@ export async function benchIncidentLoad(opts: LoadOptions): Promise<FigureGroup>
         return ms;
       },
     };
-    const names = Object.keys(runners) as Array<keyof typeof runners>;
-    const first: Partial<Record<keyof typeof runners, number>> = {};
-    for (const n of names) first[n] = await runners[n]();
-    for (let i = 1; i < opts.warmup; i++) for (const n of names) await runners[n]();
-
-    const samples: Record<keyof typeof runners, number[]> = { loader: [], timeline: [], plain: [] };
-    for (let i = 0; i < opts.iterations; i++) {
-      for (let k = 0; k < names.length; k++) {
-        const n = names[(i + k) % names.length];
-        samples[n].push(await runners[n]());
-      }
-    }
-    const med = (n: keyof typeof runners): number => median(samples[n]);
-    const ms = (n: number | undefined): string => `${(n ?? NaN).toFixed(1)} ms`;
-    const spread = (n: keyof typeof runners): string => `${ms(Math.min(...samples[n]))}–${ms(Math.max(...samples[n]))}`;
+    const first = { loader: await runners.loader(), timeline: await runners.timeline(), plain: await runners.plain() };
+    const rounds = await interleave(runners, { rounds: opts.rounds, perRound: opts.perRound, warmup: Math.max(0, opts.warmup - 1) });
+    const per = (n: keyof typeof runners): number[] => perRound(rounds[n]);
+    const loader = compareRounds(per('loader'), per('plain'));
+    const timeline = compareRounds(per('timeline'), per('plain'));
+    const ms = (n: number): string => `${n.toFixed(1)} ms`;
     const bytes = fs.statSync(timelineFile).size;
 
     return {
       title: `incident load (${opts.events.toLocaleString('en-US')} events)`,
       figures: [
-        figure('load incident: loadIncident()', 'ms', med('loader'), med('plain'), 1.5),
-        figure('read timeline: readTimeline()', 'ms', med('timeline'), med('plain'), 1.5),
+        comparedFigure('load incident: loadIncident()', 'ms', loader, LOAD_TARGET_RATIO),
+        comparedFigure('read timeline: readTimeline()', 'ms', timeline, LOAD_TARGET_RATIO),
       ],
       notes: [
-        `timeline.jsonl ${(bytes / 1024 / 1024).toFixed(2)} MiB, ${opts.events} lines; ${opts.iterations} iterations (+${opts.warmup} warm-up), rotating order; medians; page cache warm`,
+        `timeline.jsonl ${(bytes / 1024 / 1024).toFixed(2)} MiB, ${opts.events} lines; ${opts.rounds} rounds × ${opts.perRound} loads of each (+${opts.warmup} warm-up), rotating order; a round's median per side, then the median over rounds; page cache warm`,
         `baseline: fs.readFileSync(timeline.jsonl) + split('\\n') + JSON.parse per line (no validation, no incident.yaml)`,
-        `range: loadIncident ${spread('loader')}, readTimeline ${spread('timeline')}, plain ${spread('plain')}`,
         `first call in this process (cold JIT): loadIncident ${ms(first.loader)}, readTimeline ${ms(first.timeline)}, plain ${ms(first.plain)}`,
       ],
     };
