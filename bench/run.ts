@@ -39,7 +39,7 @@ const BENCHES: Record<string, () => Promise<FigureGroup>> = {
   runbooks: () => benchRunbookIndex({ runbooks: 1000, rounds: rounds(5), perRound: quick ? 1 : 2, warmup: quick ? 1 : 2 }),
   size: () => benchPackageSize(),
   // The pipeline alone on synthetic lines in memory (no daemon): time and what it retains.
-  pipeline: () => benchLogPipelineGroup(quick ? 200_000 : 1_000_000, rounds(5)),
+  pipeline: () => benchLogPipelineGroup(quick ? 200_000 : 1_000_000, rounds(3)),
   // Real daemons, started and stopped by the bench (test/services): ~2 min for the log figure.
   logs: () => benchDockerLogs({ lines: quick ? 200_000 : 1_000_000, rounds: rounds(5), warmup: 1 }),
   // The same burst followed into a log view in the real extension host (code-server), its memory measured there.
