@@ -54,8 +54,7 @@ export function comparedFigure(name: string, unit: string, cmp: Comparison | nul
   const diff = cmp.diff.median;
   const ok = target === null ? null : ratio <= target || (tolerance !== null && diff <= tolerance);
   return {
-    name, kind: 'ratio', unit, target, tolerance, ok,
-    value: cmp.value.median, baseline: cmp.baseline.median, ratio, diff,
+    name, kind: 'ratio', value: cmp.value.median, unit, baseline: cmp.baseline.median, ratio, diff, target, tolerance, ok,
     spread: { value: range(cmp.value), baseline: range(cmp.baseline), ratio: range(cmp.ratio) },
     rounds: cmp.ratio.n,
   };
@@ -66,16 +65,15 @@ export function absoluteFigure(name: string, unit: string, value: Spread | numbe
   if (value === null) return notMeasured(name, 'absolute', unit, target, null);
   const s: Spread = typeof value === 'number' ? { median: value, min: value, max: value, n: 1 } : value;
   return {
-    name, kind: 'absolute', unit, target, tolerance: null, diff: null,
+    name, kind: 'absolute', value: s.median, unit, baseline: null, ratio: null, diff: null, target, tolerance: null,
     ok: target === null ? null : s.median <= target,
-    value: s.median, baseline: null, ratio: null,
     spread: { value: range(s), baseline: null, ratio: null },
     rounds: s.n,
   };
 }
 
 function notMeasured(name: string, kind: Figure['kind'], unit: string, target: number | null, tolerance: number | null): Figure {
-  return { name, kind, unit, target, tolerance, diff: null, ok: null, value: null, baseline: null, ratio: null, spread: { value: null, baseline: null, ratio: null }, rounds: null };
+  return { name, kind, value: null, unit, baseline: null, ratio: null, diff: null, target, tolerance, ok: null, spread: { value: null, baseline: null, ratio: null }, rounds: null };
 }
 
 function round(n: number): number {
@@ -109,7 +107,7 @@ function unitLabel(n: number, unit: string): string {
 function formatValue(n: number | null, spread: Range | null, unit: string): string {
   if (n === null) return '—';
   const main = `${formatNumber(n, unit)} ${unitLabel(n, unit)}`;
-  if (!spread) return unit === 'B' && n >= 1024 * 1024 ? `${main} (${n.toLocaleString('en-US')} B)` : main;
+  if (!spread) return unit === 'B' ? `${main} (${n.toLocaleString('en-US')} B)` : main;
   // The range in the median's unit, so the three numbers read together.
   const inUnit = (x: number): string => (unit === 'B' ? (n >= 1024 * 1024 ? (x / 1024 / 1024).toFixed(1) : (x / 1024).toFixed(1)) : String(round(x)));
   return `${main} (${inUnit(spread[0])}–${inUnit(spread[1])})`;
