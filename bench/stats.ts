@@ -6,6 +6,7 @@
 // Memory: a peak sampled while the program runs depends on when V8 happens to collect, so it can
 // double from one run to the next. What a component keeps is measured after forced full GCs
 // (`RetainedSampler`); the peak stays beside it, labelled as GC-timing dependent.
+import { performance } from 'node:perf_hooks';
 import { gcFunction, MemoryPeak } from '../test/services/memory';
 
 /** The median of a set of measurements with its min and max. */
@@ -73,10 +74,15 @@ export interface RoundOptions {
   readonly warmup?: number;
   /** Called after each round (progress, or clean-up between rounds). */
   readonly afterRound?: (round: number) => void | Promise<void>;
+  /**
+   * Called before every run, off the clock: e.g. a forced GC, so the garbage one side left is not
+   * collected on the next side's clock (allocation-heavy figures).
+   */
+  readonly beforeEach?: () => void;
 }
 
 /** samples[side][round] = that side's measurements in that round, in run order. */
-export type RoundSamples<K extends string> = Record<K, number[][]>;
+export type RoundSamples<K extends string, T = number> = Record<K, T[][]>;
 
 /**
  * Runs every side `perRound` times per round, side by side run by run (A B A B…, or A B C A B C…),
@@ -84,22 +90,46 @@ export type RoundSamples<K extends string> = Record<K, number[][]>;
  * lands on all of them alike. Each runner returns its own measurement (so it can exclude set-up and
  * tear-down from the clock).
  */
-export async function interleave<K extends string>(sides: Readonly<Record<K, () => Promise<number>>>, opts: RoundOptions): Promise<RoundSamples<K>> {
+export async function interleave<K extends string, T = number>(sides: Readonly<Record<K, () => Promise<T>>>, opts: RoundOptions): Promise<RoundSamples<K, T>> {
   const names = Object.keys(sides) as K[];
   const perRound = opts.perRound ?? 1;
-  for (let w = 0; w < (opts.warmup ?? 1); w++) for (const n of names) await sides[n]();
-  const out = Object.fromEntries(names.map((n) => [n, [] as number[][]])) as RoundSamples<K>;
+  const run = (n: K): Promise<T> => {
+    opts.beforeEach?.();
+    return sides[n]();
+  };
+  for (let w = 0; w < (opts.warmup ?? 1); w++) for (const n of names) await run(n);
+  const out = Object.fromEntries(names.map((n) => [n, [] as T[][]])) as RoundSamples<K, T>;
   for (let r = 0; r < opts.rounds; r++) {
     for (const n of names) out[n].push([]);
     for (let i = 0; i < perRound; i++) {
       for (let k = 0; k < names.length; k++) {
         const n = names[(r + i + k) % names.length];
-        out[n][r].push(await sides[n]());
+        out[n][r].push(await run(n));
       }
     }
     await opts.afterRound?.(r);
   }
   return out;
+}
+
+/** Wall time and this process's CPU time (user + system, all its threads) of one run, in ms. */
+export interface Timing {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/**
+ * Times `body` on both clocks. On a machine shared with other work the wall clock mostly measures
+ * the scheduler; for CPU-bound work the CPU time is the code's own cost (on an idle machine the two
+ * agree), so such figures are compared on it, the wall time shown beside.
+ */
+export async function timed(body: () => Promise<unknown>): Promise<Timing> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await body();
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
 /** One statistic per round (its median, a percentile…) of a side's samples. */
