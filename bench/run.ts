@@ -36,7 +36,7 @@ const rounds = (full: number): number => roundsOverride ?? (quick ? 3 : full);
 const BENCHES: Record<string, () => Promise<FigureGroup>> = {
   // 1,000 calls a round: a round's p99 is then its 10th-slowest call, not one stall of the disk.
   append: () => benchTimelineAppend({ rounds: rounds(5), perRound: quick ? 100 : 1000, warmup: quick ? 20 : 100 }),
-  load: () => benchIncidentLoad({ events: 10_000, rounds: rounds(7), perRound: quick ? 3 : 5, warmup: quick ? 3 : 5 }),
+  load: () => benchIncidentLoad({ events: 10_000, rounds: rounds(7), perRound: quick ? 3 : 10, warmup: quick ? 3 : 5 }),
   runbooks: () => benchRunbookIndex({ runbooks: 1000, rounds: rounds(5), perRound: quick ? 1 : 2, warmup: quick ? 1 : 2 }),
   size: () => benchPackageSize(),
   // The pipeline alone on synthetic lines in memory (no daemon): time and what it retains.
