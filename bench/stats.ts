@@ -72,8 +72,6 @@ export interface RoundOptions {
   readonly perRound?: number;
   /** Untimed runs of each side before the first round (JIT, page cache, first fork); default 1. */
   readonly warmup?: number;
-  /** Called after each round (progress, or clean-up between rounds). */
-  readonly afterRound?: (round: number) => void | Promise<void>;
   /**
    * Called before every run, off the clock: e.g. a forced GC, so the garbage one side left is not
    * collected on the next side's clock (allocation-heavy figures).
@@ -107,7 +105,6 @@ export async function interleave<K extends string, T = number>(sides: Readonly<R
         out[n][r].push(await run(n));
       }
     }
-    await opts.afterRound?.(r);
   }
   return out;
 }
@@ -135,12 +132,6 @@ export async function timed(body: () => Promise<unknown>): Promise<Timing> {
 /** One statistic per round (its median, a percentile…) of a side's samples. */
 export function perRound(rounds: readonly (readonly number[])[], stat: (xs: readonly number[]) => number = median): number[] {
   return rounds.map((xs) => stat(xs));
-}
-
-/** Interleaved rounds reduced to a comparison of `stat` (default the round's median). */
-export async function compareInterleaved(ours: () => Promise<number>, plain: () => Promise<number>, opts: RoundOptions, stat: (xs: readonly number[]) => number = median): Promise<Comparison> {
-  const samples = await interleave({ ours, plain }, opts);
-  return compareRounds(perRound(samples.ours, stat), perRound(samples.plain, stat));
 }
 
 export interface MemoryUse {
