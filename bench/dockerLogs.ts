@@ -3,8 +3,9 @@
 //   (a) ours: the logs endpoint through our client (dockerode's modem, streamed, all lines, with
 //       timestamps as the follower always asks) → demux → lines → sanitise → the view's ring buffer;
 //   (b) the plain tool: `docker -H unix://<sock> logs <id> > /dev/null`.
-// Figure = time ratio ours / CLI (≤ 1.25 is a throughput ratio ≥ 0.8), the lines per second, and
-// how much this process's memory grows during (a) (≤ 100 MB).
+// Figures: the time ratio ours / CLI per round (median over rounds, min–max), the lines per second,
+// and the memory this process retains during (a), measured after forced GCs (the peak between GCs,
+// which depends on when V8 collects, beside it for information).
 //
 // Run alone: npx tsc -p test && node out/bench/dockerLogs.js
 import { spawn } from 'node:child_process';
@@ -17,16 +18,19 @@ import { ensureBusyboxImage } from '../test/services/busyboxImage';
 import { burstPrinter, runContainer } from '../test/services/containers';
 import { dockerCli, dockerEnv, startDockerd } from '../test/services/dockerd';
 import type { Dockerd } from '../test/services/dockerd';
-import { gcFunction, MemoryPeak } from '../test/services/memory';
+import { gcFunction } from '../test/services/memory';
 import { ensureServiceTools } from '../test/services/packages';
-import { figure, median } from './figures';
+import { absoluteFigure, comparedFigure } from './figures';
 import type { FigureGroup } from './figures';
+import { compareRounds, interleave, perRound, RetainedSampler, spreadOf } from './stats';
+import type { MemoryUse } from './stats';
+import { DOCKER_LOGS_TARGET_RATIO, PIPELINE_MEMORY_TARGET_BYTES } from './targets';
 
 export interface DockerLogsBenchOptions {
   /** Lines the container prints; default 1,000,000. */
   readonly lines?: number;
-  /** Measured runs of each side, alternating which goes first; default 5. */
-  readonly iterations?: number;
+  /** Rounds, one run of each side per round, alternating which goes first; default 5. */
+  readonly rounds?: number;
   /** Unmeasured runs of each side first; default 1. */
   readonly warmup?: number;
 }
@@ -37,23 +41,22 @@ interface OursRun {
   readonly ms: number;
   readonly lines: number;
   readonly bytes: number;
-  /** Peak growth of heapUsed + external (JS objects and Buffers) during the run. */
-  readonly memoryGrowth: number;
-  readonly rssGrowth: number;
+  readonly memory: MemoryUse;
 }
 
+/** GC'd memory checkpoints per run: each costs a few ms of the run's time (see the notes). */
+const GC_CHECKPOINTS = 4;
+
 /** (a): all the container's lines through our client and the pipeline, into the default view buffer. */
-async function runOurs(client: DockerClient, id: string, gc: () => void): Promise<OursRun> {
-  const memory = new MemoryPeak(gc);
+async function runOurs(client: DockerClient, id: string, expected: number, gc: () => void): Promise<OursRun> {
+  const memory = new RetainedSampler({ total: expected, checkpoints: GC_CHECKPOINTS }, gc);
   const t = performance.now();
   try {
     const pipeline = new LogPipeline({ tty: false, timestamps: true });
     let lines = 0;
-    let batches = 0;
     pipeline.onLines((batch) => {
       lines += batch.lines.length + batch.dropped;
-      // Sampled in the pipeline's own callback too, so a short run still has samples.
-      if (++batches % 64 === 0) memory.sample();
+      memory.progress(lines);
     });
     const stream = await client.containerLogs(id, { follow: false, stdout: true, stderr: true, timestamps: true });
     await new Promise<void>((resolve, reject) => {
@@ -65,8 +68,9 @@ async function runOurs(client: DockerClient, id: string, gc: () => void): Promis
       stream.once('error', reject);
     });
     const ms = performance.now() - t;
-    const growth = memory.stop();
-    return { ms, lines, bytes: pipeline.counters.bytes, memoryGrowth: growth.memory, rssGrowth: growth.rss };
+    // While the pipeline (and its view buffer) is still referenced: what it holds counts.
+    const use = memory.stop();
+    return { ms, lines, bytes: pipeline.counters.bytes, memory: use };
   } finally {
     memory.stop();
   }
@@ -91,7 +95,6 @@ function runCli(docker: string, dockerd: Dockerd, id: string): Promise<number> {
 
 export async function benchDockerLogs(opts: DockerLogsBenchOptions = {}): Promise<FigureGroup> {
   const lines = opts.lines ?? 1_000_000;
-  const iterations = opts.iterations ?? 5;
   const warmup = opts.warmup ?? 1;
   const docker = ensureServiceTools().docker;
   const gc = gcFunction();
@@ -106,49 +109,46 @@ export async function benchDockerLogs(opts: DockerLogsBenchOptions = {}): Promis
     const printSeconds = (performance.now() - t) / 1000;
     const lastLine = (await dockerCli(dockerd, ['logs', '--tail', '1', id])).trim();
     if (!lastLine.startsWith(String(lines).padStart(7, '0'))) throw new Error(`last line is not line ${lines}: ${lastLine}`);
-    client = await createDockerClient({ kind: 'local', socketPath: dockerd.socketPath });
+    const connected = await createDockerClient({ kind: 'local', socketPath: dockerd.socketPath });
+    client = connected;
 
-    for (let i = 0; i < warmup; i++) {
-      await runOurs(client, id, gc);
-      await runCli(docker, dockerd, id);
-    }
-    const ours: OursRun[] = [];
-    const cli: number[] = [];
+    const runs: OursRun[] = [];
     t = performance.now();
-    for (let i = 0; i < iterations; i++) {
-      // Alternating which goes first, so page cache and daemon warmth favour neither.
-      if (i % 2 === 0) {
-        ours.push(await runOurs(client, id, gc));
-        cli.push(await runCli(docker, dockerd, id));
-      } else {
-        cli.push(await runCli(docker, dockerd, id));
-        ours.push(await runOurs(client, id, gc));
-      }
-    }
-    for (const run of ours) if (run.lines !== lines) throw new Error(`our pipeline counted ${run.lines} lines, not ${lines}`);
+    const rounds = await interleave(
+      {
+        ours: async () => {
+          const run = await runOurs(connected, id, lines, gc);
+          runs.push(run);
+          return run.ms;
+        },
+        cli: () => runCli(docker, dockerd, id),
+      },
+      { rounds: opts.rounds ?? 5, warmup },
+    );
+    const measured = runs.slice(warmup);
+    for (const run of runs) if (run.lines !== lines) throw new Error(`our pipeline counted ${run.lines} lines, not ${lines}`);
 
-    const oursMs = median(ours.map((r) => r.ms));
-    const cliMs = median(cli);
-    const oursRate = lines / (oursMs / 1000);
-    const cliRate = lines / (cliMs / 1000);
-    const memory = Math.max(...ours.map((r) => r.memoryGrowth));
-    const rss = Math.max(...ours.map((r) => r.rssGrowth));
+    const time = compareRounds(perRound(rounds.ours), perRound(rounds.cli));
+    const rate = (ms: number): number => lines / (ms / 1000);
     const mb = (n: number): string => `${(n / MB).toFixed(1)} MiB`;
     const ms = (n: number): string => `${n.toFixed(0)} ms`;
     const k = (n: number): string => `${Math.round(n / 1000).toLocaleString('en-US')}k lines/s`;
+    const n = lines.toLocaleString('en-US');
+    const range = (xs: number[], f: (x: number) => string): string => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
     return {
-      title: `docker logs pipeline (${lines.toLocaleString('en-US')} lines from a real container)`,
+      title: `docker logs pipeline (${n} lines from a real container)`,
       figures: [
-        figure('docker logs 1M lines: ours (client → demux → lines → sanitise → ring buffer) vs docker logs CLI', 'ms', oursMs, cliMs, 1.25),
-        figure('docker logs 1M lines: our throughput', 'lines/s', oursRate, null, null),
-        figure('docker logs 1M lines: memory growth of our process (peak heap + buffers)', 'B', memory, null, 100_000_000),
+        comparedFigure(`docker logs ${n} lines: ours (client → demux → lines → sanitise → ring buffer) vs docker logs CLI`, 'ms', time, DOCKER_LOGS_TARGET_RATIO),
+        absoluteFigure(`docker logs ${n} lines: our throughput`, 'lines/s', spreadOf(measured.map((r) => rate(r.ms))), null),
+        absoluteFigure(`docker logs ${n} lines: memory our process retains (after forced GCs)`, 'B', spreadOf(measured.map((r) => r.memory.retained)), PIPELINE_MEMORY_TARGET_BYTES),
+        absoluteFigure(`docker logs ${n} lines: memory peak between GCs (GC-timing dependent)`, 'B', spreadOf(measured.map((r) => r.memory.peak)), null),
       ],
       notes: [
-        `throughput ratio ours / CLI = ${(oursRate / cliRate).toFixed(2)} (target ≥ 0.8; the table's time ratio ≤ 1.25 is the same bar): ours ${k(oursRate)}, CLI ${k(cliRate)}`,
-        `ours: ${mb(ours[0].bytes)} read per run (timestamps on, as the follower always asks, 8-byte frame headers), default view buffer (10,000 lines / 8 MiB); CLI: docker logs without timestamps to /dev/null, -H unix://<private socket>`,
-        `${iterations} runs each (+${warmup} warm-up), alternating which goes first; medians. ours ${ours.map((r) => ms(r.ms)).join(', ')}; CLI ${cli.map(ms).join(', ')}`,
-        `memory: growth of heapUsed + external over a GC'd baseline, sampled every 10 ms and every 64 batches; worst run ${mb(memory)}; RSS growth worst run ${mb(rss)}`,
-        `the container printed its ${lines.toLocaleString('en-US')} lines (~${Math.round(ours[0].bytes / lines - 39)} bytes each with the newline) in ${printSeconds.toFixed(1)} s into the json-file log driver, vfs storage; measured after it exited`,
+        `throughput (median run): ours ${k(rate(time.value.median))}, CLI ${k(rate(time.baseline.median))}; time ratio ≤ ${DOCKER_LOGS_TARGET_RATIO} is a throughput ratio ≥ ${(1 / DOCKER_LOGS_TARGET_RATIO).toFixed(2)}`,
+        `ours: ${mb(measured[0].bytes)} read per run (timestamps on, as the follower always asks, 8-byte frame headers), default view buffer (10,000 lines / 8 MiB); CLI: docker logs without timestamps to /dev/null, -H unix://<private socket>`,
+        `${opts.rounds ?? 5} rounds, one run of each (+${warmup} warm-up), alternating which goes first; the per-round ratio's median. ours ${rounds.ours.flat().map(ms).join(', ')}; CLI ${rounds.cli.flat().map(ms).join(', ')}`,
+        `memory: heapUsed + external over a GC'd baseline. retained = the largest value right after a forced full GC (${GC_CHECKPOINTS - 1} during the run, one at its end with the pipeline still referenced; each GC's few ms count in our time); peak = sampled every 10 ms and every 64 batches between GCs, so it depends on when V8 collects (${range(measured.map((r) => r.memory.peak), mb)}); RSS growth ${range(measured.map((r) => r.memory.rss), mb)}`,
+        `the container printed its ${n} lines (~${Math.round(measured[0].bytes / lines - 39)} bytes each with the newline) in ${printSeconds.toFixed(1)} s into the json-file log driver, vfs storage; measured after it exited`,
         `measured in ${((performance.now() - t) / 1000).toFixed(1)} s`,
       ],
     };
@@ -163,7 +163,7 @@ if (require.main === module) {
     const { renderTable } = await import('./figures');
     const group = await benchDockerLogs({
       lines: Number(process.env.BENCH_DOCKER_LINES ?? 1_000_000),
-      iterations: Number(process.env.BENCH_DOCKER_ITERATIONS ?? 5),
+      rounds: Number(process.env.BENCH_DOCKER_ROUNDS ?? 5),
     });
     console.log(renderTable([group]));
   })().catch((e: unknown) => {

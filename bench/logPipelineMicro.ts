@@ -8,6 +8,11 @@ import { performance } from 'node:perf_hooks';
 import { DockerLogDemuxer } from '../src/services/docker/logs/demux';
 import { LineSplitter } from '../src/services/docker/logs/lineSplitter';
 import { LogPipeline } from '../src/services/docker/logs/logPipeline';
+import { absoluteFigure, renderTable } from './figures';
+import type { FigureGroup } from './figures';
+import { RetainedSampler, spreadOf } from './stats';
+import type { MemoryUse, Spread } from './stats';
+import { PIPELINE_MEMORY_TARGET_BYTES } from './targets';
 
 export interface SyntheticLogOptions {
   readonly lines: number;
@@ -95,79 +100,109 @@ export function* syntheticLogChunks(options: SyntheticLogOptions): Generator<Buf
 export interface LogPipelineMicroResult {
   readonly lines: number;
   readonly bytes: number;
-  /** Median over rounds, per configuration. */
-  readonly figures: readonly { readonly name: string; readonly ms: number; readonly mbPerSecond: number; readonly linesPerSecond: number }[];
+  /** Per configuration: the time over rounds (median, min–max). */
+  readonly figures: readonly { readonly name: string; readonly ms: Spread; readonly mbPerSecond: number; readonly linesPerSecond: number }[];
+  /** The default pipeline (timestamps, 64 KiB reads) fed lazily, one run per round: what it holds. */
+  readonly memory: { readonly retained: Spread; readonly peak: Spread };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-async function timeRounds(rounds: number, run: () => void | Promise<void>): Promise<number> {
+/** One untimed run (JIT, first allocations), then `rounds` timed ones. */
+async function timeRounds(rounds: number, run: () => void | Promise<void>): Promise<Spread> {
   const samples: number[] = [];
-  await run(); // warm-up: JIT and the first allocations
+  await run();
   for (let r = 0; r < rounds; r++) {
     const t = performance.now();
     await run();
     samples.push(performance.now() - t);
   }
-  return median(samples);
+  return spreadOf(samples);
 }
 
 /** Bytes a socket read hands over at most; the microtask queue runs between reads. */
 const SOCKET_READ = 64 * 1024;
 
-export async function benchLogPipelineMicro(lines = 1_000_000, rounds = 5): Promise<LogPipelineMicroResult> {
-  const figures: { name: string; ms: number; mbPerSecond: number; linesPerSecond: number }[] = [];
+/** Feeds chunks as socket reads would (queued deliveries run between reads); checks every line arrived. */
+async function feedPipeline(chunks: Iterable<Buffer>, lines: number, timestamps: boolean, onBatch: (linesSoFar: number) => void = () => undefined): Promise<void> {
+  const p = new LogPipeline({ tty: false, timestamps });
+  let delivered = 0;
+  p.onLines((batch) => {
+    delivered += batch.lines.length;
+    onBatch(delivered);
+  });
+  let read = 0;
+  for (const chunk of chunks) {
+    p.write(chunk);
+    read += chunk.length;
+    if (read >= SOCKET_READ) {
+      read = 0;
+      await undefined; // the end of a socket read: queued deliveries run
+    }
+  }
+  p.end();
+  if (delivered !== lines) throw new Error(`delivered ${delivered} of ${lines} lines (dropped ${p.counters.dropped})`);
+}
+
+/** GC'd checkpoints per memory run, plus one at its end. */
+const GC_CHECKPOINTS = 8;
+
+/**
+ * What the pipeline holds while a million lines go through it: fed lazily from the generator (the
+ * input is not held), a forced full GC every 1/8 of the lines and at the end (pipeline still alive).
+ */
+async function memoryRun(lines: number): Promise<MemoryUse> {
+  const sampler = new RetainedSampler({ total: lines, checkpoints: GC_CHECKPOINTS });
+  try {
+    await feedPipeline(syntheticLogChunks({ lines, timestamps: true }), lines, true, (done) => sampler.progress(done));
+    return sampler.stop();
+  } finally {
+    sampler.stop();
+  }
+}
+
+/**
+ * `breakdown`: also time the stages alone and the pipeline without timestamps (where the time goes;
+ * the standalone script does, `npm run bench` keeps to the two configurations a daemon sends).
+ */
+export async function benchLogPipelineMicro(lines = 1_000_000, rounds = 5, breakdown = true): Promise<LogPipelineMicroResult> {
+  const figures: { name: string; ms: Spread; mbPerSecond: number; linesPerSecond: number }[] = [];
   const measure = async (name: string, chunks: Buffer[], run: (chunks: Buffer[]) => void | Promise<void>): Promise<void> => {
     const bytes = chunks.reduce((n, c) => n + c.length, 0);
     const ms = await timeRounds(rounds, () => run(chunks));
-    figures.push({ name, ms, mbPerSecond: bytes / 1e6 / (ms / 1000), linesPerSecond: lines / (ms / 1000) });
+    figures.push({ name, ms, mbPerSecond: bytes / 1e6 / (ms.median / 1000), linesPerSecond: lines / (ms.median / 1000) });
   };
-  const pipeline = (timestamps: boolean) => async (chunks: Buffer[]): Promise<void> => {
-    const p = new LogPipeline({ tty: false, timestamps });
-    let delivered = 0;
-    p.onLines((batch) => {
-      delivered += batch.lines.length;
-    });
-    let read = 0;
-    for (const chunk of chunks) {
-      p.write(chunk);
-      read += chunk.length;
-      if (read >= SOCKET_READ) {
-        read = 0;
-        await undefined; // the end of a socket read: queued deliveries run
-      }
-    }
-    p.end();
-    if (delivered !== lines) throw new Error(`delivered ${delivered} of ${lines} lines (dropped ${p.counters.dropped})`);
-  };
+  const pipeline = (timestamps: boolean) => (chunks: Buffer[]): Promise<void> => feedPipeline(chunks, lines, timestamps);
+
+  // Memory first, before the timed runs hold their input (~100 MB of chunks) in this heap.
+  const memory: MemoryUse[] = [];
+  await memoryRun(lines); // warm-up
+  for (let r = 0; r < rounds; r++) memory.push(await memoryRun(lines));
 
   let chunks = [...syntheticLogChunks({ lines, timestamps: true })];
   const bytes = chunks.reduce((n, c) => n + c.length, 0);
   await measure('pipeline, timestamps, 64 KiB chunks', chunks, pipeline(true));
-  // Where the time goes: the stages alone.
-  await measure('  demux only', chunks, (cs) => {
-    let n = 0;
-    const demuxer = new DockerLogDemuxer(false, (_stream, _data, start, end) => {
-      n += end - start;
+  if (breakdown) {
+    // Where the time goes: the stages alone.
+    await measure('  demux only', chunks, (cs) => {
+      let n = 0;
+      const demuxer = new DockerLogDemuxer(false, (_stream, _data, start, end) => {
+        n += end - start;
+      });
+      for (const chunk of cs) demuxer.push(chunk);
+      if (n === 0) throw new Error('nothing demultiplexed');
     });
-    for (const chunk of cs) demuxer.push(chunk);
-    if (n === 0) throw new Error('nothing demultiplexed');
-  });
-  await measure('  demux + split (no sanitise, no buffer)', chunks, (cs) => {
-    let n = 0;
-    const sink = (): void => {
-      n++;
-    };
-    const splitters = { stdout: new LineSplitter({ timestamps: true }, sink), stderr: new LineSplitter({ timestamps: true }, sink) };
-    const demuxer = new DockerLogDemuxer(false, (stream, data, start, end) => splitters[stream].push(data, start, end));
-    for (const chunk of cs) demuxer.push(chunk);
-    if (n !== lines) throw new Error(`split ${n} of ${lines} lines`);
-  });
-  chunks = [...syntheticLogChunks({ lines, timestamps: false })];
-  await measure('pipeline, no timestamps, 64 KiB chunks', chunks, pipeline(false));
+    await measure('  demux + split (no sanitise, no buffer)', chunks, (cs) => {
+      let n = 0;
+      const sink = (): void => {
+        n++;
+      };
+      const splitters = { stdout: new LineSplitter({ timestamps: true }, sink), stderr: new LineSplitter({ timestamps: true }, sink) };
+      const demuxer = new DockerLogDemuxer(false, (stream, data, start, end) => splitters[stream].push(data, start, end));
+      for (const chunk of cs) demuxer.push(chunk);
+      if (n !== lines) throw new Error(`split ${n} of ${lines} lines`);
+    });
+    chunks = [...syntheticLogChunks({ lines, timestamps: false })];
+    await measure('pipeline, no timestamps, 64 KiB chunks', chunks, pipeline(false));
+  }
   // What a real daemon sends: it flushes every log entry, so Node hands the pipeline one frame per
   // chunk, several hundred per socket read. Making the per-frame Buffer views is timed too (Node
   // makes one per chunk as well).
@@ -190,18 +225,32 @@ export async function benchLogPipelineMicro(lines = 1_000_000, rounds = 5): Prom
     if (delivered !== lines) throw new Error(`delivered ${delivered} of ${lines} lines`);
   });
   chunks = [];
-  return { lines, bytes, figures };
+  return { lines, bytes, figures, memory: { retained: spreadOf(memory.map((m) => m.retained)), peak: spreadOf(memory.map((m) => m.peak)) } };
+}
+
+/** The micro-benchmark as a figure group of `npm run bench` (no daemon needed). */
+export async function benchLogPipelineGroup(lines: number, rounds: number, breakdown = false): Promise<FigureGroup> {
+  const result = await benchLogPipelineMicro(lines, rounds, breakdown);
+  const n = lines.toLocaleString('en-US');
+  return {
+    title: `log pipeline alone (${n} synthetic lines in memory, no daemon)`,
+    figures: [
+      ...result.figures.map((f) => absoluteFigure(`synthetic ${n} lines: ${f.name.trim()}`, 'ms', f.ms, null)),
+      absoluteFigure(`synthetic ${n} lines: pipeline memory retained (after forced GCs)`, 'B', result.memory.retained, PIPELINE_MEMORY_TARGET_BYTES),
+      absoluteFigure(`synthetic ${n} lines: pipeline memory peak between GCs (GC-timing dependent)`, 'B', result.memory.peak, null),
+    ],
+    notes: [
+      `${(result.bytes / 1e6).toFixed(1)} MB framed with timestamps; ${rounds} timed rounds per configuration after one warm-up; median (min–max) over rounds; no baseline (the daemon-backed figure, logs, has docker logs as its plain tool)`,
+      ...result.figures.map((f) => `${f.name.trim()}: ${f.mbPerSecond.toFixed(0)} MB/s, ${(f.linesPerSecond / 1e6).toFixed(2)} M lines/s (median round)`),
+      `memory: heapUsed + external over a GC'd baseline while the default pipeline (timestamps, 64 KiB reads, default view buffer) takes the lines from a lazy generator; retained = the largest value right after a forced full GC (${GC_CHECKPOINTS - 1} during the run, one at its end with the pipeline alive); peak = sampled between GCs (GC-timing dependent); ${rounds} runs (+1 warm-up)`,
+    ],
+  };
 }
 
 if (require.main === module) {
   const lines = Number(process.argv[2] ?? 1_000_000);
-  benchLogPipelineMicro(lines).then(
-    (result) => {
-      console.log(`log pipeline micro-bench: ${result.lines.toLocaleString('en')} lines, ${(result.bytes / 1e6).toFixed(1)} MB framed with timestamps, median of 5 rounds`);
-      for (const f of result.figures) {
-        console.log(`  ${f.name.padEnd(42)} ${f.ms.toFixed(0).padStart(6)} ms  ${f.mbPerSecond.toFixed(0).padStart(5)} MB/s  ${(f.linesPerSecond / 1e6).toFixed(2)} M lines/s`);
-      }
-    },
+  benchLogPipelineGroup(lines, 5, true).then(
+    (group) => console.log(renderTable([group])),
     (e: unknown) => {
       console.error(e);
       process.exitCode = 1;

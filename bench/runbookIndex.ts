@@ -10,13 +10,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RunbookIndex, findRunbookFiles } from '../src/core/runbooks/runbookIndex';
-import { figure, median } from './figures';
+import { absoluteFigure, comparedFigure } from './figures';
 import type { FigureGroup } from './figures';
+import { compareRounds, interleave, perRound, spreadOf } from './stats';
 import { withScratchDir } from './scratch';
+import { RUNBOOK_CATALOG_TARGET_MS, RUNBOOK_CATALOG_TARGET_RATIO, RUNBOOK_UPDATE_TARGET_MS } from './targets';
 
 export interface RunbookIndexOptions {
   readonly runbooks: number;
-  readonly iterations: number;
+  readonly rounds: number;
+  /** Cold indexes of each side per round. */
+  readonly perRound: number;
   readonly warmup: number;
 }
 
@@ -98,17 +102,11 @@ export async function benchRunbookIndex(opts: RunbookIndexOptions): Promise<Figu
         return performance.now() - t;
       },
     };
-    const names = Object.keys(runners) as Array<keyof typeof runners>;
     const first = { index: await runners.index(), read: await runners.read() };
-    for (let i = 1; i < opts.warmup; i++) for (const n of names) await runners[n]();
-    const samples: Record<keyof typeof runners, number[]> = { index: [], read: [] };
-    parseAll.length = 0;
-    for (let i = 0; i < opts.iterations; i++) {
-      for (let k = 0; k < names.length; k++) {
-        const n = names[(i + k) % names.length];
-        samples[n].push(await runners[n]());
-      }
-    }
+    for (let i = 1; i < opts.warmup; i++) for (const run of [runners.index, runners.read]) await run();
+    parseAll.length = 0; // only the measured rounds' parses
+    const rounds = await interleave(runners, { rounds: opts.rounds, perRound: opts.perRound, warmup: 0 });
+    const catalog = compareRounds(perRound(rounds.index), perRound(rounds.read));
 
     // Re-index after one change, on a warm index.
     const index = new RunbookIndex({ concurrency: CONCURRENCY });
@@ -117,7 +115,7 @@ export async function benchRunbookIndex(opts: RunbookIndexOptions): Promise<Figu
     const original = fs.readFileSync(changed, 'utf8');
     const update: number[] = [];
     const rescan: number[] = [];
-    for (let i = 0; i < Math.max(opts.iterations, 5); i++) {
+    for (let i = 0; i < Math.max(opts.rounds * opts.perRound, 5); i++) {
       fs.writeFileSync(changed, original + `\n## Added ${i}\n\n\`\`\`bash\necho ${'x'.repeat(i + 1)}\n\`\`\`\n`);
       let t = performance.now();
       const rb = await index.update(changed);
@@ -129,22 +127,20 @@ export async function benchRunbookIndex(opts: RunbookIndexOptions): Promise<Figu
       rescan.push(performance.now() - t);
     }
     const ms = (n: number): string => `${n.toFixed(1)} ms`;
-    const spread = (xs: number[]): string => `${ms(Math.min(...xs))}–${ms(Math.max(...xs))}`;
     return {
       title: `runbook index (${opts.runbooks.toLocaleString('en-US')} runbooks)`,
       figures: [
-        figure('index 1,000 runbooks cold: catalog() (view ready)', 'ms', median(samples.index), median(samples.read), 3),
-        figure('index 1,000 runbooks cold (absolute)', 'ms', median(samples.index), null, 1000),
-        figure('then full parse of all 1,000 (background)', 'ms', median(parseAll), null, null),
-        figure('re-index after one change: update()', 'ms', median(update), null, 20),
-        figure('re-scan after one change: indexAll() warm', 'ms', median(rescan), null, null),
+        comparedFigure('index 1,000 runbooks cold: catalog() (view ready)', 'ms', catalog, RUNBOOK_CATALOG_TARGET_RATIO),
+        absoluteFigure('index 1,000 runbooks cold (absolute)', 'ms', catalog.value, RUNBOOK_CATALOG_TARGET_MS),
+        absoluteFigure('then full parse of all 1,000 (background)', 'ms', spreadOf(parseAll), null),
+        absoluteFigure('re-index after one change: update()', 'ms', spreadOf(update), RUNBOOK_UPDATE_TARGET_MS),
+        absoluteFigure('re-scan after one change: indexAll() warm', 'ms', spreadOf(rescan), null),
       ],
       notes: [
         `${opts.runbooks - Math.ceil(opts.runbooks / yamlEvery)} markdown (~${(Buffer.byteLength(markdownRunbook(1)) / 1024).toFixed(1)} KiB, 8 top sections, 32 bash fences) + ${Math.ceil(opts.runbooks / yamlEvery)} YAML (~${(Buffer.byteLength(yamlRunbook(0)) / 1024).toFixed(1)} KiB, 25 steps); ${(bytes / 1024 / 1024).toFixed(1)} MiB in 10 folders`,
-        `cold = a fresh RunbookIndex: catalog() = walk + open/fstat/read + title from the first lines, concurrency ${CONCURRENCY}; baseline = fs.promises.readFile of the same files (list given), same concurrency; page cache warm; ${opts.iterations} iterations (+${opts.warmup} warm-up), alternating; medians`,
-        `full parse after the catalog: parseRemaining({ sliceMs: 8 }) as the extension runs it (yielding every 8 ms), ${spread(parseAll)}; a runbook opened before that is parsed on its own (~1 ms)`,
-        `range: catalog ${spread(samples.index)}, readFile ${spread(samples.read)}; first call (cold JIT): catalog ${ms(first.index)}, readFile ${ms(first.read)}`,
-        `one change: update(file) ${spread(update)}; warm indexAll() ${spread(rescan)} (walk + lstat of every file, one parse)`,
+        `cold = a fresh RunbookIndex: catalog() = walk + open/fstat/read + title from the first lines, concurrency ${CONCURRENCY}; baseline = fs.promises.readFile of the same files (list given), same concurrency; page cache warm; ${opts.rounds} rounds × ${opts.perRound} of each (+${opts.warmup} warm-up), alternating; a round's median per side, then the median over rounds`,
+        `full parse after the catalog: parseRemaining({ sliceMs: 8 }) as the extension runs it (yielding every 8 ms), over every catalog() run; a runbook opened before that is parsed on its own (~1 ms)`,
+        `first call (cold JIT): catalog ${ms(first.index)}, readFile ${ms(first.read)}; re-index and re-scan: ${update.length} changes each (spread over changes, not rounds)`,
       ],
     };
   });

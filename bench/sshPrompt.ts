@@ -4,7 +4,7 @@
 // same real sshd on 127.0.0.1 that this benchmark starts, same user, key and remote login shell.
 // The first output of an interactive login shell is its prompt (sshd runs with PrintMotd and
 // PrintLastLog off; bash starts it with the bracketed-paste switch), so both clocks stop at the
-// same event. Interleaved, alternating which goes first; medians.
+// same event. Interleaved in rounds, alternating which goes first; per-round ratio, median over rounds.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,12 +13,16 @@ import type { HostProfile } from '../src/services/ssh/hostProfiles';
 import { type ConnectSshDeps, connectSsh } from '../src/services/ssh/sshConnection';
 import { TrustStore } from '../src/services/ssh/trustStore';
 import { startSshd } from '../test/services/sshd';
-import { figure, median } from './figures';
+import { absoluteFigure, comparedFigure } from './figures';
 import type { FigureGroup } from './figures';
+import { compareRounds, interleave, perRound, spreadOf } from './stats';
 import { withScratchDir } from './scratch';
+import { SSH_PROMPT_TARGET_RATIO } from './targets';
 
 export interface SshPromptOptions {
-  readonly iterations: number;
+  readonly rounds: number;
+  /** Logins of each side per round. */
+  readonly perRound: number;
   /** Untimed rounds of each first (JIT, page cache, sshd's first fork). Default 2. */
   readonly warmup?: number;
 }
@@ -94,33 +98,25 @@ export async function benchSshPrompt(opts: SshPromptOptions): Promise<FigureGrou
         }
       };
 
-      const runners = { ours, cli };
-      const names = Object.keys(runners) as Array<keyof typeof runners>;
       const first = { ours: await ours(), cli: await cli() };
-      for (let i = 1; i < (opts.warmup ?? 2); i++) for (const n of names) await runners[n]();
-      connectOnly.length = 0;
-      const samples: Record<keyof typeof runners, number[]> = { ours: [], cli: [] };
-      for (let i = 0; i < opts.iterations; i++) {
-        for (let k = 0; k < names.length; k++) {
-          const n = names[(i + k) % names.length]!;
-          samples[n].push(await runners[n]());
-        }
-      }
+      for (let i = 1; i < (opts.warmup ?? 2); i++) for (const run of [ours, cli]) await run();
+      connectOnly.length = 0; // only the measured rounds' logins
+      const rounds = await interleave({ ours, cli }, { rounds: opts.rounds, perRound: opts.perRound, warmup: 0 });
+      const prompt = compareRounds(perRound(rounds.ours), perRound(rounds.cli));
 
       const ms = (n: number): string => `${n.toFixed(1)} ms`;
-      const spread = (xs: number[]): string => `${ms(Math.min(...xs))}–${ms(Math.max(...xs))}`;
+      const login = spreadOf(connectOnly);
       return {
         title: 'SSH: time to an interactive prompt (loopback sshd)',
         figures: [
-          figure('SSH prompt: connectSsh + shell (pty) → first output', 'ms', median(samples.ours), median(samples.cli), 1.5),
-          figure('SSH login only: connectSsh → ready', 'ms', median(connectOnly), null, null),
+          comparedFigure('SSH prompt: connectSsh + shell (pty) → first output', 'ms', prompt, SSH_PROMPT_TARGET_RATIO),
+          absoluteFigure('SSH login only: connectSsh → ready', 'ms', login, null),
         ],
         notes: [
-          `OpenSSH sshd on 127.0.0.1 started by the benchmark; user ${sshd.user}, ed25519 user and host keys, login shell of ${sshd.user} as the remote shell; ${opts.iterations} iterations (+${opts.warmup ?? 2} warm-up), alternating; medians`,
+          `OpenSSH sshd on 127.0.0.1 started by the benchmark; user ${sshd.user}, ed25519 user and host keys, login shell of ${sshd.user} as the remote shell; ${opts.rounds} rounds × ${opts.perRound} of each (+${opts.warmup ?? 2} warm-up), alternating; a round's median per side, then the median over rounds`,
           'ours: connectSsh (known_hosts check, auth none → publickey) + shell({ term: xterm-256color }) until the first data bytes; end() and its close happen after the clock stops',
           `baseline: ssh -tt -F /dev/null -i key -o UserKnownHostsFile=… -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes -o IdentityAgent=none -o BatchMode=yes, stdin a pipe, until its first stdout byte (process start included)`,
-          `range: ours ${spread(samples.ours)}, ssh ${spread(samples.cli)}; first call (cold JIT, ssh2 loaded): ours ${ms(first.ours)}, ssh ${ms(first.cli)}`,
-          `login alone (connectSsh → ready): median ${ms(median(connectOnly))}, ${spread(connectOnly)}; the rest is the remote login shell starting`,
+          `first call (cold JIT, ssh2 loaded): ours ${ms(first.ours)}, ssh ${ms(first.cli)}; login alone (connectSsh → ready, every measured call): median ${ms(login.median)}, ${ms(login.min)}–${ms(login.max)}; the rest is the remote login shell starting`,
         ],
       };
     });

@@ -1,17 +1,20 @@
 // Figure 1: latency of one durable timeline append, appendEvents(file, [event]) against the plain
 // tool doing the same line: open(file, 'a') + appendFile + fsync + close.
 //
-// Both run in the same rounds, alternating call by call (who goes first flips every round), each on
-// its own file in the same folder, so disk and scheduler noise lands on both alike. Percentiles are
-// taken per round and the median over rounds is reported.
+// Both run in the same rounds, alternating call by call (who goes first flips every call and every
+// round), each on its own file in the same folder, so disk and scheduler noise lands on both alike.
+// Percentiles are taken per round and the median over rounds is reported with its min–max.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { appendEvents } from '../src/core/timeline/timelineFile';
 import type { TimelineEvent } from '../src/core/timeline/events';
-import { figure, median, percentile } from './figures';
+import { comparedFigure } from './figures';
 import type { FigureGroup } from './figures';
+import { compareRounds, interleave, percentile, perRound } from './stats';
+import type { Comparison } from './stats';
 import { withScratchDir } from './scratch';
+import { APPEND_TARGET_RATIO, APPEND_TOLERANCE_MS } from './targets';
 
 export interface AppendOptions {
   readonly rounds: number;
@@ -61,49 +64,26 @@ export async function benchTimelineAppend(opts: AppendOptions): Promise<FigureGr
       return performance.now() - t;
     };
 
-    for (let i = 0; i < opts.warmup; i++) {
-      await ours();
-      await plain();
-    }
-
-    const rounds: Array<{ ours: number[]; plain: number[] }> = [];
-    for (let r = 0; r < opts.rounds; r++) {
-      const round = { ours: [] as number[], plain: [] as number[] };
-      for (let i = 0; i < opts.perRound; i++) {
-        if ((i + r) % 2 === 0) {
-          round.ours.push(await ours());
-          round.plain.push(await plain());
-        } else {
-          round.plain.push(await plain());
-          round.ours.push(await ours());
-        }
-      }
-      rounds.push(round);
-    }
-
-    const per = (p: number, side: 'ours' | 'plain'): number[] => rounds.map((r) => percentile(r[side], p));
-    const p50 = { ours: median(per(50, 'ours')), plain: median(per(50, 'plain')) };
-    const p99 = { ours: median(per(99, 'ours')), plain: median(per(99, 'plain')) };
-    const all = { ours: rounds.flatMap((r) => r.ours), plain: rounds.flatMap((r) => r.plain) };
-    const ratios = (p: number): string => {
-      const rs = rounds.map((r) => percentile(r.ours, p) / percentile(r.plain, p));
-      return `${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}`;
-    };
+    const rounds = await interleave({ ours, plain }, { rounds: opts.rounds, perRound: opts.perRound, warmup: opts.warmup });
+    const at = (p: number): Comparison => compareRounds(perRound(rounds.ours, (xs) => percentile(xs, p)), perRound(rounds.plain, (xs) => percentile(xs, p)));
+    const p50 = at(50);
+    const p99 = at(99);
+    const all = { ours: rounds.ours.flat(), plain: rounds.plain.flat() };
     const ms = (n: number): string => `${n.toFixed(3)} ms`;
     const size = (await fsp.stat(oursFile)).size;
 
     return {
       title: 'timeline append (fsync)',
       figures: [
-        figure('append p50: appendEvents()', 'ms', p50.ours, p50.plain, 1.2),
-        figure('append p99: appendEvents()', 'ms', p99.ours, p99.plain, 1.2),
+        comparedFigure('append p50: appendEvents()', 'ms', p50, APPEND_TARGET_RATIO, APPEND_TOLERANCE_MS),
+        comparedFigure('append p99: appendEvents()', 'ms', p99, APPEND_TARGET_RATIO, APPEND_TOLERANCE_MS),
       ],
       notes: [
-        `${opts.rounds} rounds × ${opts.perRound} appends per side (+${opts.warmup} warm-up), alternating call by call; value = median over rounds of each round's percentile`,
+        `${opts.rounds} rounds × ${opts.perRound} appends per side (+${opts.warmup} warm-up), alternating call by call, who goes first flipping; a round's p50/p99 per side, then the median over rounds (min–max beside)`,
         `baseline: fs.promises.open(file,'a') + fh.appendFile(JSON line) + fh.sync() + fh.close()`,
         `pooled, ours:  p50 ${ms(percentile(all.ours, 50))}  p99 ${ms(percentile(all.ours, 99))}  max ${ms(Math.max(...all.ours))}`,
         `pooled, plain: p50 ${ms(percentile(all.plain, 50))}  p99 ${ms(percentile(all.plain, 99))}  max ${ms(Math.max(...all.plain))}`,
-        `per-round ratio range: p50 ${ratios(50)}, p99 ${ratios(99)}; timeline grew to ${(size / 1024).toFixed(0)} KiB`,
+        `ours − plain, median over rounds: p50 ${ms(p50.diff.median)}, p99 ${ms(p99.diff.median)}; timeline grew to ${(size / 1024).toFixed(0)} KiB`,
       ],
     };
   });

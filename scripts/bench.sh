@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # npm run bench: compiles the benchmarks (tsc -p test -> out/bench), then measures. bench/run.ts
 # itself runs `npm run package` (production bundle + .vsix) before measuring sizes and activation.
-# Prints a table and writes bench-results.json; exits 0 when a target is missed (a measurement, not
-# a test), non-zero only when the benchmarks cannot run at all.
-# Args pick figures: npm run bench -- append load size activation   (env knobs: see bench/run.ts)
+# Prints a table (median over interleaved rounds, min–max, target, met) and writes bench-results.json;
+# exits 0 when a target is missed (a measurement, not a test), 2 then only with --strict, and 1 when
+# the benchmarks cannot run at all.
+# Args pick figures: npm run bench -- append load size activation [--strict]   (env knobs: see bench/run.ts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "[bench] compiling (tsc -p test, incremental)"

@@ -48,7 +48,9 @@ async function time(id: string, profileFile: string | undefined): Promise<Extens
   try {
     let moduleLoadMs: number | null = null;
     let activateCallMs: number | null = null;
+    let loaded: string[] | undefined;
     if (!wasActive) {
+      const before = new Set(Object.keys(require.cache));
       const main = (ext.packageJSON as { main?: string }).main ?? './extension.js';
       const load = createRequire(__filename);
       const mainFile = load.resolve(path.join(ext.extensionPath, main));
@@ -60,10 +62,12 @@ async function time(id: string, profileFile: string | undefined): Promise<Extens
         await ext.activate();
         activateCallMs = performance.now() - t;
       });
+      const root = ext.extensionPath + path.sep;
+      loaded = Object.keys(require.cache).filter((f) => !before.has(f) && f.startsWith(root)).map((f) => path.relative(ext.extensionPath, f));
     }
     const reported = (await ext.activate())?.activationMs;
     const activationMs = typeof reported === 'number' ? reported : null;
-    return { id, wasActive, moduleLoadMs, activateCallMs, activationMs, ...(activationMs === null ? { error: 'exports.activationMs is not a number' } : {}) };
+    return { id, wasActive, moduleLoadMs, activateCallMs, activationMs, loaded, ...(activationMs === null ? { error: 'exports.activationMs is not a number' } : {}) };
   } catch (e) {
     return { id, wasActive, moduleLoadMs: null, activateCallMs: null, activationMs: null, error: e instanceof Error ? e.stack ?? e.message : String(e) };
   }

@@ -19,6 +19,11 @@ export interface ExtensionTiming {
   readonly activateCallMs: number | null;
   /** What activate() reports about itself (exports.activationMs). */
   readonly activationMs: number | null;
+  /**
+   * Files from the extension's folder that entered the require cache during our require + activate()
+   * (relative paths): what activation loads. Undefined when not measured (already active).
+   */
+  readonly loaded?: readonly string[];
   readonly error?: string;
 }
 
