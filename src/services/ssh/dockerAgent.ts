@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import { Duplex } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import { SshError } from './sshError';
-import type { ChannelOpener } from './sshConnection';
+import type { ChannelOpener } from './sshTypes';
 
 export interface SshDockerAgentOptions {
   /**

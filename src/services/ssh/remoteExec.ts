@@ -1,6 +1,6 @@
 import type { ClientChannel, ExecOptions, TerminalModes } from 'ssh2';
 import type { SshError } from './sshError';
-import type { ChannelOpener } from './sshConnection';
+import type { ChannelOpener } from './sshTypes';
 
 export interface RemoteExecOptions {
   /** Run under a pseudo-terminal (stderr then arrives merged into stdout, as on a terminal). */

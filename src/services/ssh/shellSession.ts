@@ -1,5 +1,5 @@
 import type { ClientChannel } from 'ssh2';
-import type { ChannelOpener } from './sshConnection';
+import type { ChannelOpener } from './sshTypes';
 
 export interface ShellOptions {
   /** Default xterm-256color (what VS Code's terminal emulates). */

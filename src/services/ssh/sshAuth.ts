@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { AnyAuthMethod, NextAuthHandler, ParsedKey } from 'ssh2';
 import type { HostProfile } from './hostProfiles';
 import { expandHome } from './knownHosts';
-import type { ConnectSshDeps, SshLogLevel } from './sshConnection';
+import type { ConnectSshDeps, SshLogLevel } from './sshTypes';
 import { SshError } from './sshError';
 
 const PASSPHRASE_ATTEMPTS = 3;

@@ -3,7 +3,7 @@
 // HOME and XDG_CONFIG_HOME. The "host" shares this machine's file system, so a canary file written
 // by a command shows whether anything ran.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -11,10 +11,10 @@ import { IncidentStore } from '../../../src/core/incidents/incidentStore';
 import { knownHostsFiles } from '../../../src/services/ssh/knownHosts';
 import { connectSsh } from '../../../src/services/ssh/sshConnection';
 import { TrustStore } from '../../../src/services/ssh/trustStore';
-import { sleep } from '../../services/processes';
+import { processesMentioning, sleep } from '../../services/processes';
 import { type Sshd, startSshd } from '../../services/sshd';
 import { TempDirs } from '../support/tempDirs';
-import { FIXTURE, requireFreshBuild, runCli, xtermFired } from './cliHarness';
+import { CLI, FIXTURE, requireFreshBuild, runCli, xtermFired } from './cliHarness';
 
 /** sshd log lines that mean an authentication request reached the server. */
 const AUTH_LINE = /publickey|password|keyboard-interactive|hostbased|Accepted|Failed|Postponed|Invalid user|authenticating user|userauth/i;
@@ -134,6 +134,32 @@ describe('incident-desk run --host (real sshd)', function () {
     assert.equal(r.code, 7, r.stderr);
     assert.equal(r.stdout.toString(), 'first\nsecond\n');
     assert.equal(fs.existsSync(h.canary), false, 'the command after the failure did not run');
+  });
+
+  it('Ctrl+C stops the remote command itself, not only the CLI; the step ends with the interrupt\'s status', async () => {
+    const h = await home();
+    // GNU sleep adds its arguments: `sleep 300 0.000<digits>`, the digits marking this run's process.
+    const n = `0.000${process.pid}${Math.floor(Math.random() * 1000)}`;
+    const child = spawn(process.execPath, [CLI, 'run', FIXTURE, 'Wait on the host', '--host', 'target', '--set', `extra-seconds=${n}`, '--yes', '--accept-new'], { cwd: h.dir, env: h.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    for (const deadline = Date.now() + 30_000; !(out.includes('started') && processesMentioning(n).length > 0); ) {
+      if (Date.now() > deadline) assert.fail(`the remote sleep did not start: ${out}${err}`);
+      await sleep(25);
+    }
+    child.kill('SIGINT');
+    // The CLI was not simply killed: it passed the interrupt on, saw how the command ended, said so, and exits 128+SIGINT.
+    assert.equal(await exited, 130, err);
+    assert.match(err, /outcome unknown \(ended by signal SIGINT\); the rest of the step was not run/);
+    assert.doesNotMatch(out, /finished/);
+    // The remote sleep itself is gone (polled: the host ends it once the interrupt arrives).
+    for (const deadline = Date.now() + 10_000; processesMentioning(n).length > 0; ) {
+      if (Date.now() > deadline) assert.fail(`still running on the host after Ctrl+C: ${processesMentioning(n).join(', ')}`);
+      await sleep(25);
+    }
   });
 
   it('--incident on a host: the events name the host as the target, as the editor records them', async () => {
