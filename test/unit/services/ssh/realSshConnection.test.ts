@@ -481,22 +481,25 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
     const execution = conn.exec(`${sleeper.command}; echo after`, { ...opts, onData: (_s, chunk) => (output += chunk.toString('utf8')) });
     // The shell and the sleep it started.
     await waitFor(() => processesMentioning(sleeper.duration).length >= 2, 10_000, 'the remote sleep to start');
-    const started = Date.now();
     execution.cancel();
     const result = await execution.done;
-    const tookMs = Date.now() - started;
-    await sleep(300);
-    return { result, tookMs, output, running: processesMentioning(sleeper.duration) };
+    return { result, output, duration: sleeper.duration };
+  }
+
+  /** The remote processes of `duration` once they are gone (polled, no fixed sleep); fails with what still runs after 10 s. */
+  async function stillRunning(duration: string): Promise<number[]> {
+    for (const deadline = Date.now() + 10_000; processesMentioning(duration).length > 0 && Date.now() < deadline; ) await sleep(25);
+    return processesMentioning(duration);
   }
 
   it('cancel, non-root login without a pty: SIGINT reaches the command, it stops at once and "after" never prints', async () => {
     const conn = await connectSsh(profileFor(sshd, { user, identityFile: undefined }), w.deps({ askPassword: async () => password }));
     try {
-      const { result, tookMs, output, running } = await cancelAndWatch(conn, {});
+      const { result, output, duration } = await cancelAndWatch(conn, {});
+      // SIGINT, not the SIGKILL that would follow the grace period: it stopped at once.
       assert.deepEqual(result, { outcome: 'signalled', signal: 'SIGINT' });
-      assert.ok(tookMs < 1500, `stopped in ${tookMs} ms`);
       assert.doesNotMatch(output, /after/);
-      assert.deepEqual(running, [], 'the remote sleep is gone');
+      assert.deepEqual(await stillRunning(duration), [], 'the remote sleep is gone');
     } finally {
       conn.end();
     }
@@ -507,11 +510,10 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
     const conn = await connectSsh(profileFor(rootSshd), w.deps());
     const offset = rootSshd.readLog().length;
     try {
-      const { result, tookMs, output, running } = await cancelAndWatch(conn, { pty: true });
+      const { result, output, duration } = await cancelAndWatch(conn, { pty: true });
       assert.deepEqual(result, { outcome: 'signalled', signal: 'SIGINT' });
-      assert.ok(tookMs < 1500, `stopped in ${tookMs} ms`);
       assert.doesNotMatch(output, /after/);
-      assert.deepEqual(running, []);
+      assert.deepEqual(await stillRunning(duration), []);
       assert.match(rootSshd.readLog().slice(offset), /session signalling requires privilege separation/, 'what OpenSSH does with the signal request for root');
     } finally {
       conn.end();
@@ -522,13 +524,13 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
     assert.equal(rootSshd.user, 'root', 'this test is about root logins');
     const conn = await connectSsh(profileFor(rootSshd), w.deps());
     try {
-      const { result, tookMs, output, running } = await cancelAndWatch(conn, { cancelGraceMs: 300, cancelConfirmMs: 300 });
+      const { result, output, duration } = await cancelAndWatch(conn, { cancelGraceMs: 300, cancelConfirmMs: 300 });
+      // It gave up instead of waiting for the 29 s sleep: done settled while the sleep still runs.
       assert.equal(result.outcome, 'unknown');
       assert.equal(result.outcome === 'unknown' && result.reason, 'cancelled');
       assert.match(result.outcome === 'unknown' ? result.message : '', /may still be running/);
-      assert.ok(tookMs < 2000, `gave up after ${tookMs} ms`);
       assert.doesNotMatch(output, /after/);
-      assert.equal(running.length, 2, 'the shell and its sleep really are still running: the outcome is not a guess');
+      assert.equal(processesMentioning(duration).length, 2, 'the shell and its sleep really are still running: the outcome is not a guess');
     } finally {
       conn.end();
     }
@@ -627,11 +629,10 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
     const frozen = sshd.freezeConnections();
     assert.ok(frozen.pids.length > 0);
     try {
-      const started = Date.now();
+      // The frozen server sends nothing, TCP stays up: only the keepalive can end this, and says so.
       const reason = await closed;
       assert.ok(SshError.is(reason, 'dropped'), String(reason));
       assert.match(reason.message, /keepalive/i);
-      assert.ok(Date.now() - started < 5000, `noticed after ${Date.now() - started} ms`);
     } finally {
       await frozen.release();
     }
@@ -667,10 +668,9 @@ describe('connectSsh: unreachable hosts and timeouts (real sockets)', function (
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
     try {
-      const started = Date.now();
+      // The server never speaks, so only the 400 ms deadline can end this, as 'timeout'.
       const error = await rejection(connectSsh({ name: 'silent', host: '127.0.0.1', port, user: 'root', source: 'settings' }, w.deps({ readyTimeoutMs: 400 })));
       assert.equal(error.reason, 'timeout');
-      assert.ok(Date.now() - started < 3000);
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => server.close(resolve));
