@@ -95,7 +95,7 @@ describe('remote operations against a real sshd and dockerd', function () {
     const running = vscode.commands.executeCommand<Array<number | undefined>>('incidentDesk.runbooks.runStep', step, { confirmed: true, target: HOST });
     await waitFor(() => timelineOf(incidentId).slice(before).some((e) => e.type === 'runbook_step_started'), 'the step to start');
     // The command is running on the host (its sleep exists) before the connection is cut.
-    await waitFor(() => processesMentioning('sleep 30').length > 0, 'the remote sleep to run');
+    await waitFor(() => processesMentioning('30.17').length > 0, 'the remote sleep to run');
     await sshd.dropConnections();
     assert.deepEqual(await running, [undefined]);
     const finished = timelineOf(incidentId).slice(before).find((e) => e.type === 'runbook_step_finished');
