@@ -3,7 +3,8 @@
 // language's interpreter (core/runbooks/interpreters.ts), as the editor does.
 import { spawn } from 'node:child_process';
 import { interpreterFor } from '../core/runbooks/interpreters';
-import { assignedNames, fillPlaceholders } from '../core/runbooks/placeholders';
+import { assignedNames } from '../core/runbooks/placeholders';
+import { fillPlaceholders } from '../core/runbooks/placeholderFill';
 import type { Placeholder, RunbookCommand, RunbookStep } from '../core/runbooks/model';
 import { startRemoteScript } from '../services/ssh/remoteExec';
 import type { SshConnection } from '../services/ssh/sshConnection';

@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IncidentStore } from '../../../src/core/incidents/incidentStore';
-import { fillPlaceholders } from '../../../src/core/runbooks/placeholders';
+import { fillPlaceholders } from '../../../src/core/runbooks/placeholderFill';
 import { FIXTURE, requireFreshBuild, runCli, runCliOnTerminal, xtermFired } from './cliHarness';
 import { TempDirs } from '../support/tempDirs';
 

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
-import { type FillOptions, type RefusalReason, fillPlaceholders } from '../../../../src/core/runbooks/placeholders';
+import { type FillOptions, type RefusalReason, fillPlaceholders } from '../../../../src/core/runbooks/placeholderFill';
 import { ensureServiceTools } from '../../../services/packages';
 
 // The quoting promise, proven by doing it: hostile values are filled into every context the

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { fillPlaceholders, findPlaceholders } from '../../../../src/core/runbooks/placeholders';
+import { findPlaceholders } from '../../../../src/core/runbooks/placeholders';
+import { fillPlaceholders } from '../../../../src/core/runbooks/placeholderFill';
 
 const tokens = (run: string, lang = 'bash', assigned?: Set<string>) => findPlaceholders(run, lang, assigned).map((p) => `${p.kind}:${p.token}:${p.name}`);
 

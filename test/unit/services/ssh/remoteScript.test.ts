@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
-import { fillPlaceholders } from '../../../../src/core/runbooks/placeholders';
+import { fillPlaceholders } from '../../../../src/core/runbooks/placeholderFill';
 import { interpreterFor } from '../../../../src/core/runbooks/interpreters';
 import type { HostProfile } from '../../../../src/services/ssh/hostProfiles';
 import { type RemoteExecOutcome, startRemoteScript } from '../../../../src/services/ssh/remoteExec';
