@@ -37,7 +37,12 @@ export async function lintPaths(paths: readonly string[], options: LintOptions =
     try {
       st = await fsp.stat(p);
     } catch (e) {
-      problems.push(problem(p, 'error', `cannot read: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : String((e as NodeJS.ErrnoException).code ?? e)}`));
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      // A folder named that does not exist (yet) holds no runbooks: the usual `lint runbooks
+      // docs/runbooks` in a repository with only one of them is fine. A named file that does not
+      // exist is a mistake. Without a file to look at, the name decides: an extension or not.
+      if (missing && namesFolder(p)) problems.push(problem(p, 'warning', 'no such folder: no runbooks there'));
+      else problems.push(problem(p, 'error', `cannot read: ${missing ? 'no such file' : String((e as NodeJS.ErrnoException).code ?? e)}`));
       continue;
     }
     if (st.isDirectory()) {
@@ -62,6 +67,11 @@ export async function lintPaths(paths: readonly string[], options: LintOptions =
   }
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return { problems, files: unique.length };
+}
+
+/** A path that does not exist names a folder unless its last part has an extension (`x.md`, `notes.txt`), or it ends in `/`. */
+function namesFolder(p: string): boolean {
+  return /[/\\]$/.test(p) || path.extname(p) === '';
 }
 
 /** lintPaths, just the problems. */

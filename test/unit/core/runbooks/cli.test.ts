@@ -116,5 +116,19 @@ describe('incident-desk CLI', () => {
       assert.equal(JSON.parse(json.stdout).title, 'Good');
       assert.equal(spawnSync(process.execPath, [cli, 'nope'], { encoding: 'utf8' }).status, 2);
     });
+
+    it("the README's `incident-desk lint runbooks docs/runbooks` passes in a repository that has only runbooks/", async () => {
+      const repo = await temp.make();
+      await fsp.mkdir(path.join(repo, 'runbooks'));
+      await fsp.copyFile(good, path.join(repo, 'runbooks', 'good.yaml'));
+      const cli = path.join(REPO, 'dist', 'cli.js');
+      const lint = spawnSync(process.execPath, [cli, 'lint', 'runbooks', 'docs/runbooks'], { cwd: repo, encoding: 'utf8' });
+      assert.equal(lint.status, 0, lint.stdout + lint.stderr);
+      assert.match(lint.stdout, /^docs\/runbooks:1:1: warning: no such folder: no runbooks there$/m);
+      // A named file that does not exist is still an error.
+      const file = spawnSync(process.execPath, [cli, 'lint', 'runbooks', 'docs/site-down.md'], { cwd: repo, encoding: 'utf8' });
+      assert.equal(file.status, 1, file.stdout + file.stderr);
+      assert.match(file.stdout, /^docs\/site-down\.md:1:1: error: cannot read: no such file$/m);
+    });
   });
 });

@@ -27,12 +27,14 @@ describe('lintFiles', () => {
     ]);
   });
 
-  it('reports missing paths and non-runbook files as errors at 1:1, and lints a file once', async () => {
+  it('a missing folder is a warning, a missing or non-runbook file an error, at 1:1; a file is linted once', async () => {
     const good = path.join(dir, 'runbooks', 'good.yaml');
-    const problems = await lintFiles([path.join(dir, 'missing'), path.join(dir, 'runbooks', 'x.txt'), good, good]);
+    const problems = await lintFiles([path.join(dir, 'docs', 'runbooks'), path.join(dir, 'later') + '/', path.join(dir, 'runbooks', 'x.txt'), path.join(dir, 'gone.md'), good, good]);
     assert.deepEqual(problems.map(formatProblem), [
-      `${path.join(dir, 'missing')}:1:1: error: cannot read: no such file or folder`,
-      `${path.join(dir, 'runbooks', 'x.txt')}:1:1: error: cannot read: no such file or folder`,
+      `${path.join(dir, 'docs', 'runbooks')}:1:1: warning: no such folder: no runbooks there`,
+      `${path.join(dir, 'gone.md')}:1:1: error: cannot read: no such file`,
+      `${path.join(dir, 'later')}/:1:1: warning: no such folder: no runbooks there`,
+      `${path.join(dir, 'runbooks', 'x.txt')}:1:1: error: cannot read: no such file`,
     ]);
     await fsp.writeFile(path.join(dir, 'notes.txt'), 'hello');
     assert.deepEqual((await lintFiles([path.join(dir, 'notes.txt')])).map(formatProblem), [
