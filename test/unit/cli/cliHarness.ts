@@ -1,9 +1,9 @@
 // Runs the built CLI (dist/cli.js, what `npm install -g` puts on PATH) in a real child process,
-// and @xterm/headless (the emulator VS Code's terminals use) as the oracle for what output can do.
+// and @xterm/headless (the emulator VS Code's terminals use, through test/unit/support/terminalOracle) as the oracle for what output can do.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Terminal } from '@xterm/headless';
+import { TerminalOracle } from '../support/terminalOracle';
 
 export const REPO = path.resolve(__dirname, '../../../..');
 export const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -51,18 +51,13 @@ function collect(child: ReturnType<typeof spawn>, input: string | undefined): Pr
   });
 }
 
-/** OSC and DCS handlers that must never fire when `bytes` are written to a real xterm. */
-const WATCHED_OSC = [4, 8, 10, 11, 52, 133, 633, 1337];
-
+/** What a real xterm (the shared oracle: a handler on every OSC and DCS) does with `bytes`: what fired, and the text shown. */
 export async function xtermFired(bytes: Buffer): Promise<{ fired: string[]; text: string }> {
-  const term = new Terminal({ allowProposedApi: true, cols: 120, rows: 30, convertEol: true });
-  const fired: string[] = [];
-  for (const n of WATCHED_OSC) term.parser.registerOscHandler(n, (data) => (fired.push(`OSC ${n};${data}`), true));
-  for (const final of ['q', 'p', '|', '{', 'x']) term.parser.registerDcsHandler({ final }, (data) => (fired.push(`DCS ${final} ${data}`), true));
-  await new Promise<void>((resolve) => term.write(new Uint8Array(bytes), resolve));
-  const buf = term.buffer.active;
-  const lines: string[] = [];
-  for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
-  term.dispose();
-  return { fired, text: lines.join('\n').trimEnd() };
+  const oracle = new TerminalOracle();
+  try {
+    await oracle.write(bytes.toString('utf8'));
+    return { fired: [...oracle.fired], text: oracle.text().trimEnd() };
+  } finally {
+    oracle.dispose();
+  }
 }

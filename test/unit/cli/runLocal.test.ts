@@ -174,7 +174,7 @@ describe('incident-desk run (local, real bash)', function () {
     assert.deepEqual(xterm.fired, []);
     assert.equal(xterm.text, 'beforeafter');
     // The oracle does see the raw bytes: without the filter the handler fires.
-    assert.deepEqual((await xtermFired(Buffer.from('before\x1b]52;c;SGVsbG8=\x07after\n'))).fired, ['OSC 52;c;SGVsbG8=']);
+    assert.deepEqual((await xtermFired(Buffer.from('before\x1b]52;c;SGVsbG8=\x07after\n'))).fired, ['OSC 52: "c;SGVsbG8="']);
   });
 
   it('--incident: each command\'s start and finish land on the timeline as the editor records them', async () => {
