@@ -3,7 +3,7 @@
 // the CLI's own trust rules: known keys pass, an unknown key only with --accept-new (then
 // remembered in the CLI's known_hosts file), a changed or revoked key never.
 import * as path from 'node:path';
-import { cliKnownHostsFile, expandHome, knownHostsFiles } from '../services/ssh/knownHosts';
+import { cliKnownHostsFile, knownHostsFiles, knownHostsFilesOf, knownHostsSources } from '../services/ssh/knownHosts';
 import type { HostKeyQuestion } from '../services/ssh/hostKeyVerifier';
 import { type HostProfile, mergeHostProfiles } from '../services/ssh/hostProfiles';
 import { type SshConfigEnv, defaultSshConfigEnv, readSshConfig, userSshConfigFile } from '../services/ssh/sshConfig';
@@ -44,11 +44,15 @@ export async function findHost(name: string, options: HostOptions): Promise<Host
   problems.push(...merged.problems.map((p) => p.message));
   const profile = merged.profiles.find((p) => p.name.toLowerCase() === name.toLowerCase());
   if (!profile) return { kind: 'unknown', names: merged.profiles.map((p) => p.name), problems };
-  const files = [
-    ...knownHostsFiles({ homeDir: env.homeDir, userKnownHostsFiles: profile.ssh?.userKnownHostsFiles, globalKnownHostsFiles: profile.ssh?.globalKnownHostsFiles }),
-    ...workspace.knownHostsFiles.map((f) => expandHome(f, env.homeDir)),
-  ];
-  return { kind: 'found', host: { profile, knownHostsFiles: [...new Set(files)] } };
+  // The same list, in the same order, as the extension reads for this host.
+  const files = knownHostsFilesOf(knownHostsSources({
+    homeDir: env.homeDir,
+    userKnownHostsFiles: profile.ssh?.userKnownHostsFiles,
+    globalKnownHostsFiles: profile.ssh?.globalKnownHostsFiles,
+    settingFiles: workspace.knownHostsFiles,
+    workspaceFolder: options.workspace,
+  }));
+  return { kind: 'found', host: { profile, knownHostsFiles: files } };
 }
 
 /** Why the CLI refused a host key, with what to do about it. */

@@ -2,7 +2,7 @@
 // commas), for the two settings the CLI uses: incidentDesk.hosts and incidentDesk.ssh.knownHostsFiles.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { expandHome } from '../services/ssh/knownHosts';
+import { resolveSettingFile } from '../services/ssh/knownHosts';
 
 export interface WorkspaceHostSettings {
   /** As written (validated by mergeHostProfiles); undefined when not set. */
@@ -46,7 +46,8 @@ export async function readWorkspaceHostSettings(workspace: string, homeDir: stri
   return {
     hosts: get('hosts'),
     knownHostsFiles: Array.isArray(files)
-      ? files.filter((f): f is string => typeof f === 'string' && f.trim() !== '').map((f) => path.resolve(workspace, expandHome(f.trim(), homeDir)))
+      ? files.filter((f): f is string => typeof f === 'string' && f.trim() !== '')// The extension's own rule for this setting: ~ under home, absolute as is, relative to the workspace.
+        .map((f) => resolveSettingFile(f.trim(), homeDir, workspace) as string)
       : [],
   };
 }
