@@ -3,7 +3,7 @@
 // the CLI's own trust rules: known keys pass, an unknown key only with --accept-new (then
 // remembered in the CLI's known_hosts file), a changed or revoked key never.
 import * as path from 'node:path';
-import { cliKnownHostsFile, knownHostsFiles, knownHostsFilesOf, knownHostsSources } from '../services/ssh/knownHosts';
+import { cliKnownHostsFile, knownHostsFiles, knownHostsFilesOf, knownHostsSources } from '../services/ssh/knownHostsFiles';
 import type { HostKeyQuestion } from '../services/ssh/hostKeyVerifier';
 import { type HostProfile, mergeHostProfiles } from '../services/ssh/hostProfiles';
 import { type SshConfigEnv, defaultSshConfigEnv, readSshConfig, userSshConfigFile } from '../services/ssh/sshConfig';

@@ -2,7 +2,7 @@
 // commas), for the two settings the CLI uses: incidentDesk.hosts and incidentDesk.ssh.knownHostsFiles.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { resolveSettingFile } from '../services/ssh/knownHosts';
+import { resolveSettingFile } from '../services/ssh/knownHostsFiles';
 
 export interface WorkspaceHostSettings {
   /** As written (validated by mergeHostProfiles); undefined when not set. */

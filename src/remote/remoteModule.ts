@@ -5,7 +5,7 @@
 export { connectSsh } from '../services/ssh/sshConnection';
 export { SshError } from '../services/ssh/sshError';
 export { TrustStore } from '../services/ssh/trustStore';
-export { knownHostsFilesOf, knownHostsSources } from '../services/ssh/knownHosts';
+export { knownHostsFilesOf, knownHostsSources } from '../services/ssh/knownHostsFiles';
 export { defaultSshConfigEnv, readSshConfig, userSshConfigFile } from '../services/ssh/sshConfig';
 export { mergeHostProfiles } from '../services/ssh/hostProfiles';
 export { systemSshArgs } from '../services/ssh/systemSsh';

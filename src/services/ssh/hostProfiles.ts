@@ -1,5 +1,5 @@
 import type { SSHConfig } from 'ssh-config';
-import { expandHome } from './knownHosts';
+import { expandHome } from './knownHostsFiles';
 import { type ResolvedSshHost, type SshConfigEnv, concreteHostAliases, parseSshConfig, resolveSshHost } from './sshConfig';
 
 /** A host the user can pick, from the `incidentDesk.hosts` setting, ~/.ssh/config, or both. */

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AnyAuthMethod, NextAuthHandler, ParsedKey } from 'ssh2';
 import type { HostProfile } from './hostProfiles';
-import { expandHome } from './knownHosts';
+import { expandHome } from './knownHostsFiles';
 import type { ConnectSshDeps, SshLogLevel } from './sshTypes';
 import { SshError } from './sshError';
 

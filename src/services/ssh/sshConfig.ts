@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Line, SSHConfig, glob as hostPatternMatch } from 'ssh-config';
-import { expandHome } from './knownHosts';
+import { expandHome } from './knownHostsFiles';
 
 /** Who is asking: the values OpenSSH takes from the local account (`~`, `%d`, `%u`, default User). */
 export interface SshConfigEnv {

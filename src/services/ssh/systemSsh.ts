@@ -1,5 +1,5 @@
 import type { HostProfile } from './hostProfiles';
-import { knownHostsSources } from './knownHosts';
+import { knownHostsSources } from './knownHostsFiles';
 
 export interface SystemSshOptions {
   /** For `~` in the ssh config's UserKnownHostsFile and in the setting. */

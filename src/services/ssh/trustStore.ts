@@ -1,17 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../core/util/fsSafe';
-import {
-  type KnownHostEntry,
-  type ParsedKnownHosts,
-  entryMatchesHost,
-  formatKnownHostsLine,
-  keyTypeOfBlob,
-  knownHostsFiles,
-  knownHostsName,
-  parseKnownHosts,
-  readKnownHostsFiles,
-} from './knownHosts';
+import { type KnownHostEntry, type ParsedKnownHosts, entryMatchesHost, formatKnownHostsLine, keyTypeOfBlob, knownHostsName, parseKnownHosts, readKnownHostsFiles } from './knownHosts';
+import { knownHostsFiles } from './knownHostsFiles';
 
 const HEADER = [
   '# Host keys trusted from Incident Desk ("Trust always"), in OpenSSH known_hosts format.',

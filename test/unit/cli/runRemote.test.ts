@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { IncidentStore } from '../../../src/core/incidents/incidentStore';
-import { knownHostsFiles } from '../../../src/services/ssh/knownHosts';
+import { knownHostsFiles } from '../../../src/services/ssh/knownHostsFiles';
 import { connectSsh } from '../../../src/services/ssh/sshConnection';
 import { TrustStore } from '../../../src/services/ssh/trustStore';
 import { processesMentioning, sleep } from '../../services/processes';

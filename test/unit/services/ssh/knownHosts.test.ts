@@ -4,23 +4,8 @@ import { promises as fsp } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { Server } from 'ssh2';
-import {
-  type HostKeyStatus,
-  cliKnownHostsFile,
-  entryMatchesHost,
-  fingerprintSha256,
-  formatKnownHostsLine,
-  hashKnownHostName,
-  keyTypeOfBlob,
-  knownHostsFiles,
-  knownHostsFilesOf,
-  knownHostsSources,
-  knownKeyTypes,
-  resolveSettingFile,
-  lookupHostKey,
-  parseKnownHosts,
-  readKnownHostsFiles,
-} from '../../../../src/services/ssh/knownHosts';
+import { type HostKeyStatus, entryMatchesHost, fingerprintSha256, formatKnownHostsLine, hashKnownHostName, keyTypeOfBlob, knownKeyTypes, lookupHostKey, parseKnownHosts, readKnownHostsFiles } from '../../../../src/services/ssh/knownHosts';
+import { cliKnownHostsFile, knownHostsFiles, knownHostsFilesOf, knownHostsSources, resolveSettingFile } from '../../../../src/services/ssh/knownHostsFiles';
 import { TempDirs } from '../../support/tempDirs';
 import { type TestKey, makeKey } from './sshTestKeys';
 

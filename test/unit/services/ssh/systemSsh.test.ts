@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { HostProfile } from '../../../../src/services/ssh/hostProfiles';
-import { knownHostsFiles } from '../../../../src/services/ssh/knownHosts';
+import { knownHostsFiles } from '../../../../src/services/ssh/knownHostsFiles';
 import { systemSshArgs } from '../../../../src/services/ssh/systemSsh';
 import { type Sshd, startSshd } from '../../../services/sshd';
 import { TempDirs } from '../../support/tempDirs';
