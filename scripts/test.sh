@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # npm test: every check and suite, in order, against real parts (see test/runner/).
-#   typecheck, lint, build, unit (mocha), integration (code-server extension host),
-#   [electron: INCIDENT_DESK_TEST_ELECTRON=1], package (.vsix), e2e (the UI in headless Chromium).
+#   typecheck, lint, build, unit (mocha), clone (the unit suite in a fresh clone with nothing beside
+#   it), integration (code-server extension host), [electron: INCIDENT_DESK_TEST_ELECTRON=1],
+#   package (.vsix), e2e (the UI in headless Chromium), setup (npm start from an empty home).
+# Each phase's time is printed and held against its budget (scripts/test-summary.mjs).
 # Every phase runs even when an earlier one failed, so one run shows everything that is wrong.
 # Each test phase writes a PhaseResult JSON to test-results/; the LAST line printed is the
 # summary `N passed, N failed` (scripts/test-summary.mjs). Exit 1 if anything failed.
@@ -13,7 +15,7 @@ cd "$(dirname "$0")/.."
 RESULTS=test-results
 PHASES="$RESULTS/phases.tsv"
 mkdir -p "$RESULTS"
-rm -f "$PHASES" "$RESULTS"/{unit,integration,restricted,electron,e2e}.json
+rm -f "$PHASES" "$RESULTS"/{unit,clone,integration,restricted,electron,e2e,setup}.json
 # tsc never deletes output: drop compiled files whose source is gone, or a deleted test still runs.
 # (Only those: a whole `rm -rf out` would pull the rug from under a concurrent run in this tree.)
 if [ -d out ]; then
@@ -69,6 +71,8 @@ phase typecheck check - npm run --silent typecheck
 phase lint check - npm run --silent lint
 phase build check - npm run --silent build
 phase unit tests "$RESULTS/unit.json" unit_tests
+# The same suite where CI's ../shared and a configured home are not: a fresh clone in a temp folder.
+phase clone tests "$RESULTS/clone.json" bash scripts/test-clone.sh "$RESULTS/clone.json"
 phase integration tests "$RESULTS/integration.json" \
   env INCIDENT_DESK_RESULT_JSON="$RESULTS/integration.json" INCIDENT_DESK_TEST_GREP=@restricted INCIDENT_DESK_TEST_GREP_INVERT=1 \
   node out/test/runner/runIntegration.js
@@ -84,5 +88,11 @@ rm -f dist/incident-desk.vsix   # the e2e phase must never install a stale packa
 phase package check - npm run --silent package
 phase e2e tests "$RESULTS/e2e.json" \
   env INCIDENT_DESK_RESULT_JSON="$RESULTS/e2e.json" INCIDENT_DESK_E2E_SKIP_PACKAGE=1 node out/test/e2e/run.js
+# Last: npm start in a fresh clone with an empty HOME installs and rebuilds code-server from scratch
+# (minutes of compiling) and serves on a free port; nothing runs beside it, and every product suite
+# has reported before it.
+phase setup tests "$RESULTS/setup.json" \
+  node_modules/.bin/mocha --config .mocharc.json out/test/setup/npmStart.setup.js \
+  --reporter out/test/runner/specJsonReporter.js --reporter-option "json=$RESULTS/setup.json"
 
 node scripts/test-summary.mjs "$PHASES"
