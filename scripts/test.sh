@@ -92,7 +92,6 @@ phase e2e tests "$RESULTS/e2e.json" \
 # (minutes of compiling) and serves on a free port; nothing runs beside it, and every product suite
 # has reported before it.
 phase setup tests "$RESULTS/setup.json" \
-  node_modules/.bin/mocha --config .mocharc.json out/test/setup/npmStart.setup.js \
-  --reporter out/test/runner/specJsonReporter.js --reporter-option "json=$RESULTS/setup.json"
+  env INCIDENT_DESK_RESULT_JSON="$RESULTS/setup.json" node --enable-source-maps out/test/setup/run.js
 
 node scripts/test-summary.mjs "$PHASES"

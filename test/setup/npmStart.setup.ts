@@ -4,7 +4,7 @@
 // cache is empty too, so this runs the real install and native rebuild (scripts/ensure-code-server.sh,
 // minutes). It must print the URL, the URL must answer, and Ctrl-C must stop all of it.
 // Run by scripts/test.sh's `setup` phase; on its own:
-//   npm run compile-tests && npx mocha --config .mocharc.json out/test/setup/npmStart.setup.js
+//   npm run compile-tests && node out/test/setup/run.js
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
