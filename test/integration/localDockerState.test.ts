@@ -7,9 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HostNode } from '../../src/views/hostsTree';
 import { type Dockerd, startDockerd } from '../services/dockerd';
-import { api, waitFor } from './helpers';
+import { localDockerItem, tooltipText, waitFor } from './helpers';
 
 const VARS = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG'] as const;
 
@@ -39,15 +38,8 @@ describe('Hosts view: the Local Docker engine shows what the last call found (re
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function localItem(): Promise<vscode.TreeItem> {
-    const tree = (await api()).container.views.hostsTree;
-    const nodes: HostNode[] = await tree.getChildren();
-    const local = nodes.find((n) => n.kind === 'local');
-    assert.ok(local, 'the Local Docker engine is listed');
-    return tree.getTreeItem(local);
-  }
-
-  const tooltip = (item: vscode.TreeItem): string => (typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '');
+  const localItem = localDockerItem;
+  const tooltip = tooltipText;
   const follow = () => vscode.commands.executeCommand<string>('incidentDesk.docker.followLogs', { host: 'local', tail: 0 });
 
   it('a call that cannot reach the engine marks it unreachable, with the error in the tooltip', async () => {

@@ -199,5 +199,6 @@ describe('rough edges of the first hour, in the real extension host', () => {
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.uri.fsPath, step.source.runbook.file);
     assert.equal(editor.selection.active.line + 1, step.step.line);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
