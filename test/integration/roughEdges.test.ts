@@ -39,11 +39,14 @@ function noticesSince(desk: Desk, from: number): string[] {
 describe('rough edges of the first hour, in the real extension host', () => {
   const made: string[] = [];
 
-  after(() => {
+  after(async () => {
     for (const id of made) {
       makeWritable(incidentDir(id));
       fs.rmSync(incidentDir(id), { recursive: true, force: true });
     }
+    // Gone from the store too: the breached P1 would turn the next suite's status bar red.
+    const store = (await api()).container.incidents.store!;
+    await waitFor(() => made.every((id) => !store.get(id)), 'the removed incidents to leave the store');
   });
 
   it('status bar: a breached P1 shows (count and error colour) while a fresh P2 is focused', async () => {
