@@ -6,6 +6,7 @@ import { affectsPolicy, SETTINGS } from './config/settings';
 import { IncidentsController } from './incidents/incidentsController';
 import { SlaWatch } from './incidents/slaWatch';
 import { Log } from './log';
+import { Notices } from './notices';
 import { IncidentsTreeProvider, type IncidentNode } from './views/incidentsTree';
 import { RunbooksTreeProvider, type RunbookNode } from './views/runbooksTree';
 import { RunbooksController } from './runbooks/runbooksController';
@@ -23,11 +24,15 @@ import { HostsTreeProvider, type HostNode } from './views/hostsTree';
 export class Container implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   readonly incidents: IncidentsController;
+  /** What the user was told (toasts, status bar messages), read back by the integration tests. */
+  readonly notices: Notices;
   /** Exposed for the integration tests, which read the real views in the real host. */
   readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch; runbooksTree: RunbooksTreeProvider; runbooks: RunbooksController; hosts: HostsController; hostsTree: HostsTreeProvider; logViews: LogViews };
 
   constructor(context: vscode.ExtensionContext) {
     const log = this.own(new Log());
+    const notices = new Notices();
+    this.notices = notices;
     const incidents = this.own(new IncidentsController(context, log.for('incidents')));
     this.incidents = incidents;
     const runbooks = this.own(new RunbooksController(context.extensionUri.fsPath, log.for('runbooks'), () => incidents.policy.levels.map((l) => l.id)));
@@ -40,7 +45,7 @@ export class Container implements vscode.Disposable {
       pin: (view) => void pinLines(ctx, view).catch((e: unknown) => { if (e instanceof Error && e.name !== 'Cancelled') void vscode.window.showErrorMessage(e.message); }),
     }));
     const stepTerminals = this.own(new RemoteStepTerminals());
-    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, remote: { hosts, stepTerminals, logViews }, log: log.for('commands'), logChannel: log };
+    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, remote: { hosts, stepTerminals, logViews }, log: log.for('commands'), logChannel: log, notices };
     const hostsTree = this.own(new HostsTreeProvider(hosts));
     this.own(vscode.window.createTreeView<HostNode>('incidentDesk.hosts', { treeDataProvider: hostsTree }));
 
@@ -56,7 +61,7 @@ export class Container implements vscode.Disposable {
     }));
     this.own(vscode.window.createTreeView<RunbookNode>('incidentDesk.runbooks', { treeDataProvider: runbooksTree, showCollapseAll: true }));
     const statusBar = this.own(new SlaStatusBar(incidents));
-    const slaWatch = this.own(new SlaWatch(incidents, log.for('sla')));
+    const slaWatch = this.own(new SlaWatch(incidents, log.for('sla'), notices));
     this.views = { incidentsTree, statusBar, slaWatch, runbooksTree, runbooks, hosts, hostsTree, logViews };
 
     for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState)), ...REMOTE_COMMANDS]) this.own(registerCommand(def, ctx));

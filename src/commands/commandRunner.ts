@@ -9,6 +9,7 @@ import type { LogViews } from '../terminals/logViews';
 import type { RemoteStepTerminals } from '../terminals/remoteStepTerminal';
 import type { RunbooksTreeProvider } from '../views/runbooksTree';
 import type { ComponentLog, Log } from '../log';
+import type { Notices } from '../notices';
 
 /** Thrown when the user dismisses a prompt: the command ends quietly. */
 export class Cancelled extends Error {
@@ -33,6 +34,8 @@ export interface CommandContext {
   remote: { hosts: HostsController; stepTerminals: RemoteStepTerminals; logViews: LogViews };
   log: ComponentLog;
   logChannel: Log;
+  /** Every message a command shows goes through here (the integration tests read them back). */
+  notices: Notices;
 }
 
 export interface CommandDefinition {
@@ -64,12 +67,12 @@ async function report(id: string, e: unknown, ctx: CommandContext): Promise<void
     return;
   }
   if (ActionError.is(e)) {
-    void vscode.window.showInformationMessage(e.message);
+    void ctx.notices.info(e.message);
     return;
   }
   ctx.log.error(`${id}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   if (StoreError.is(e, 'writeFailed')) {
-    void vscode.window.showWarningMessage(e.message, 'Retry Now', 'Show Log').then((pick) => {
+    void ctx.notices.warn(e.message, 'Retry Now', 'Show Log').then((pick) => {
       if (pick === 'Retry Now') void vscode.commands.executeCommand('incidentDesk.incidents.retryPendingWrites');
       if (pick === 'Show Log') ctx.logChannel.show();
     });

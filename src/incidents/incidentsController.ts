@@ -118,7 +118,8 @@ export class IncidentsController implements vscode.Disposable {
     const store = this.storeInstance!;
     void vscode.commands.executeCommand('setContext', 'incidentDesk.loaded', store.loaded);
     void vscode.commands.executeCommand('setContext', 'incidentDesk.hasIncidents', store.list().length > 0 || store.unsavedDeclarations().length > 0 || !!store.problem);
-    const pending = store.pendingFor().length > 0;
+    // Only what the disk refused: a write still under way is neither unsaved nor worth a retry.
+    const pending = store.unsavedFor().length > 0;
     void vscode.commands.executeCommand('setContext', 'incidentDesk.hasPendingWrites', pending);
     // Changes the disk refused are retried on their own until they are saved.
     if (pending && !this.retryTimer) {

@@ -46,6 +46,9 @@ export class HostsController implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private trustStore: TrustStore | undefined;
+  /** What the last call to the Local Docker engine found, and the endpoint it went to. */
+  private localOutcome: { endpoint: string; state: HostState } | undefined;
+  private localReports = 0;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: ComponentLog) {
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
@@ -217,6 +220,26 @@ export class HostsController implements vscode.Disposable {
     } catch (e) {
       return { kind: 'refused', message: e instanceof Error ? e.message : String(e) };
     }
+  }
+
+  /**
+   * What the last call to the Local Docker engine found, when it went to `endpoint` (the summary
+   * text now): 'failed' after a call that did not reach the daemon, 'connected' after one that did;
+   * idle when nothing was called yet or the endpoint changed since.
+   */
+  localState(endpoint: string): HostState {
+    return this.localOutcome?.endpoint === endpoint ? this.localOutcome.state : { kind: 'idle' };
+  }
+
+  /** Told by every call to the Local Docker engine: `error` undefined when it reached the daemon. */
+  async reportLocal(error: Error | undefined): Promise<void> {
+    const seq = ++this.localReports;
+    const summary = await this.localDockerSummary();
+    if (seq !== this.localReports || summary.kind !== 'endpoint') return; // a newer report wins; a refused endpoint says so itself
+    const state: HostState = error ? { kind: 'failed', message: error.message } : { kind: 'connected' };
+    const before = this.localOutcome;
+    this.localOutcome = { endpoint: summary.text, state };
+    if (before?.endpoint !== summary.text || before.state.kind !== state.kind || (before.state.kind === 'failed' && state.kind === 'failed' && before.state.message !== state.message)) this.changed.fire();
   }
 
   /**

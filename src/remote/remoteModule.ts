@@ -10,6 +10,7 @@ export { defaultSshConfigEnv, readSshConfig, userSshConfigFile } from '../servic
 export { mergeHostProfiles } from '../services/ssh/hostProfiles';
 export { systemSshArgs } from '../services/ssh/systemSsh';
 export { createDockerClient } from '../services/docker/dockerClient';
+export { DockerError } from '../services/docker/dockerError';
 export { describeDockerEndpoint, resolveDockerEndpoint, sshEndpointProfile } from '../services/docker/dockerEndpoint';
 export { groupByProject, listContainers } from '../services/docker/containers';
 export { followLogs } from '../services/docker/logFollower';

@@ -27,11 +27,16 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostNode>, vsc
       const item = new vscode.TreeItem('Local Docker engine');
       item.id = 'host:local';
       const local = this.localDocker;
-      item.description = local?.kind === 'refused' ? 'refused' : local?.text ?? '';
-      item.iconPath = local?.kind === 'refused' ? new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('list.errorForeground')) : new vscode.ThemeIcon('vm');
+      // What the last call found, for the endpoint in use now (a changed endpoint starts over).
+      const state = local?.kind === 'endpoint' ? this.hosts.localState(local.text) : undefined;
+      const unreachable = state?.kind === 'failed';
+      item.description = local?.kind === 'refused' ? 'refused' : `${local?.text ?? ''}${unreachable ? ' · unreachable' : ''}`;
+      item.iconPath = local?.kind === 'refused' || unreachable ? new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('list.errorForeground'))
+        : state?.kind === 'connected' ? new vscode.ThemeIcon('vm-active', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('vm');
       item.contextValue = 'host:local';
       const about = 'The Docker engine the docker CLI would use (DOCKER_HOST, else DOCKER_CONTEXT or the current docker context, else /var/run/docker.sock): follow logs, restart containers, stats.';
-      item.tooltip = local?.kind === 'refused' ? `${about}\n\n${local.message}` : about;
+      item.tooltip = local?.kind === 'refused' ? `${about}\n\n${local.message}` : state?.kind === 'failed' ? `${about}\n\nUnreachable: the last call failed: ${state.message}` : about;
+      item.accessibilityInformation = { label: `Local Docker engine, ${local?.kind === 'refused' ? 'refused' : `${local?.text ?? ''}${unreachable ? ', unreachable' : ''}`}` };
       return item;
     }
     const profile = this.hosts.get(node.name);

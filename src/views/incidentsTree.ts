@@ -91,7 +91,7 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentNo
     const item = new vscode.TreeItem(incident.title);
     item.id = `incident:${entry.id}`;
     const store = this.incidents.store!;
-    const pending = store.pendingFor(entry.id).length;
+    const pending = store.unsavedFor(entry.id).length;
     const parts = [incident.severity, STATUS_LABELS[incident.status], formatDuration(sla.elapsedMs)];
     if (incident.status !== 'resolved' && short) parts.push(sla.worst === 'breached' ? `⚠ ${short}` : short);
     if (pending) parts.push(`${pending} unsaved`);

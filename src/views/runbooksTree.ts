@@ -163,6 +163,8 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
         item.description = [s.severity, s.steps.length ? `${s.steps.length} step${s.steps.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(s.part === 'symptoms' ? 'search' : s.part === 'prevention' ? 'shield' : 'list-tree');
         item.contextValue = 'runbookSection';
+        // A section with steps expands on click, like a runbook; an empty one has nothing to expand.
+        if (!hasChildren) item.command = openAtLine(node);
         return item;
       }
       case 'step': {
@@ -180,6 +182,7 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
         item.tooltip = md;
         item.contextValue = `runbookStep${runnable ? ':runnable' : ''}${done ? ':done' : ''}`;
         item.accessibilityInformation = { label: `${step.title}${done ? ', done' : ''}${runnable ? ', runnable' : ''}` };
+        item.command = openAtLine(node);
         return item;
       }
       case 'check': {
@@ -188,6 +191,7 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
         item.id = `check:${node.source.ref}:${node.item.line}`;
         item.iconPath = new vscode.ThemeIcon(done ? 'pass-filled' : 'circle-large-outline', done ? new vscode.ThemeColor('charts.green') : undefined);
         item.contextValue = `runbookCheck${done ? ':done' : ''}`;
+        item.command = openAtLine(node);
         return item;
       }
     }
@@ -196,4 +200,12 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
   dispose(): void {
     vscode.Disposable.from(this.changed, ...this.subscriptions).dispose();
   }
+}
+
+/**
+ * A click on a leaf row (a step, a checklist item, an empty section) opens the runbook at its line;
+ * rows with children (runbooks, sections) expand instead, and their inline Open button opens the file.
+ */
+function openAtLine(node: RunbookNode): vscode.Command {
+  return { command: 'incidentDesk.runbooks.openAtLine', title: 'Open Runbook at Line', arguments: [node] };
 }

@@ -4,10 +4,12 @@ import { readStatusBarEnabled } from '../config/settings';
 import type { IncidentsController } from '../incidents/incidentsController';
 import { describeSla, incidentTooltip } from './incidentPresentation';
 import { formatDuration } from '../core/util/time';
+import { computeSla } from '../core/severity/sla';
 
 /**
  * The focused active incident's clock: severity, elapsed time and the next thing due. The item turns
- * warning at 75% of a target and error once a target is missed.
+ * warning at 75% of the focused incident's target, and error once any active incident missed one:
+ * a breached incident is never hidden behind the focused one (its count shows, e.g. "1 breached").
  */
 export class SlaStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('incidentDesk.sla', vscode.StatusBarAlignment.Left, 100);
@@ -38,13 +40,22 @@ export class SlaStatusBar implements vscode.Disposable {
     const { incident } = entry;
     const level = this.incidents.level(incident);
     const { sla, short } = describeSla(incident, level, now);
+    const active = this.incidents.active();
+    const breached = active.filter((e) => e.id !== entry.id && computeSla(e.incident, this.incidents.level(e.incident), now).worst === 'breached');
     const icon = sla.worst === 'breached' ? '$(error)' : sla.worst === 'warning' ? '$(warning)' : '$(flame)';
-    const others = this.incidents.active().length - 1;
-    this.item.text = `${icon} ${incident.severity} ${formatDuration(sla.elapsedMs)}${short ? ` · ${short}` : ''}${others > 0 ? ` (+${others})` : ''}`;
-    this.item.backgroundColor = sla.worst === 'breached' ? new vscode.ThemeColor('statusBarItem.errorBackground')
+    const others = active.length - 1;
+    const breachedText = breached.length ? ` · $(error) ${breached.length + (sla.worst === 'breached' ? 1 : 0)} breached` : '';
+    this.item.text = `${icon} ${incident.severity} ${formatDuration(sla.elapsedMs)}${short ? ` · ${short}` : ''}${others > 0 ? ` (+${others})` : ''}${breachedText}`;
+    this.item.backgroundColor = sla.worst === 'breached' || breached.length ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : sla.worst === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.tooltip = incidentTooltip(incident, level, now, { pending: this.incidents.store?.pendingFor(entry.id).length ?? 0, damaged: entry.problems.length });
-    this.item.accessibilityInformation = { label: `Incident ${incident.title}, ${incident.severity}, ${STATUS_LABELS[incident.status]}, ${formatDuration(sla.elapsedMs)} elapsed${short ? `, ${short}` : ''}` };
+    const tooltip = incidentTooltip(incident, level, now, { pending: this.incidents.store?.unsavedFor(entry.id).length ?? 0, damaged: entry.problems.length });
+    for (const b of breached) {
+      const next = describeSla(b.incident, this.incidents.level(b.incident), now).short;
+      tooltip.appendMarkdown('\n\n$(error) ').appendText(`Also breached: ${b.incident.severity} ${b.incident.title}${next ? ` (${next})` : ''}`);
+    }
+    this.item.tooltip = tooltip;
+    const also = breached.length ? `; ${breached.length} other incident${breached.length === 1 ? '' : 's'} breached: ${breached.map((b) => `${b.incident.severity} ${b.incident.title}`).join(', ')}` : '';
+    this.item.accessibilityInformation = { label: `Incident ${incident.title}, ${incident.severity}, ${STATUS_LABELS[incident.status]}, ${formatDuration(sla.elapsedMs)} elapsed${short ? `, ${short}` : ''}${also}` };
     this.item.show();
     this.visible = true;
   }

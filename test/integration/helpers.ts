@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IncidentDeskApi } from '../../src/extension';
+import type { HostNode } from '../../src/views/hostsTree';
 
 export const EXTENSION_ID = 'incident-desk.incident-desk';
 
@@ -43,4 +44,18 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The Hosts view's Local Docker engine row, as the view would show it now. */
+export async function localDockerItem(): Promise<vscode.TreeItem> {
+  const tree = (await api()).container.views.hostsTree;
+  const nodes: HostNode[] = await tree.getChildren();
+  const local = nodes.find((n) => n.kind === 'local');
+  if (!local) throw new Error('the Local Docker engine is not listed in the Hosts view');
+  return tree.getTreeItem(local);
+}
+
+/** A tree item's hover as text. */
+export function tooltipText(item: vscode.TreeItem): string {
+  return typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '';
 }

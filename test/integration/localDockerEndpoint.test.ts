@@ -9,14 +9,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HostNode } from '../../src/views/hostsTree';
 import { ensureBusyboxImage } from '../services/busyboxImage';
 import { runContainer } from '../services/containers';
 import { type Dockerd, startDockerd } from '../services/dockerd';
 import { type ManagedProcess, processes } from '../services/processes';
 import { type Sshd, freePort, startSshd } from '../services/sshd';
 import { type TestCertificates, makeCertificates } from '../services/tlsCertificates';
-import { api, waitFor } from './helpers';
+import { localDockerItem, tooltipText, waitFor } from './helpers';
 
 const AUTH_LINE = /publickey|password|keyboard-interactive|Accepted|Failed|Postponed|authenticating user|userauth/i;
 const VARS = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'SSH_AUTH_SOCK'] as const;
@@ -73,15 +72,8 @@ describe('Local Docker engine endpoint in the extension host (real dockerd on tc
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function localItem(): Promise<vscode.TreeItem> {
-    const tree = (await api()).container.views.hostsTree;
-    const nodes: HostNode[] = await tree.getChildren();
-    const local = nodes.find((n) => n.kind === 'local');
-    assert.ok(local, 'the Local Docker engine is listed');
-    return tree.getTreeItem(local);
-  }
-
-  const tooltip = (item: vscode.TreeItem): string => (typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '');
+  const localItem = localDockerItem;
+  const tooltip = tooltipText;
 
   function follow(): Thenable<string | undefined> {
     return vscode.commands.executeCommand<string>('incidentDesk.docker.followLogs', { host: 'local', target: { kind: 'container', id: container }, tail: 0 });

@@ -24,13 +24,13 @@ export const copyStatusUpdate: CommandDefinition = {
       chosen = kind as UpdateKind;
     } else {
       const suggested = suggestedKind(incident);
-      const items = KINDS.map((k) => ({ label: UPDATE_KIND_LABELS[k], description: k === suggested ? 'suggested' : undefined, detail: renderStatusUpdate(incident, k, level, now).split('\n')[0], updateKind: k }));
+      const items = KINDS.map((k) => ({ label: UPDATE_KIND_LABELS[k], description: k === suggested ? 'suggested' : undefined, detail: renderStatusUpdate(incident, k, level, now, entry.events).split('\n')[0], updateKind: k }));
       items.sort((a, b) => Number(b.updateKind === suggested) - Number(a.updateKind === suggested));
       const pick = await vscode.window.showQuickPick(items, { title: `Copy Status Update: ${incident.title}`, placeHolder: 'Which message?' });
       if (!pick) throw new Cancelled();
       chosen = pick.updateKind;
     }
-    const message = renderStatusUpdate(incident, chosen, level, now);
+    const message = renderStatusUpdate(incident, chosen, level, now, entry.events);
     await vscode.env.clipboard.writeText(message);
     await incidents.requireStore().record(entry.id, statusUpdatePosted(incident, chosen, message, await incidents.actor(), isoNow(now)));
     void vscode.window.setStatusBarMessage(`$(copy) ${UPDATE_KIND_LABELS[chosen]} copied to the clipboard`, 4000);

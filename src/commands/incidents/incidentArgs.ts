@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LoadedIncident } from '../../core/incidents/incidentLoader';
+import { ActionError } from '../../core/incidents/actions';
 import { STATUS_LABELS } from '../../core/incidents/model';
 import { StoreError } from '../../core/incidents/storeErrors';
 import { formatDuration } from '../../core/util/time';
@@ -17,9 +18,10 @@ function targetId(target: unknown): string | undefined {
 
 /**
  * Resolves the incident a command acts on. From the palette: the only candidate if there is one,
- * else a pick list with the focused incident first.
+ * else a pick list with the focused incident first. `unacknowledged`: active ones nobody has
+ * acknowledged yet (Acknowledge offers nothing it would refuse).
  */
-export async function resolveIncident(incidents: IncidentsController, target: unknown, which: 'active' | 'resolved' | 'any', placeHolder: string): Promise<LoadedIncident> {
+export async function resolveIncident(incidents: IncidentsController, target: unknown, which: 'active' | 'unacknowledged' | 'resolved' | 'any', placeHolder: string): Promise<LoadedIncident> {
   const store = incidents.requireStore();
   const id = targetId(target);
   if (id) {
@@ -27,12 +29,17 @@ export async function resolveIncident(incidents: IncidentsController, target: un
     if (!entry) throw new StoreError('notFound', `No readable incident ${id} in incidents/.`);
     return entry;
   }
-  const candidates = which === 'active' ? incidents.active() : which === 'resolved' ? incidents.resolved() : [...incidents.active(), ...incidents.resolved()];
+  const candidates = which === 'active' ? incidents.active() : which === 'unacknowledged' ? incidents.active().filter((e) => !e.incident.acknowledgedAt)
+    : which === 'resolved' ? incidents.resolved() : [...incidents.active(), ...incidents.resolved()];
+  if (candidates.length === 0 && which === 'unacknowledged') {
+    const acked = incidents.active().length;
+    throw new ActionError('alreadyAcknowledged', `No incident is waiting for acknowledgement${acked ? `: ${acked === 1 ? 'the active one is' : `all ${acked} active ones are`} acknowledged` : ''}.`);
+  }
   if (candidates.length === 0) {
     throw new StoreError('notFound', which === 'resolved' ? 'No resolved incident to pick.' : 'No active incident. Declare one first (Incident: Declare Incident).');
   }
   if (candidates.length === 1) return candidates[0];
-  const focused = incidents.focused();
+  const focused = candidates.find((c) => c.id === incidents.focused()?.id);
   const ordered = focused ? [focused, ...candidates.filter((c) => c.id !== focused.id)] : candidates;
   const now = Date.now();
   const pick = await vscode.window.showQuickPick(ordered.map((e) => ({

@@ -113,9 +113,19 @@ export class IncidentStore {
     return id === undefined ? [...this.pending] : this.pending.filter((p) => p.id === id);
   }
 
-  /** Declarations that exist only in memory so far, shown so the user knows they are not lost. */
+  /**
+   * Changes the disk refused: tried and failed (or kept from an earlier session), with the changes
+   * of the same incident queued behind them. This is what "unsaved" means to the user; a change
+   * whose first write is still under way is queued (pendingFor) but not unsaved.
+   */
+  unsavedFor(id?: string): PendingOp[] {
+    const refused = new Set(this.pending.filter((p) => p.lastError !== undefined).map((p) => p.id));
+    return this.pending.filter((p) => refused.has(p.id) && (id === undefined || p.id === id));
+  }
+
+  /** Declarations the disk refused, which exist only in memory: shown so the user knows they are not lost. */
   unsavedDeclarations(): Incident[] {
-    return this.pending.filter((p) => p.create && !this.entries.has(p.id)).map((p) => p.change.apply(undefined)!).filter(Boolean);
+    return this.unsavedFor().filter((p) => p.create && !this.entries.has(p.id)).map((p) => p.change.apply(undefined)!).filter(Boolean);
   }
 
   async loadAll(): Promise<void> {

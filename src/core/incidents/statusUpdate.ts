@@ -1,6 +1,10 @@
 import { formatDuration, utcClock } from '../util/time';
 import { ROLE_LABELS, STATUS_LABELS, type Incident } from './model';
 import type { SeverityLevel } from '../severity/policy';
+import type { TimelineEvent } from '../timeline/events';
+
+/** How many of the notes since the last update go in: enough for context, short enough for a chat or status page. */
+export const MAX_NOTES = 3;
 
 export type UpdateKind = 'initial' | 'update' | 'resolved';
 
@@ -24,11 +28,37 @@ export function suggestedKind(incident: Incident): UpdateKind {
   return incident.lastUpdateAt ? 'update' : 'initial';
 }
 
+/** One line of text as the user wrote it, for a one-line-per-item message. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * What the people working the incident wrote that a reader of the update needs: the note of the
+ * latest status change (or resolution, or reopening), and the notes added since the last update
+ * went out (the latest MAX_NOTES of them). Only text the user typed; automatic events add nothing.
+ */
+export function userWords(events: readonly TimelineEvent[]): { statusNote?: { label: string; text: string; ts: string }; notes: TimelineEvent[]; moreNotes: number } {
+  let statusNote: { label: string; text: string; ts: string } | undefined;
+  let sinceUpdate: TimelineEvent[] = [];
+  for (const e of events) {
+    if (e.type === 'status_update') sinceUpdate = [];
+    else if (e.type === 'note' && oneLine(e.text)) sinceUpdate.push(e);
+    else if (e.type === 'status_changed' || e.type === 'resolved' || e.type === 'reopened') {
+      const note = e.data?.note ?? e.data?.reason;
+      const label = e.type === 'resolved' ? 'Resolution' : e.type === 'reopened' ? 'Reopened' : 'Latest';
+      statusNote = typeof note === 'string' && oneLine(note) ? { label, text: oneLine(note), ts: e.ts } : undefined;
+    }
+  }
+  return { statusNote, notes: sinceUpdate.slice(-MAX_NOTES), moreNotes: Math.max(0, sinceUpdate.length - MAX_NOTES) };
+}
+
 /**
  * A status update ready to paste into a status page, chat or e-mail. Only facts from the record go
- * in; nothing is invented (no ETA unless the cadence gives the next update time).
+ * in; nothing is invented (no ETA unless the cadence gives the next update time). With the
+ * timeline's `events`: the latest status note and the notes since the last update (userWords).
  */
-export function renderStatusUpdate(incident: Incident, kind: UpdateKind, level: SeverityLevel | undefined, nowMs: number): string {
+export function renderStatusUpdate(incident: Incident, kind: UpdateKind, level: SeverityLevel | undefined, nowMs: number, events: readonly TimelineEvent[] = []): string {
   const affected = incident.service ? incident.service : 'some of our services';
   const impact = incident.summary ? incident.summary : undefined;
   const lines: string[] = [];
@@ -47,6 +77,12 @@ export function renderStatusUpdate(incident: Incident, kind: UpdateKind, level: 
     lines.push(`[${sev}] Resolved: ${incident.title}`);
     lines.push(`${STATUS_SENTENCE.resolved} ${affected[0].toUpperCase()}${affected.slice(1)} ${incident.service ? 'is' : 'are'} operating normally.`);
     lines.push(`Duration: ${formatDuration(Date.parse(end) - Date.parse(incident.declaredAt))} (${utcClock(incident.declaredAt)} to ${utcClock(end)}). A post-incident review will follow.`);
+  }
+  const words = userWords(events);
+  if (words.statusNote) lines.splice(2, 0, `${words.statusNote.label}: ${words.statusNote.text} (${utcClock(words.statusNote.ts)})`);
+  if (words.notes.length) {
+    lines.push(`Notes since the last update${words.moreNotes ? ` (latest ${words.notes.length} of ${words.notes.length + words.moreNotes})` : ''}:`);
+    for (const n of words.notes) lines.push(`- ${utcClock(n.ts)} ${oneLine(n.text)}`);
   }
   const commander = incident.roles.commander;
   if (commander) lines.push(`${ROLE_LABELS.commander}: ${commander}`);

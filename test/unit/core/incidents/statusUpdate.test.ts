@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { UPDATE_KIND_LABELS, renderStatusUpdate, suggestedKind, type UpdateKind } from '../../../../src/core/incidents/statusUpdate';
+import { MAX_NOTES, UPDATE_KIND_LABELS, renderStatusUpdate, suggestedKind, type UpdateKind } from '../../../../src/core/incidents/statusUpdate';
+import type { TimelineEvent } from '../../../../src/core/timeline/events';
 import { STATUSES } from '../../../../src/core/incidents/model';
 import { MIN, T0, iso, presetLevel, sampleIncident } from '../../support/fixtures';
 
@@ -83,5 +84,52 @@ describe('status updates', () => {
     assert.equal(suggestedKind(sampleIncident({ lastUpdateAt: iso(T0) })), 'update');
     assert.equal(suggestedKind(sampleIncident({ status: 'resolved', resolvedAt: iso(T0) })), 'resolved');
     assert.equal(STATUSES.length, 4);
+  });
+});
+
+describe('status updates carry what the responders wrote', () => {
+  const ev = (minute: number, type: string, text: string, data?: Record<string, unknown>): TimelineEvent => ({ ts: iso(T0 + minute * MIN), type, actor: 'Dana', text, ...(data ? { data } : {}) });
+  const timeline: TimelineEvent[] = [
+    ev(0, 'declared', 'Declared P1 incident on checkout: Checkout returns 502'),
+    ev(0, 'escalation', 'Escalation: bring in On-call engineer (0 min without mitigation, P1)', { step: 0, notify: 'On-call engineer' }),
+    ev(5, 'note', 'p99 at 4 s on eu-west'),
+    ev(10, 'status_update', 'Status update (initial) copied for posting', { kind: 'initial', message: '…' }),
+    ev(20, 'status_changed', 'Status: Investigating → Identified (a bad index since deploy 4812)', { from: 'investigating', to: 'identified', note: 'a bad index since deploy 4812' }),
+    ev(25, 'note', 'rolled back\nto 4811'),
+    ev(30, 'note', 'error rate falling'),
+  ];
+  const identified = sampleIncident({ status: 'identified', lastUpdateAt: iso(T0 + 20 * MIN) });
+
+  it('update: the latest status note, then the notes since the last update went out', () => {
+    assert.equal(renderStatusUpdate(identified, 'update', P1, NOW, timeline), [
+      '[P1 Critical] Identified: Checkout returns 502',
+      'The cause has been identified and a fix is being put in place. Impact: Customers cannot pay',
+      'Latest: a bad index since deploy 4812 (14:20 UTC)',
+      'Affected: checkout. Ongoing for 1h 15m. Next update by 15:45 UTC.',
+      'Notes since the last update:',
+      '- 14:25 UTC rolled back to 4811',
+      '- 14:30 UTC error rate falling',
+    ].join('\n'));
+  });
+
+  it(`keeps the latest ${MAX_NOTES} notes and says how many there were`, () => {
+    const many = [...timeline, ev(31, 'note', 'four'), ev(32, 'note', 'five')];
+    const text = renderStatusUpdate(identified, 'update', P1, NOW, many);
+    assert.match(text, new RegExp(`Notes since the last update \\(latest ${MAX_NOTES} of 4\\):`));
+    assert.doesNotMatch(text, /rolled back/);
+    assert.match(text, /- 14:32 UTC five$/);
+  });
+
+  it('resolved: the resolution note; a status change without a note drops the older one', () => {
+    const resolved = sampleIncident({ status: 'resolved', resolvedAt: iso(T0 + 60 * MIN) });
+    const done = [...timeline, ev(60, 'resolved', 'Resolved after 1h: index rebuilt', { from: 'identified', note: 'index rebuilt' })];
+    assert.match(renderStatusUpdate(resolved, 'resolved', P1, NOW, done).split('\n')[2], /^Resolution: index rebuilt \(15:00 UTC\)$/);
+    const silent = [...timeline, ev(40, 'status_changed', 'Status: Identified → Monitoring', { from: 'identified', to: 'monitoring' })];
+    assert.doesNotMatch(renderStatusUpdate(identified, 'update', P1, NOW, silent), /Latest:/);
+  });
+
+  it('automatic events and notes from before the last update add nothing', () => {
+    const text = renderStatusUpdate(identified, 'update', P1, NOW, timeline.slice(0, 4));
+    assert.doesNotMatch(text, /p99|Escalation|On-call|Notes/);
   });
 });
