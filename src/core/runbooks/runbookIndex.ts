@@ -65,6 +65,16 @@ export async function findRunbookFiles(folders: readonly string[]): Promise<stri
 }
 
 /**
+ * `ops/runbooks` → `{ops,ops/runbooks,ops/runbooks/**}`: the folder's parents and the folder (made,
+ * moved in or deleted whole) and everything under it. Glob characters in a name are escaped.
+ */
+export function runbookFolderGlob(rel: string): string {
+  const parts = rel.split('/').map((p) => p.replace(/[[\]{}*?,!]/g, (c) => `[${c}]`));
+  const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  return `{${[...prefixes, `${prefixes[prefixes.length - 1]}/**`].join(',')}}`;
+}
+
+/**
  * The runbooks under some folders, in two steps: `catalog()` lists them (walk, read, title: what
  * the Runbooks view needs to show them) and `parseRemaining()` parses them fully in slices that
  * leave the event loop free; `full()` parses one at once when it is needed first (a runbook opened
