@@ -10,7 +10,7 @@ import { RunbookFileError, outlineRunbookBytes, parseRunbookText, readRunbookByt
 import type { ReadRunbookOptions } from './runbookFile';
 
 export interface RunbookIndexOptions {
-  /** Passed to the YAML parser (known severities, fillable placeholders). */
+  /** Passed to the YAML parser (known severities). */
   readonly parse?: ReadRunbookOptions;
   /** Files read and parsed at once. */
   readonly concurrency?: number;
