@@ -41,11 +41,11 @@ const FROM_LOCAL: Readonly<Record<string, string>> = { workdir: 'the folder it r
 /** Before the target is known (lint): what each name is filled from, wherever the step runs. */
 const FROM_ANY: Readonly<Record<string, string>> = {
   workdir: "the host's work dir, or locally the folder it runs in",
-  host: "the host's address; asked for on a local run",
-  compose_file: "the host's compose file; asked for when it has none",
-  'compose-file': "the host's compose file; asked for when it has none",
-  health_url: "the host's health URL; asked for when it has none",
-  'health-url': "the host's health URL; asked for when it has none",
+  host: "the host's address when run on a host, else asked for",
+  compose_file: "the host's compose file, else asked for",
+  'compose-file': "the host's compose file, else asked for",
+  health_url: "the host's health URL, else asked for",
+  'health-url': "the host's health URL, else asked for",
 };
 
 /** The values `target` fills without asking, by placeholder name. */

@@ -44,7 +44,7 @@ describe('parseYamlRunbook', () => {
       { title: 'Tell the team in the incident channel', line: 23, commands: [] },
     ]);
     assert.deepEqual(rb.diagnostics.map(show), [
-      "12:28 info ${compose_file} (the host's compose file; asked for when it has none) is filled automatically",
+      "12:28 info ${compose_file} (the host's compose file, else asked for) is filled automatically",
       "19:10 info [workdir] (the host's work dir, or locally the folder it runs in) is filled automatically",
     ]);
   });
