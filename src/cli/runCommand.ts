@@ -7,7 +7,7 @@ import { StoreError } from '../core/incidents/storeErrors';
 import { dangerIn } from '../core/runbooks/dangerous';
 import { type Expectation, parseExpectation } from '../core/runbooks/expectation';
 import type { Runbook } from '../core/runbooks/model';
-import { profileValues } from '../core/runbooks/profileValues';
+import { type FillTarget, runSourceLines, targetValues } from '../core/runbooks/placeholderSource';
 import type { StepRef } from '../core/runbooks/runbookEvents';
 import { RunbookFileError, readRunbookFile } from '../core/runbooks/runbookFile';
 import { defaultActorName } from '../services/identity/actorName';
@@ -76,7 +76,7 @@ interface Plan {
   readonly where: string;
   /** The dangerous commands, each with its reason, as listed to the user. */
   readonly dangers: readonly string[];
-  /** `From the shell's environment: …` (or ''). */
+  /** `Filled automatically: …` and `From the shell's environment: …` lines (or ''). */
   readonly environment: string;
 }
 
@@ -101,7 +101,9 @@ async function plan(cmd: RunCommand, io: RunIo): Promise<Plan> {
   }
   const host = cmd.host === undefined ? undefined : await resolveHost(cmd.host, cmd.trustWorkspace, io.cwd);
   const profile = host?.profile;
-  const prepared = prepareCommands(step, { ...(profile ? profileValues(profile) : { workdir: io.cwd }), ...cmd.values });
+  const fillTarget: FillTarget = profile ? { host: profile } : { local: io.cwd };
+  const values = { ...targetValues(fillTarget), ...cmd.values };
+  const prepared = prepareCommands(step, values);
   if (prepared.missing.length > 0) {
     const names = prepared.missing.map((p) => `${p.token} (--set ${p.name}=…)`);
     throw new Refused(`not run: ${names.join(', ')} ${prepared.missing.length === 1 ? 'has' : 'have'} no value`);
@@ -126,7 +128,7 @@ async function plan(cmd: RunCommand, io: RunIo): Promise<Plan> {
       const d = dangerIn(t);
       return d ? [`  ${firstLine(t)}\n    destructive: ${JSON.stringify(d.destructive)}`] : [];
     }),
-    environment: prepared.fromEnvironment.length ? `From the ${profile ? 'remote shell' : 'shell'}'s environment: ${prepared.fromEnvironment.join(', ')}\n` : '',
+    environment: runSourceLines(step.commands.filter((c) => c.runnable).flatMap((c) => c.placeholders), fillTarget, values, prepared.fromEnvironment).map((l) => `${l}\n`).join(''),
   };
 }
 

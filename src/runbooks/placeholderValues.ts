@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Placeholder } from '../core/runbooks/model';
+import { SOURCE_WORDS, placeholdersToType } from '../core/runbooks/placeholderSource';
 import { validateText } from '../core/incidents/validate';
 
 const KEY = 'incidentDesk.placeholderValues';
@@ -26,11 +27,11 @@ export class PlaceholderValues {
   /** Asks for each placeholder not yet known; undefined when the user cancels (nothing runs then). */
   async ask(placeholders: readonly Placeholder[], known: Record<string, string>, stepTitle: string): Promise<Record<string, string> | undefined> {
     const values: Record<string, string> = {};
-    const todo = placeholders.filter((p) => p.kind !== 'env' && !(p.name in known));
+    const todo = placeholdersToType(placeholders, known);
     for (const [i, p] of todo.entries()) {
       const value = await vscode.window.showInputBox({
         title: `${stepTitle}: value ${i + 1} of ${todo.length}`,
-        prompt: `Value for ${p.token} (remembered for this incident)`,
+        prompt: `Value for ${p.token}: ${SOURCE_WORDS.typed}, remembered for this incident`,
         ignoreFocusOut: true,
         validateInput: (v) => validateText(v, 'value', { multiline: false, max: 500 }),
       });

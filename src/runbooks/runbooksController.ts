@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Runbook, RunbookDiagnostic } from '../core/runbooks/model';
-import { RunbookIndex } from '../core/runbooks/runbookIndex';
+import { RunbookIndex, runbookFolderGlob } from '../core/runbooks/runbookIndex';
+import { runbookFormat } from '../core/runbooks/runbookFile';
 import { unknownSeverities } from '../core/runbooks/severityCheck';
 import { readRunbookFolders, SETTINGS } from '../config/settings';
 import type { ComponentLog } from '../log';
@@ -13,8 +14,6 @@ export interface RunbookSource {
   /** Stable id for timelines and done-marks: workspace-relative path, or `extension:<name>`. */
   ref: string;
 }
-
-const RUNBOOK_EXTENSIONS = '{md,markdown,yaml,yml}';
 
 /**
  * The runbooks: the ones shipped with the extension merged with the workspace's runbook folders,
@@ -32,6 +31,7 @@ export class RunbooksController implements vscode.Disposable {
   /** Bumped by every reindex, so a superseded background parse stops. */
   private generation = 0;
   private sources: RunbookSource[] = [];
+  private rescanTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly extensionRoot: string, private readonly log: ComponentLog, private readonly severityIds: () => string[]) {
     this.disposables.push(this.changed, this.diagnostics);
@@ -81,9 +81,14 @@ export class RunbooksController implements vscode.Disposable {
   }
 
   async reindex(): Promise<void> {
+    this.watch();
+    await this.load();
+  }
+
+  /** Lists the runbook folders again (unchanged files are not re-read) and parses what is new. */
+  private async load(): Promise<void> {
     const { extension, workspace } = this.folders();
     const generation = ++this.generation;
-    this.watch();
     try {
       await this.index.catalog([extension, ...workspace]);
     } catch (e) {
@@ -121,25 +126,50 @@ export class RunbooksController implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * One watcher per runbook folder, on the folder, its files and its parent folders: a folder that
+   * does not exist yet (docs/runbooks made after start), is deleted and made again, or arrives
+   * whole (moved in, unpacked: one event for the folder, none for the files in it) is seen. A
+   * runbook file event re-reads that file; any other (a folder) lists the folders again.
+   */
   private watch(): void {
     vscode.Disposable.from(...this.watchers).dispose();
     this.watchers = [];
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) return;
     for (const rel of readRunbookFolders()) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${rel}/**/*.${RUNBOOK_EXTENSIONS}`));
-      const update = (uri: vscode.Uri) => void this.index.update(uri.fsPath).then(() => this.refreshSources(), (e: unknown) => this.log.warn(`re-reading ${uri.fsPath}: ${String(e)}`));
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, runbookFolderGlob(rel)));
+      const update = (uri: vscode.Uri) => {
+        if (!isRunbookFile(uri)) return this.rescanSoon();
+        void this.index.update(uri.fsPath).then(() => this.refreshSources(), (e: unknown) => this.log.warn(`re-reading ${uri.fsPath}: ${String(e)}`));
+      };
       const remove = (uri: vscode.Uri) => {
-        this.index.remove(uri.fsPath);
+        // A deleted folder may come as one event, without one per file in it.
+        if (isRunbookFile(uri)) this.index.remove(uri.fsPath);
+        else this.index.removeFolder(uri.fsPath);
         this.refreshSources();
       };
-      this.watchers.push(watcher, watcher.onDidCreate(update), watcher.onDidChange(update), watcher.onDidDelete(remove));
+      this.watchers.push(watcher, watcher.onDidCreate(update), watcher.onDidChange((uri) => isRunbookFile(uri) && update(uri)), watcher.onDidDelete(remove));
     }
   }
 
+  /** A burst of folder events (a tree copied in) lists the folders once, after it. */
+  private rescanSoon(): void {
+    clearTimeout(this.rescanTimer);
+    this.rescanTimer = setTimeout(() => {
+      this.rescanTimer = undefined;
+      void this.load();
+    }, 100);
+  }
+
   dispose(): void {
+    clearTimeout(this.rescanTimer);
     vscode.Disposable.from(...this.watchers, ...this.disposables).dispose();
   }
+}
+
+function isRunbookFile(uri: vscode.Uri): boolean {
+  return runbookFormat(uri.fsPath) !== undefined;
 }
 
 function toDiagnostic(d: RunbookDiagnostic): vscode.Diagnostic {

@@ -141,7 +141,7 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
         item.id = 'suggestions';
         item.description = `for ${node.incidentTitle}`;
         item.iconPath = new vscode.ThemeIcon('lightbulb');
-        item.tooltip = 'Runbooks whose title, services or symptoms share words with the focused incident.';
+        item.tooltip = 'Runbooks whose title, services, symptoms or steps share words with the focused incident.';
         return item;
       }
       case 'runbook': {

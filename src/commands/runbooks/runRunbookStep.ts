@@ -4,7 +4,7 @@ import { parseExpectation, plainOutput } from '../../core/runbooks/expectation';
 import { type Interpreter, interpreterFor } from '../../core/runbooks/interpreters';
 import { assignedNames } from '../../core/runbooks/placeholders';
 import { fillPlaceholders } from '../../core/runbooks/placeholderFill';
-import { profileValues } from '../../core/runbooks/profileValues';
+import { type FillTarget, runSourceLines, targetValues } from '../../core/runbooks/placeholderSource';
 import { stepFinished, stepStarted, type RunRecord, type StepRef } from '../../core/runbooks/runbookEvents';
 import { isoNow } from '../../core/util/time';
 import type { LoadedIncident } from '../../core/incidents/incidentLoader';
@@ -13,12 +13,6 @@ import { Cancelled, InvalidInput, type CommandContext, type CommandDefinition } 
 import { asStep, refOf } from './stepArgs';
 import { LOCAL, recordingIncident, requireTrust } from '../commandGuards';
 import type { RemoteStepResult } from '../../terminals/remoteStepTerminal';
-
-/** Values a local run knows without asking. */
-function localProfile(): Record<string, string> {
-  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  return root ? { workdir: root } : {};
-}
 
 /**
  * Where to run: local, or a host. The runbook's `host` preselects one, else a host whose name holds
@@ -72,7 +66,9 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
       }
       const target = await pickTarget(ctx, n.step.host, incident?.incident.service, opts.target);
       const profile = target === LOCAL ? undefined : ctx.remote.hosts.get(target);
-      const known = { ...(profile ? profileValues(profile) : localProfile()), ...(incident ? values.get(incident.id) : {}), ...(opts.values ?? {}) };
+      const fillTarget: FillTarget = profile ? { host: profile } : { local: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath };
+      // What the target fills wins over a value remembered from a run elsewhere; a value given by code wins over both.
+      const known = { ...(incident ? values.get(incident.id) : {}), ...targetValues(fillTarget), ...(opts.values ?? {}) };
       const asked = await values.ask(commands.flatMap((c) => c.placeholders), known, n.step.title);
       if (!asked) throw new Cancelled();
       if (incident && Object.keys(asked).length) await values.remember(incident.id, asked);
@@ -97,7 +93,8 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
         const caution = n.step.confirm ? 'The runbook marks this step "confirm": check the target and the command before running it.\n' : '';
         const expectLine = n.step.expect ? `\nThe output should show: ${n.step.expect}` : '';
         const where = profile ? `${profile.name} (${profile.user}@${profile.host}:${profile.port}) over SSH${cwd ? `, in ${cwd}` : ''}` : `a local terminal${cwd ? `, in ${cwd}` : ''}`;
-        const detail = `${caution}Runs on: ${where}${env.length ? `\nFrom the ${profile ? 'remote shell' : 'terminal'}'s environment: ${env.join(', ')}` : ''}\n\n${script.join('\n')}${expectLine}`;
+        const sources = runSourceLines(commands.flatMap((c) => c.placeholders), fillTarget, { ...known, ...asked }, env).map((l) => `\n${l}`).join('');
+        const detail = `${caution}Runs on: ${where}${sources}\n\n${script.join('\n')}${expectLine}`;
         const ok = await vscode.window.showWarningMessage(`Run "${n.step.title}"?`, { modal: true, detail }, 'Run');
         if (ok !== 'Run') throw new Cancelled();
       }

@@ -1,5 +1,6 @@
 import type { RunbookCommand, RunbookDiagnostic } from './model';
 import { assignedNames, findPlaceholders, placeholdersIn } from './placeholders';
+import { describePlaceholders } from './placeholderSource';
 import { SHELL_FENCES, looksLikeShell, splitShellCommands } from './shellCommands';
 
 // Fenced code blocks of a markdown runbook: which become commands, and what they need.
@@ -73,7 +74,7 @@ export function fenceCommands(f: OpenFence, diagnostics: RunbookDiagnostic[]): R
       const prefix = f.indent + (row === 0 ? body[sc.index].length - (firstRunLine < 0 ? sc.run.length : firstRunLine) : 0);
       diagnostics.push({
         severity: 'info',
-        message: `needs a value for ${command.placeholders.map((x) => x.token).join(', ')} before it runs`,
+        message: describePlaceholders(command.placeholders) as string,
         line: line + (col >= 0 ? row : 0),
         column: (col >= 0 ? col : 0) + 1 + prefix,
       });

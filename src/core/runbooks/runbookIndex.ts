@@ -10,7 +10,7 @@ import { RunbookFileError, outlineRunbookBytes, parseRunbookText, readRunbookByt
 import type { ReadRunbookOptions } from './runbookFile';
 
 export interface RunbookIndexOptions {
-  /** Passed to the YAML parser (known severities, fillable placeholders). */
+  /** Passed to the YAML parser (known severities). */
   readonly parse?: ReadRunbookOptions;
   /** Files read and parsed at once. */
   readonly concurrency?: number;
@@ -62,6 +62,16 @@ export async function findRunbookFiles(folders: readonly string[]): Promise<stri
     }
   }
   return [...new Set(found)].sort();
+}
+
+/**
+ * `ops/runbooks` → `{ops,ops/runbooks,ops/runbooks/**}`: the folder's parents and the folder (made,
+ * moved in or deleted whole) and everything under it. Glob characters in a name are escaped.
+ */
+export function runbookFolderGlob(rel: string): string {
+  const parts = rel.split('/').map((p) => p.replace(/[[\]{}*?,!]/g, (c) => `[${c}]`));
+  const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  return `{${[...prefixes, `${prefixes[prefixes.length - 1]}/**`].join(',')}}`;
 }
 
 /**

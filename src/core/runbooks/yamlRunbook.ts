@@ -5,13 +5,12 @@ import { Composer, Lexer, LineCounter, Parser, Scalar, isAlias, isMap, isScalar,
 import type { Document, Node as YamlNode, Pair, YAMLError, YAMLMap } from 'yaml';
 import type { Runbook, RunbookCommand, RunbookDiagnostic, RunbookSection, RunbookStep } from './model';
 import { findPlaceholders } from './placeholders';
+import { describePlaceholders } from './placeholderSource';
 import { SHELL_FENCES } from './shellCommands';
 
 export interface YamlRunbookOptions {
   /** Severity ids in force (e.g. P1-P4); a runbook naming another gets a warning. Unset: no check. */
   readonly knownSeverities?: readonly string[];
-  /** Whether some host profile can fill a placeholder; the others get an info diagnostic. Unset: none can. */
-  readonly fillable?: (name: string) => boolean;
 }
 
 /**
@@ -261,14 +260,13 @@ class YamlReader {
     return step;
   }
 
+  /** Where the command's placeholders get their values, at the first of them (as the markdown reader says it). */
   private checkPlaceholders(command: RunbookCommand, node: YamlNode): void {
-    const fillable = this.options.fillable;
+    const message = describePlaceholders(command.placeholders);
+    if (!message) return;
     const [from, to] = this.range(node);
-    for (const p of command.placeholders) {
-      if (fillable?.(p.name)) continue;
-      const at = this.text.indexOf(p.token, from);
-      this.add('info', `placeholder ${p.token} is not filled by any host profile; it is asked for before the step runs`, at >= 0 && at < to ? at : from);
-    }
+    const at = this.text.indexOf(command.placeholders[0].token, from);
+    this.add('info', message, at >= 0 && at < to ? at : from);
   }
 
   /** The pairs of a mapping by key, with unknown keys warned about. Aliased values are resolved. */

@@ -8,6 +8,8 @@ import { fillPlaceholders } from '../../../src/core/runbooks/placeholderFill';
 import { FIXTURE, requireFreshBuild, runCli, runCliOnTerminal, xtermFired } from './cliHarness';
 import { TempDirs } from '../support/tempDirs';
 
+const REPO_FIXTURES = path.resolve(__dirname, '../../../../test/fixtures');
+
 describe('incident-desk run (local, real bash)', function () {
   this.timeout(30_000);
   const temp = new TempDirs();
@@ -78,6 +80,17 @@ describe('incident-desk run (local, real bash)', function () {
     assert.equal(r.stdout.toString(), `echo first\necho second; exit 7\n${filled}\n`);
     assert.match(r.stderr, /Would run "Stop at the first failure" on this machine, in .*, in bash/);
     assert.deepEqual(fs.readdirSync(dir), [], 'nothing ran');
+  });
+
+  it('says what it fills and what the shell supplies, in lint\'s words; typed values it cannot ask for are refused', async () => {
+    const guide = path.join(REPO_FIXTURES, 'workspace', 'docs', 'runbooks', 'restore-orders.md');
+    const r = await runCli(['run', guide, 'Write the restore log in the work dir', '--dry-run'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), `echo "restore into db=$DATABASE_URL from ${dir}" > restore-log.txt\n`);
+    assert.ok(r.stderr.includes(`Filled automatically: \${workdir} = ${dir} (the folder it runs in)\nFrom the shell's environment: $DATABASE_URL\n`), r.stderr);
+    const typed = await runCli(['run', guide, 'Check the dump is whole', '--dry-run'], { cwd: dir });
+    assert.equal(typed.code, 2);
+    assert.match(typed.stderr, /not run: \[backup-file\] \(--set backup-file=…\) has no value/);
   });
 
   it('a value reaches the command exactly, however hostile', async () => {

@@ -34,7 +34,7 @@ describe('incident-desk CLI', () => {
   it('lint: prints file:line:col: severity: message, exit 0 on info only', async () => {
     const r = await run(['lint', good]);
     assert.equal(r.code, 0);
-    assert.deepEqual(r.out, [`${good}:6:25: info: placeholder [service] is not filled by any host profile; it is asked for before the step runs`]);
+    assert.deepEqual(r.out, [`${good}:6:25: info: [service] is asked for before it runs`]);
     assert.deepEqual(r.err, ['1 runbook file(s): 0 error(s), 0 warning(s), 1 info']);
     assert.deepEqual((await run(['lint', '--quiet', good])).out, []);
   });
@@ -48,11 +48,22 @@ describe('incident-desk CLI', () => {
     assert.equal(b.code, 1);
     assert.deepEqual(b.out.map((l) => l.slice(dir.length + 1)), [
       'bad.yaml:3:1: error: duplicate key "title"',
-      'good.yaml:6:25: info: placeholder [service] is not filled by any host profile; it is asked for before the step runs',
+      'good.yaml:6:25: info: [service] is asked for before it runs',
     ]);
     const folder = await run(['lint', dir]);
     assert.equal(folder.code, 1);
     assert.equal(folder.err[0], '3 runbook file(s): 1 error(s), 1 warning(s), 1 info');
+  });
+
+  it('lint: says where each placeholder gets its value, as Run does (the Problems panel shows the same words)', async () => {
+    const guide = path.join(REPO, 'test', 'fixtures', 'workspace', 'docs', 'runbooks', 'restore-orders.md');
+    const r = await run(['lint', guide]);
+    assert.equal(r.code, 0);
+    assert.deepEqual(r.out, [
+      `${guide}:12:10: info: $DATABASE_URL comes from the shell's environment`,
+      `${guide}:18:26: info: $DATABASE_URL comes from the shell's environment; \${workdir} (the host's work dir, or locally the folder it runs in) is filled automatically`,
+      `${guide}:24:14: info: [backup-file] is asked for before it runs; \${workdir} (the host's work dir, or locally the folder it runs in) is filled automatically`,
+    ]);
   });
 
   it('runbook --json prints the model', async () => {

@@ -45,8 +45,9 @@ describe('lintFiles', () => {
   it('passes YAML options through', async () => {
     const f = path.join(dir, 'sev.yaml');
     await fsp.writeFile(f, 'title: x\nseverity: SEV9\nsteps:\n  - title: y\n    run: echo [id]\n');
-    assert.deepEqual((await lintFiles([f], { knownSeverities: ['SEV1'], fillable: () => true })).map((p) => [p.line, p.column, p.severity, p.message]), [
+    assert.deepEqual((await lintFiles([f], { knownSeverities: ['SEV1'] })).map((p) => [p.line, p.column, p.severity, p.message]), [
       [2, 11, 'warning', 'unknown severity "SEV9"; known: SEV1'],
+      [5, 15, 'info', '[id] is asked for before it runs'],
     ]);
   });
 });

@@ -92,10 +92,10 @@ describe('parseMarkdownRunbook', () => {
       const backup = find(rb, 'Actions', 'Backup Failed').steps[2];
       assert.deepEqual(backup.commands.map((c) => c.placeholders), [[], []], '$LATEST is assigned in the block');
       assert.equal(find(rb, 'Post-Incident Checklist').checklist.length, 8);
-      assert.deepEqual(rb.diagnostics.filter((d) => d.message.startsWith('needs a value')).map((d) => [d.line, d.column, d.message]), [
-        [112, 64, 'needs a value for [latest-backup] before it runs'],
-        [148, 34, 'needs a value for [backup-file] before it runs'],
-        [257, 32, 'needs a value for [pid] before it runs'],
+      assert.deepEqual(rb.diagnostics.filter((d) => /is asked for before it runs/.test(d.message)).map((d) => [d.line, d.column, d.message]), [
+        [112, 64, '[latest-backup] is asked for before it runs'],
+        [148, 34, '[backup-file] is asked for before it runs'],
+        [257, 32, '[pid] is asked for before it runs'],
       ]);
       assert.equal(rb.symptoms.length, 17);
     });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { RunbookIndex, findRunbookFiles } from '../../../../src/core/runbooks/runbookIndex';
+import { RunbookIndex, findRunbookFiles, runbookFolderGlob } from '../../../../src/core/runbooks/runbookIndex';
 import { TempDirs } from '../../support/tempDirs';
 
 describe('RunbookIndex', () => {
@@ -85,5 +85,13 @@ describe('RunbookIndex', () => {
     assert.deepEqual(index.all().map((r) => r.title), ['DB connections']);
     assert.equal(await index.update(path.join(a, 'notes.txt')), undefined, 'not a runbook');
     assert.equal(await index.update(path.join(b, 'linked.md')), undefined, 'a link is not followed');
+  });
+});
+
+describe('runbookFolderGlob', () => {
+  it('watches a runbook folder, its parents (made or moved in whole) and everything under it', () => {
+    assert.equal(runbookFolderGlob('runbooks'), '{runbooks,runbooks/**}');
+    assert.equal(runbookFolderGlob('docs/runbooks'), '{docs,docs/runbooks,docs/runbooks/**}');
+    assert.equal(runbookFolderGlob('ops/run{books}'), '{ops,ops/run[{]books[}],ops/run[{]books[}]/**}', 'glob characters in a name are literal');
   });
 });

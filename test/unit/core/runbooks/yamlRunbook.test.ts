@@ -13,7 +13,7 @@ function diags(text: string, options = {}): string[] {
 function show(d: RunbookDiagnostic): string {
   return `${d.line}:${d.column} ${d.severity} ${d.message}`;
 }
-const PH = 'is not filled by any host profile; it is asked for before the step runs';
+const PH = 'is asked for before it runs';
 
 describe('parseYamlRunbook', () => {
   it('reads a full runbook: fields, one level-0 section, steps, commands, placeholders', () => {
@@ -43,13 +43,17 @@ describe('parseYamlRunbook', () => {
       },
       { title: 'Tell the team in the incident channel', line: 23, commands: [] },
     ]);
-    assert.deepEqual(rb.diagnostics.map(show), [`12:28 info placeholder \${compose_file} ${PH}`, `19:10 info placeholder [workdir] ${PH}`]);
+    assert.deepEqual(rb.diagnostics.map(show), [
+      "12:28 info ${compose_file} (the host's compose file, else asked for) is filled automatically",
+      "19:10 info [workdir] (the host's work dir, or locally the folder it runs in) is filled automatically",
+    ]);
   });
 
-  it('placeholders a host profile can fill get no diagnostic', () => {
-    const text = fs.readFileSync(path.join(FIXTURES, 'database-connection-lost.yaml'), 'utf8');
-    assert.deepEqual(diags(text, { fillable: (n: string) => n === 'compose_file' }), [`19:10 info placeholder [workdir] ${PH}`]);
-    assert.deepEqual(diags(text, { fillable: () => true }), []);
+  it('says where each placeholder gets its value, as Run does: typed, the shell\'s environment, filled automatically', () => {
+    const text = 'title: x\nsteps:\n  - title: Restore\n    run: psql "$DATABASE_URL" -f ${workdir}/[backup-file]\n';
+    assert.deepEqual(diags(text), [
+      "4:16 info [backup-file] is asked for before it runs; $DATABASE_URL comes from the shell's environment; ${workdir} (the host's work dir, or locally the folder it runs in) is filled automatically",
+    ]);
   });
 
   it('reads sections: level 1, own severity or the runbook\'s', () => {
@@ -59,7 +63,7 @@ describe('parseYamlRunbook', () => {
       ['Immediate actions', 1, 'P1', 4, [['Ping Redis', 7, 'redis-cli -h <redis-host> ping']]],
       ['Resolution', 1, 'P2', 9, [['Flush the bad keys', 11, "redis-cli --scan --pattern 'session:*' | xargs redis-cli del"]]],
     ]);
-    assert.deepEqual(rb.diagnostics.map(show), [`8:27 info placeholder <redis-host> ${PH}`]);
+    assert.deepEqual(rb.diagnostics.map(show), [`8:27 info <redis-host> ${PH}`]);
   });
 
   it('takes CRLF line ends and a BOM: commands keep LF, positions stay right', () => {
@@ -71,7 +75,7 @@ describe('parseYamlRunbook', () => {
     assert.equal(rb.severity, 'P1');
     assert.deepEqual(rb.sections[0].steps[0].commands[0].run, 'systemctl status nginx\ncurl -sI https://[domain]/');
     assert.equal(rb.sections[0].steps[0].commands[0].line, 6);
-    assert.deepEqual(rb.diagnostics.map(show), [`7:24 info placeholder [domain] ${PH}`]);
+    assert.deepEqual(rb.diagnostics.map(show), [`7:24 info [domain] ${PH}`]);
   });
 
   it('refuses an alias bomb at the first alias past the limit, before expanding it', () => {
