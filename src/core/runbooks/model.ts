@@ -66,6 +66,12 @@ export interface RunbookCommand {
   line: number;
   /** The `#` comment lines right above it, used as its label. */
   label?: string;
+  /**
+   * Why it destroys something no later step brings back (`rm -rf`, a force push, `DROP TABLE`, a
+   * restore over a database): Run then asks for the target's name typed out, the CLI for
+   * `--allow-dangerous`. Set by markDangers for both formats.
+   */
+  destructive?: string;
 }
 
 export interface Placeholder {
