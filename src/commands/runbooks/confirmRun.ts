@@ -13,11 +13,41 @@ export async function confirmRun(question: RunQuestion, answer?: RunAnswer): Pro
   if (question.kind === 'button') {
     return answerAccepts(question, await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, question.button));
   }
-  const typed = await vscode.window.showInputBox({
-    title: question.message,
-    prompt: question.detail,
-    ignoreFocusOut: true,
-    validateInput: (value) => (answerAccepts(question, value) ? undefined : `Type ${question.name} exactly to run it; Escape cancels.`),
+  return typedConfirmation(question);
+}
+
+/**
+ * The input box of a dangerous run. Built by hand rather than with showInputBox: a validation
+ * message takes the prompt's place, so it is shown only once what is typed cannot become the name
+ * (or Enter was pressed on it); until then the prompt (reason, target, incident, commands) stays in
+ * view. Enter on anything but the name keeps the box open.
+ */
+function typedConfirmation(question: Extract<RunQuestion, { kind: 'typed' }>): Promise<boolean> {
+  const box = vscode.window.createInputBox();
+  box.title = question.message;
+  box.prompt = question.detail;
+  box.placeholder = `Type ${question.name} to run it`;
+  box.ignoreFocusOut = true;
+  const mismatch = `Type ${question.name} exactly to run it; Escape cancels.`;
+  return new Promise<boolean>((resolve) => {
+    let settled = false;
+    const settle = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      subscriptions.dispose();
+      box.dispose();
+      resolve(ok);
+    };
+    const subscriptions = vscode.Disposable.from(
+      box.onDidChangeValue((value) => {
+        box.validationMessage = question.name.startsWith(value.trimStart()) || answerAccepts(question, value) ? undefined : mismatch;
+      }),
+      box.onDidAccept(() => {
+        if (answerAccepts(question, box.value)) settle(true);
+        else box.validationMessage = mismatch;
+      }),
+      box.onDidHide(() => settle(false)),
+    );
+    box.show();
   });
-  return answerAccepts(question, typed);
 }

@@ -48,7 +48,7 @@ export interface RunbookStep {
   commands: RunbookCommand[];
   /** YAML: the host profile to run on. */
   host?: string;
-  /** YAML: ask for confirmation before running (always true for destructive-looking commands). */
+  /** YAML: the question before running says to check target and command (dangerous commands are asked about anyway: RunbookCommand.destructive). */
   confirm?: boolean;
   /** YAML: what the output should show (text or /regex/), checked by the runner where it can. */
   expect?: string;

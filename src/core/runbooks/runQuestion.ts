@@ -61,7 +61,7 @@ export function runQuestion(q: RunQuestionInput): RunQuestion {
     return {
       kind: 'typed',
       message: `Dangerous: run "${q.step}"? Type ${name} to run it`,
-      detail: `${[...new Set(q.dangers)].map((d) => `Dangerous: ${d}.`).join(' ')} ${runsOn}${env} Type ${name} to run it, Escape to cancel.\n${q.script.join('\n')}${expect}`,
+      detail: `${[...new Set(q.dangers)].map((d) => `Dangerous: ${d}.`).join(' ')} ${runsOn}${env}\n${q.script.length === 1 ? 'Command' : 'Commands'}: ${q.script.join('\n')}${expect}`,
       name,
     };
   }
