@@ -2,7 +2,7 @@
  * Commands that destroy something no later step can bring back: a force push, a recursive delete,
  * killed processes, a reboot, pruned volumes, dropped or emptied tables, a flushed cache, a restore
  * over a database (`pg_restore --clean`, `mongorestore --drop`, a file or pipe fed into psql/mysql:
- * what it drops is in the dump, unseen). Pure and deliberately cautious: a match inside quotes or an argument (`psql -c "DROP TABLE x"`) counts, so
+ * what it drops is in the dump, unseen; a script named restore, `restore_db.sh`). Pure and deliberately cautious: a match inside quotes or an argument (`psql -c "DROP TABLE x"`) counts, so
  * a false alarm costs one flag (`--allow-dangerous`), while a miss could cost the data.
  */
 
@@ -56,7 +56,7 @@ export function dangerIn(command: string): Danger | undefined {
     if (at >= 0 && !WHERE.test(statement.slice(at))) return { destructive: 'DELETE without WHERE deletes every row' };
   }
   for (const { words, fed } of simpleCommands(command)) {
-    const why = shellDanger(words) ?? (fed ? restoreDanger(words[0]!) : undefined);
+    const why = shellDanger(words) ?? (fed ? restoreDanger(words) : undefined);
     if (why) return { destructive: why };
   }
   return undefined;
@@ -65,9 +65,14 @@ export function dangerIn(command: string): Danger | undefined {
 /** Clients that run whatever SQL they read: fed a file or a pipe, that is usually a dump restored over the database. */
 const SQL_CLIENTS = new Set(['psql', 'mysql', 'mariadb']);
 
-function restoreDanger(name: string): string | undefined {
-  return SQL_CLIENTS.has(name) ? `${name} fed from a file or a pipe restores a dump over the database it connects to` : undefined;
+/** A file or pipe fed into a SQL client, run directly or through `docker compose exec db psql`, `kubectl exec`. */
+function restoreDanger(words: readonly string[]): string | undefined {
+  const client = words.map((w) => w.replace(/^.*\//, '')).find((w) => SQL_CLIENTS.has(w));
+  return client ? `${client} fed from a file or a pipe restores a dump over the database it connects to` : undefined;
 }
+
+/** A team's own restore script (`restore_db.sh`, `restore-mongodb.sh`, `db-restore`): it replaces live data with a backup. */
+const RESTORE_SCRIPT = /(?:^|[-_.])restore(?:[-_.]|$)/i;
 
 /**
  * Marks every command of a parsed runbook that dangerIn flags (`destructive` on the command), runnable
@@ -159,7 +164,7 @@ function shellDanger(words: string[]): string | undefined {
     case 'chown':
       return has('R', '--recursive') && args.some((a) => a === '/' || a === '/*') ? `${name} -R on / changes every file of the system` : undefined;
     default:
-      return undefined;
+      return RESTORE_SCRIPT.test(name!) ? `${name} restores a backup over the live data` : undefined;
   }
 }
 

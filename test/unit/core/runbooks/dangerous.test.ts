@@ -49,6 +49,10 @@ describe('dangerIn: destructive commands', () => {
     ['gunzip -c nightly.sql.gz | psql shop', /psql fed from a file or a pipe/],
     ['mysql -u root shop < dump.sql', /mysql fed from a file or a pipe/],
     ['dropdb shop', /dropdb/],
+    ['docker compose exec -T db psql -U app app < backup.sql', /psql fed from a file or a pipe/],
+    ['gunzip -c dump.sql.gz | kubectl exec -i pg-0 -- psql -U postgres', /psql fed from a file or a pipe/],
+    ['./infra/backups/restore_db.sh /var/backups/daily/[latest-backup].sql.gz', /restore_db\.sh restores a backup over the live data/],
+    ['./scripts/restore-mongodb.sh /backups/mongodb/latest.tar.gz', /restore-mongodb\.sh restores a backup/],
     ['chmod -R 777 /*', /chmod -R on \//],
   ];
   for (const [command, why] of dangerous) {
@@ -72,6 +76,10 @@ describe('dangerIn: destructive commands', () => {
     'pg_dump shop > nightly.sql',
     'psql shop || echo unreachable',
     'git push origin main:main',
+    'docker compose exec db psql -U app app',
+    './scripts/backup-db.sh',
+    'restorecon -R /var/www',
+    'ls /var/backups/restore-points',
     'git push origin main',
     'git push --follow-tags',
     'git fetch --force',
