@@ -4,7 +4,8 @@
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { StoreError } from '../core/incidents/storeErrors';
-import { dangerIn } from '../core/runbooks/dangerous';
+import { runDangers } from '../core/runbooks/dangerous';
+import { recordedOn } from '../core/runbooks/runQuestion';
 import { type Expectation, parseExpectation } from '../core/runbooks/expectation';
 import type { Runbook } from '../core/runbooks/model';
 import { type FillTarget, runSourceLines, targetValues } from '../core/runbooks/placeholderSource';
@@ -124,10 +125,8 @@ async function plan(cmd: RunCommand, io: RunIo): Promise<Plan> {
     texts,
     expectation,
     where: `${profile ? `${profile.name} (${profile.user}@${profile.host}:${profile.port}) over SSH${workDir ? `, in ${workDir}` : ''}` : `this machine, in ${io.cwd}`}, in ${[...new Set(prepared.commands.map((c) => c.program))].join(' and ') || 'bash'}`,
-    dangers: texts.flatMap((t) => {
-      const d = dangerIn(t);
-      return d ? [`  ${firstLine(t)}\n    destructive: ${JSON.stringify(d.destructive)}`] : [];
-    }),
+    // The editor's rule: the text as sent, else the runbook's own marking.
+    dangers: prepared.commands.flatMap((c) => runDangers([c.source], [c.text]).map((why) => `  ${firstLine(c.text)}\n    destructive: ${JSON.stringify(why)}`)),
     environment: runSourceLines(step.commands.filter((c) => c.runnable).flatMap((c) => c.placeholders), fillTarget, values, prepared.fromEnvironment).map((l) => `${l}\n`).join(''),
   };
 }
@@ -157,7 +156,9 @@ async function run(cmd: RunCommand, io: RunIo): Promise<number> {
   if (!cmd.yes) {
     if (!io.stdinIsTerminal) throw new Refused('not run: stdin is not a terminal, so nobody can confirm; pass --yes to run without asking');
     const caution = step.confirm ? 'The runbook marks this step "confirm": check the target and the command.\n' : '';
-    const ok = await io.confirm(`${caution}Run "${step.title}" on ${where}?\n${environment}\n${texts.join('\n')}\n\nRun it? [y/N] `);
+    const title = incident?.store.get(incident.id)?.incident.title ?? '';
+    const recorded = recordedOn(incident ? { id: incident.id, title } : undefined);
+    const ok = await io.confirm(`${caution}Run "${step.title}" on ${where}; ${recorded}?\n${environment}\n${texts.join('\n')}\n\nRun it? [y/N] `);
     if (!ok) {
       io.err('incident-desk: not run');
       return EXIT_USAGE;

@@ -175,13 +175,17 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
         item.id = `step:${node.source.ref}:${step.line}`;
         const first = step.commands[0];
         item.description = first ? (runnable ? first.run.split('\n')[0] : `${first.language || 'text'}, shown only`) : '';
-        item.iconPath = done ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon(runnable ? 'terminal' : 'note');
-        const md = new vscode.MarkdownString();
+        const dangers = [...new Set(step.commands.flatMap((c) => (c.destructive ? [c.destructive] : [])))];
+        item.iconPath = done
+          ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'))
+          : dangers.length ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(runnable ? 'terminal' : 'note');
+        const md = new vscode.MarkdownString('', true);
         md.appendText(step.title).appendMarkdown('\n\n');
+        for (const d of dangers) md.appendMarkdown('$(warning) ').appendText(`Dangerous: ${d}. Run asks for the target's name typed out.`).appendMarkdown('\n\n');
         for (const c of step.commands) md.appendCodeblock(c.run, c.language || 'text');
         item.tooltip = md;
         item.contextValue = `runbookStep${runnable ? ':runnable' : ''}${done ? ':done' : ''}`;
-        item.accessibilityInformation = { label: `${step.title}${done ? ', done' : ''}${runnable ? ', runnable' : ''}` };
+        item.accessibilityInformation = { label: `${step.title}${done ? ', done' : ''}${runnable ? ', runnable' : ''}${dangers.length ? ', dangerous' : ''}` };
         item.command = openAtLine(node);
         return item;
       }

@@ -175,6 +175,7 @@ describe('e2e: declare and acknowledge an incident', function () {
     assert.match(text, /Run "Write the marker"\?/);
     assert.match(text, /echo incident-desk-ok > runbook-ran\.txt/, 'the dialog does not show the exact command');
     assert.match(text, /local terminal/);
+    assert.match(text, new RegExp(`recorded on ${path.basename(incidentDir)} \\(${TITLE}\\)`), 'the dialog does not name the incident');
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'runbook-run-confirm.png') });
     await dialog.locator('a.monaco-button, .monaco-button', { hasText: /^Run$/ }).first().click();
@@ -186,6 +187,46 @@ describe('e2e: declare and acknowledge an incident', function () {
     await page.locator('.terminal-wrapper, .xterm').first().waitFor({ timeout: 10_000 });
     await wb.hideNotifications();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'runbooks-tree.png') });
+  });
+
+  it('a dangerous step: warning icon, and Run asks for the service typed out; a wrong name does not run it', async function () {
+    this.timeout(90_000);
+    fs.copyFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'runbooks', 'dangerous', 'scratch.md'), path.join(workspace, 'runbooks', 'scratch-cleanup.md'));
+    const canary = path.join(workspace, 'scratch-canary');
+    fs.mkdirSync(canary);
+    fs.writeFileSync(path.join(canary, 'keep'), 'still here');
+    const runbooks = container.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /Runbooks/i }) });
+    // The view is short: filter it down to the new runbook rather than scroll.
+    await wb.runCommand('Incident: Filter Runbooks');
+    await wb.waitForInputBox();
+    await wb.typeAndEnter('scratch');
+    for (const text of ['Scratch space cleanup', 'Resolution']) {
+      const row = wb.treeRow(runbooks, text).first();
+      await row.waitFor({ timeout: 30_000 });
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    }
+    const step = wb.treeRow(runbooks, 'Wipe the scratch folder').first();
+    await step.waitFor({ timeout: 20_000 });
+    assert.equal(await step.locator('.codicon-warning').count(), 1, 'no warning icon on the dangerous step');
+    await step.hover();
+    await step.locator('.actions [aria-label="Run Runbook Step"]').click();
+    const asked = await wb.until('the typed confirmation', async () => {
+      const s = await wb.quickInputState();
+      return s && /Dangerous/.test(s.title) ? s : undefined;
+    });
+    assert.match(asked.title, new RegExp(`Type ${SERVICE} to run it`));
+    const prompt = (await wb.quickInput.textContent()) ?? '';
+    assert.match(prompt, /rm -rf deletes files recursively without asking/);
+    assert.match(prompt, new RegExp(`recorded on ${path.basename(incidentDir)}`));
+    await page.keyboard.type('checkout');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(1000);
+    assert.equal((await wb.quickInputState())?.value, 'checkout', 'a wrong name closed the question');
+    assert.ok(fs.existsSync(path.join(canary, 'keep')), 'a wrong name ran the step');
+    await page.keyboard.press('Control+A');
+    await wb.typeAndEnter(SERVICE);
+    await wb.until('the step to delete the scratch folder', async () => !fs.existsSync(canary), 30_000);
+    await wb.runCommand('Incident: Clear Runbook Filter');
   });
 
   it('takes the Incidents tree screenshot', async () => {

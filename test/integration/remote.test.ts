@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RunQuestion } from '../../src/core/runbooks/runQuestion';
 import type { RunbookNode } from '../../src/views/runbooksTree';
 import { ensureBusyboxImage } from '../services/busyboxImage';
 import { composeLabels, runContainer } from '../services/containers';
@@ -87,6 +88,30 @@ describe('remote operations against a real sshd and dockerd', function () {
     assert.equal(finished?.data?.exitCode, 0);
     assert.deepEqual(finished?.data?.expect, { pattern: 'on', met: true });
     assert.match(String(finished?.data?.command), /remote-stamp\.txt/);
+  });
+
+  it('a dangerous step on a host asks for the host\'s name typed out: any other answer runs nothing, the name runs it', async () => {
+    const step = await remoteStep('Wipe the remote scratch');
+    const scratch = path.join(tmp, 'remote-scratch');
+    fs.mkdirSync(scratch);
+    fs.writeFileSync(path.join(scratch, 'keep'), 'still here');
+    sshd.giveToUser(scratch); // the remote user may delete it
+    const asked: RunQuestion[] = [];
+    const answer = (name: string | undefined) => (q: RunQuestion) => {
+      asked.push(q);
+      return Promise.resolve(name);
+    };
+    for (const wrong of [undefined, 'Run', 'backend', 'local']) {
+      assert.equal(await vscode.commands.executeCommand('incidentDesk.runbooks.runStep', step, { confirmed: true, target: HOST, answer: answer(wrong) }), undefined);
+    }
+    assert.ok(fs.existsSync(path.join(scratch, 'keep')), 'a wrong answer ran the step');
+    const q = asked[0]!;
+    assert.equal(q.kind === 'typed' && q.name, HOST);
+    assert.match(q.detail, /Dangerous: rm -rf deletes files recursively without asking\./);
+    assert.match(q.detail, new RegExp(`Runs on: ${HOST} \\(.*\\) over SSH.*; recorded on ${incidentId} \\(Backend errors on the VPS\\)`));
+    const codes = await vscode.commands.executeCommand<Array<number | undefined>>('incidentDesk.runbooks.runStep', step, { target: HOST, answer: answer(HOST) });
+    assert.deepEqual(codes, [0]);
+    assert.equal(fs.existsSync(scratch), false);
   });
 
   it('records a drop mid-command as outcome unknown, never guessed', async () => {

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { runDangers } from '../../core/runbooks/dangerous';
 import { parseExpectation, plainOutput } from '../../core/runbooks/expectation';
 import { type Interpreter, interpreterFor } from '../../core/runbooks/interpreters';
 import { assignedNames } from '../../core/runbooks/placeholders';
 import { fillPlaceholders } from '../../core/runbooks/placeholderFill';
 import { type FillTarget, runSourceLines, targetValues } from '../../core/runbooks/placeholderSource';
 import { stepFinished, stepStarted, type RunRecord, type StepRef } from '../../core/runbooks/runbookEvents';
+import { runQuestion } from '../../core/runbooks/runQuestion';
 import { isoNow } from '../../core/util/time';
 import type { LoadedIncident } from '../../core/incidents/incidentLoader';
 import type { PlaceholderValues } from '../../runbooks/placeholderValues';
 import { Cancelled, InvalidInput, type CommandContext, type CommandDefinition } from '../commandRunner';
+import { confirmRun, type RunAnswer } from './confirmRun';
 import { asStep, refOf } from './stepArgs';
 import { LOCAL, recordingIncident, requireTrust } from '../commandGuards';
 import type { RemoteStepResult } from '../../terminals/remoteStepTerminal';
@@ -36,8 +39,10 @@ async function pickTarget(ctx: CommandContext, stepHost: string | undefined, ser
 }
 
 export interface RunOptions {
-  /** Skip the confirmation (tests, and a user who already confirmed in another UI). */
+  /** Skip the confirmation of a plain step (tests, and a user who already confirmed in another UI); a dangerous step still asks. */
   confirmed?: boolean;
+  /** Answers the confirmation instead of the dialog or input box, checked as typed there. */
+  answer?: RunAnswer;
   /** Placeholder values given by code, merged over remembered ones. */
   values?: Record<string, string>;
   /** `local` or a host name: skips the target picker. */
@@ -89,14 +94,22 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
       const env = [...new Set(filled.flatMap((f) => f.missing).filter((p) => p.kind === 'env').map((p) => p.token))];
       const cwd = profile ? profile.workDir : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       const script = filled.map((f) => f.text);
-      if (!opts.confirmed) {
-        const caution = n.step.confirm ? 'The runbook marks this step "confirm": check the target and the command before running it.\n' : '';
-        const expectLine = n.step.expect ? `\nThe output should show: ${n.step.expect}` : '';
+      const dangers = runDangers(commands, script);
+      if (!opts.confirmed || dangers.length > 0) {
         const where = profile ? `${profile.name} (${profile.user}@${profile.host}:${profile.port}) over SSH${cwd ? `, in ${cwd}` : ''}` : `a local terminal${cwd ? `, in ${cwd}` : ''}`;
-        const sources = runSourceLines(commands.flatMap((c) => c.placeholders), fillTarget, { ...known, ...asked }, env).map((l) => `\n${l}`).join('');
-        const detail = `${caution}Runs on: ${where}${sources}\n\n${script.join('\n')}${expectLine}`;
-        const ok = await vscode.window.showWarningMessage(`Run "${n.step.title}"?`, { modal: true, detail }, 'Run');
-        if (ok !== 'Run') throw new Cancelled();
+        const question = runQuestion({
+          step: n.step.title,
+          where,
+          host: profile?.name,
+          service: incident?.incident.service,
+          incident: incident ? { id: incident.id, title: incident.incident.title } : undefined,
+          script,
+          dangers,
+          sources: runSourceLines(commands.flatMap((c) => c.placeholders), fillTarget, { ...known, ...asked }, env),
+          confirmStep: n.step.confirm,
+          expect: n.step.expect,
+        });
+        if (!(await confirmRun(question, opts.answer))) throw new Cancelled();
       }
       return runAll(ctx, refOf(n), script, interpreters, cwd, incident, n.step.expect, target);
     },

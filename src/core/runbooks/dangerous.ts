@@ -1,9 +1,12 @@
 /**
  * Commands that destroy something no later step can bring back: a force push, a recursive delete,
- * killed processes, a reboot, pruned volumes, dropped or emptied tables, a flushed cache. Pure and
- * deliberately cautious: a match inside quotes or an argument (`psql -c "DROP TABLE x"`) counts, so
+ * killed processes, a reboot, pruned volumes, dropped or emptied tables, a flushed cache, a restore
+ * over a database (`pg_restore --clean`, `mongorestore --drop`, a file or pipe fed into psql/mysql:
+ * what it drops is in the dump, unseen; a script named restore, `restore_db.sh`). Pure and deliberately cautious: a match inside quotes or an argument (`psql -c "DROP TABLE x"`) counts, so
  * a false alarm costs one flag (`--allow-dangerous`), while a miss could cost the data.
  */
+
+import type { Runbook, RunbookCommand, RunbookSection } from './model';
 
 /** Why a command is dangerous, in a few words (`destructive: "rm -rf deletes files recursively"`). */
 export interface Danger {
@@ -52,11 +55,56 @@ export function dangerIn(command: string): Danger | undefined {
     const at = statement.search(DELETE_FROM);
     if (at >= 0 && !WHERE.test(statement.slice(at))) return { destructive: 'DELETE without WHERE deletes every row' };
   }
-  for (const words of simpleCommands(command)) {
-    const why = shellDanger(words);
+  for (const { words, fed } of simpleCommands(command)) {
+    const why = shellDanger(words) ?? (fed ? restoreDanger(words) : undefined);
     if (why) return { destructive: why };
   }
   return undefined;
+}
+
+/** Clients that run whatever SQL they read: fed a file or a pipe, that is usually a dump restored over the database. */
+const SQL_CLIENTS = new Set(['psql', 'mysql', 'mariadb']);
+
+/** A file or pipe fed into a SQL client, run directly or through `docker compose exec db psql`, `kubectl exec`. */
+function restoreDanger(words: readonly string[]): string | undefined {
+  const client = words.map((w) => w.replace(/^.*\//, '')).find((w) => SQL_CLIENTS.has(w));
+  return client ? `${client} fed from a file or a pipe restores a dump over the database it connects to` : undefined;
+}
+
+/** A team's own restore script (`restore_db.sh`, `restore-mongodb.sh`, `db-restore`): it replaces live data with a backup. */
+const RESTORE_SCRIPT = /(?:^|[-_.])restore(?:[-_.]|$)/i;
+
+/**
+ * Marks every command of a parsed runbook that dangerIn flags (`destructive` on the command), runnable
+ * or only shown (someone may paste it), and lists each as a warning, "dangerous: <reason>", at its
+ * line: lint, the Problems panel and `runbook --json` then say the same. One pass for both formats.
+ */
+export function markDangers(runbook: Runbook): Runbook {
+  const visit = (section: RunbookSection): void => {
+    for (const step of section.steps) {
+      for (const command of step.commands) {
+        const d = dangerIn(command.run);
+        if (!d) continue;
+        command.destructive = d.destructive;
+        runbook.diagnostics.push({ severity: 'warning', message: `dangerous: ${d.destructive}`, line: command.line, column: 1 });
+      }
+    }
+    section.sections.forEach(visit);
+  };
+  runbook.sections.forEach(visit);
+  return runbook;
+}
+
+/**
+ * Why running these commands is dangerous, one reason per dangerous runnable command: the text as it
+ * will be sent (`filled`, placeholders in: a value can make a command dangerous) or else the
+ * runbook's own marking. What the editor's Run and the CLI's `run` both ask about.
+ */
+export function runDangers(commands: readonly RunbookCommand[], filled: readonly string[]): string[] {
+  return commands.flatMap((c, i) => {
+    const why = dangerIn(filled[i] ?? c.run)?.destructive ?? c.destructive;
+    return why ? [why] : [];
+  });
 }
 
 function shellDanger(words: string[]): string | undefined {
@@ -68,11 +116,12 @@ function shellDanger(words: string[]): string | undefined {
     case 'git': {
       const push = args.indexOf('push');
       if (push < 0) return undefined;
-      const after = args.slice(push + 1).filter((a) => a.startsWith('-'));
-      if (after.some((f) => f === '--force' || f.startsWith('--force-with-lease') || f === '--force-if-includes' || (/^-[A-Za-z]+$/.test(f) && f.includes('f')))) {
-        return 'git push --force rewrites the remote branch';
-      }
-      return undefined;
+      const after = args.slice(push + 1);
+      const forced = after.some((f) => f === '--force' || f.startsWith('--force-with-lease') || f === '--force-if-includes' || (/^-[A-Za-z]+$/.test(f) && f.includes('f')));
+      // A `+` refspec forces that one branch: `git push origin +main`.
+      const positional = pushPositionals(after);
+      if (!forced && !positional.slice(1).some((r) => r.startsWith('+'))) return undefined;
+      return `git push --force rewrites ${rewritten(positional)}`;
     }
     case 'rm':
       return has('r', '--recursive') || has('R', '--recursive') ? (has('f', '--force') ? 'rm -rf deletes files recursively without asking' : undefined) : undefined;
@@ -85,8 +134,10 @@ function shellDanger(words: string[]): string | undefined {
       if (args.some((a) => /^-(?:9|KILL|SIGKILL)$/i.test(a)) || (named !== undefined && /^(?:9|KILL|SIGKILL)$/i.test(named))) return 'kill -9 kills processes without letting them clean up';
       return undefined;
     }
-    case 'reboot':
     case 'shutdown':
+      // `shutdown -c` cancels a scheduled one
+      return args.includes('-c') ? undefined : 'shutdown takes the machine down';
+    case 'reboot':
     case 'poweroff':
     case 'halt':
       return `${name} takes the machine down`;
@@ -96,28 +147,46 @@ function shellDanger(words: string[]): string | undefined {
     case 'docker-compose': {
       const plain = args.filter((a) => !a.startsWith('-'));
       if (name === 'docker' && plain[0] === 'system' && plain[1] === 'prune') return 'docker system prune deletes stopped containers, images and networks';
+      if (name === 'docker' && plain[0] === 'volume' && plain[1] === 'prune') return 'docker volume prune deletes unused volumes and their data';
       if (name === 'docker' && plain[0] !== 'compose') return undefined;
       const down = args.indexOf('down');
       if (down < 0) return undefined;
       const downFlags = args.slice(down + 1).filter((a) => a.startsWith('-'));
       return downFlags.some((f) => f === '--volumes' || /^-[A-Za-z]*v[A-Za-z]*$/.test(f)) ? 'docker compose down -v deletes the volumes and their data' : undefined;
     }
+    case 'pg_restore':
+      return has('c', '--clean') ? 'pg_restore --clean drops the database objects before restoring over them' : undefined;
+    case 'mongorestore':
+      return args.includes('--drop') ? 'mongorestore --drop drops each collection before restoring over it' : undefined;
+    case 'dropdb':
+      return 'dropdb deletes a database';
     case 'chmod':
     case 'chown':
       return has('R', '--recursive') && args.some((a) => a === '/' || a === '/*') ? `${name} -R on / changes every file of the system` : undefined;
     default:
-      return undefined;
+      return RESTORE_SCRIPT.test(name!) ? `${name} restores a backup over the live data` : undefined;
   }
 }
 
+/** A simple command's words, command name first, and whether its stdin is a file (`<`) or a pipe. */
+interface SimpleCommand {
+  readonly words: string[];
+  readonly fed: boolean;
+}
+
 /**
- * The simple commands of a shell text, as words with the command name first: split at newlines,
- * `;`, `&`, `|`, `(`, `)`, `{`, `}`, `` ` `` and `$(`; quotes removed; leading assignments and
- * prefixes such as `sudo -u x` skipped. Rough on purpose: it only has to find command names.
+ * The simple commands of a shell text: split at newlines, `;`, `&`, `|`, `(`, `)`, `{`, `}`, `` ` ``
+ * and `$(`; quotes removed; leading assignments and prefixes such as `sudo -u x` skipped. Rough on
+ * purpose: it only has to find command names, and whether something is fed into them.
  */
-function simpleCommands(text: string): string[][] {
-  const out: string[][] = [];
-  for (const segment of text.replace(/\\\n/g, ' ').split(/[\n;&|(){}`]|\$\(/)) {
+function simpleCommands(text: string): SimpleCommand[] {
+  const out: SimpleCommand[] = [];
+  // Separators kept (odd indexes): a segment right after a lone `|` reads a pipe.
+  const parts = text.replace(/\\\n/g, ' ').replace(/\|\|/g, ';').replace(/\|&/g, '|').split(/([\n;&|(){}`]|\$\()/);
+  for (let k = 0; k < parts.length; k += 2) {
+    const segment = parts[k]!;
+    // `<` outside quotes, not a heredoc (`<<`), here-string, `<(…)` or `<&`.
+    const fed = parts[k - 1] === '|' || /(?<!<)<(?![<(&])/.test(segment.replace(/"[^"]*"|'[^']*'/g, '""'));
     const words = segment.split(/\s+/).map((w) => w.replace(/["']/g, '')).filter((w) => w !== '');
     let i = 0;
     for (;;) {
@@ -133,7 +202,27 @@ function simpleCommands(text: string): string[][] {
         if (/^\d+[smhd]?$/.test(words[i] ?? '')) i++;
       } else break;
     }
-    if (i < words.length) out.push([words[i]!.replace(/^.*\//, ''), ...words.slice(i + 1)]);
+    if (i < words.length) out.push({ words: [words[i]!.replace(/^.*\//, ''), ...words.slice(i + 1)], fed });
   }
   return out;
+}
+
+/** git push's remote and refspecs: its words that are not options (nor an option's value). */
+function pushPositionals(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-o' || a === '--push-option' || a === '--repo' || a === '--receive-pack' || a === '--exec') i++;
+    else if (!a.startsWith('-')) out.push(a);
+  }
+  return out;
+}
+
+/** What a force push rewrites, as the command names it: `origin/main on the remote`, else `the remote branch`. */
+function rewritten(positional: readonly string[]): string {
+  const [remote, ...refspecs] = positional;
+  // `+src:dst` pushes to dst; `main` to main; `HEAD` (no dst) to the branch of the same name, not said here.
+  const branches = refspecs.map((r) => r.replace(/^\+/, '').split(':').at(-1)!).filter((b) => b !== '' && b !== 'HEAD');
+  if (!remote || branches.length === 0) return 'the remote branch';
+  return `${branches.map((b) => `${remote}/${b.replace(/^refs\/heads\//, '')}`).join(', ')} on the remote`;
 }

@@ -48,7 +48,7 @@ export interface RunbookStep {
   commands: RunbookCommand[];
   /** YAML: the host profile to run on. */
   host?: string;
-  /** YAML: ask for confirmation before running (always true for destructive-looking commands). */
+  /** YAML: the question before running says to check target and command (dangerous commands are asked about anyway: RunbookCommand.destructive). */
   confirm?: boolean;
   /** YAML: what the output should show (text or /regex/), checked by the runner where it can. */
   expect?: string;
@@ -66,6 +66,12 @@ export interface RunbookCommand {
   line: number;
   /** The `#` comment lines right above it, used as its label. */
   label?: string;
+  /**
+   * Why it destroys something no later step brings back (`rm -rf`, a force push, `DROP TABLE`, a
+   * restore over a database): Run then asks for the target's name typed out, the CLI for
+   * `--allow-dangerous`. Set by markDangers for both formats.
+   */
+  destructive?: string;
 }
 
 export interface Placeholder {

@@ -1,6 +1,7 @@
 // Reading one runbook file from disk: size cap, binary refusal, BOM strip, and the parser by extension.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { markDangers } from './dangerous';
 import { MAX_RUNBOOK_BYTES } from './limits';
 import { parseMarkdownRunbook } from './markdownRunbook';
 import type { Runbook } from './model';
@@ -37,9 +38,9 @@ export function parseRunbookText(text: string, file: string, options: ReadRunboo
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   switch (runbookFormat(file)) {
     case 'markdown':
-      return parseMarkdownRunbook(body, file);
+      return markDangers(parseMarkdownRunbook(body, file));
     case 'yaml':
-      return parseYamlRunbook(body, file, options);
+      return markDangers(parseYamlRunbook(body, file, options));
     default:
       throw new RunbookFileError('unsupported', file, 'not a runbook file: expected .md, .markdown, .yaml or .yml');
   }
