@@ -78,20 +78,74 @@ describe('incident guides as teams write them (test/fixtures/runbooks/guides)', 
     assert.deepEqual([template.language, template.runnable, template.text], ['', false, undefined], 'an unlabelled template block is prose, shown whole');
   });
 
-  it('reads the P0–P3 guide: bold part labels, free-standing blocks as steps by their numbered comments', () => {
+  it('reads the P0–P3 guide: bold part labels, free-standing blocks as steps by their numbered comments, comment-only groups as manual steps', () => {
     const rb = guide('p0-p3-inventory.md');
     const cache = find(rb, 'Immediate Actions', '2. Cache Down');
     assert.deepEqual(cache.steps.map((s) => s.title), ['1. Is the cache alive', '2. How much memory it uses', '3. Restart it']);
+    const store = find(rb, 'Immediate Actions', '1. Document Store Unreachable');
+    assert.deepEqual(store.steps.map((s) => [s.title, s.manual, s.commands.map((c) => [c.run, c.runnable, c.line])]), [
+      ['1. Is the store alive', undefined, [['mongosh --eval "db.runCommand({ ping: 1 })"', true, 27]]],
+      ['2. Connection errors in the app log', undefined, [['tail -n 200 api/logs/app.log | grep "MongoServerSelectionError"', true, 31]]],
+      ['3. Restart the store (when we host it)', undefined, [['sudo systemctl restart mongod', true, 34]]],
+      ['4. Check the hosted cluster\'s status page (when in the cloud)', true, [['Open: https://status.cloud.mongodb.com/', false, 37]]],
+    ]);
     const errors = find(rb, 'Immediate Actions', '3. Error Spike (> 5%)');
     assert.deepEqual(errors.steps[3].commands.map((c) => [c.run, c.placeholders.map((p) => p.token)]), [['git revert <commit-hash>', ['<commit-hash>']], ['npm run release', []]]);
     const intrusion = find(rb, 'CRITICAL - Immediate Actions');
     assert.equal(intrusion.part, 'immediate');
-    assert.deepEqual(intrusion.steps.map((s) => [s.title, s.commands.length]), [['2. KEEP THE EVIDENCE', 1]]);
+    assert.deepEqual(intrusion.steps.map((s) => [s.title, s.line, s.manual, s.commands.map((c) => [c.run, c.runnable])]), [
+      ['1. CUT OFF THE AFFECTED SYSTEMS', 114, true, [['Lock the accounts involved\nBlock the addresses seen', false]]],
+      ['2. KEEP THE EVIDENCE', 120, undefined, [['cp api/logs/*.log /evidence/case-$(date +%Y%m%d)/', true]]],
+      ['3. MEASURE THE DAMAGE', 122, true, [['Read the audit trail\nList the records touched', false]]],
+      ['4. TELL PEOPLE', 126, true, [['Legal\nCustomers, when the law says so', false]]],
+    ]);
     const damaged = find(rb, 'Immediate Actions', '5. Damaged Records');
-    assert.deepEqual(damaged.steps[0].commands.map((c) => [c.run, c.runnable]), [['mongosh', true], ['use stockroom', false], ['db.runCommand({validate: "items", full: true})', false]]);
+    assert.deepEqual(damaged.steps[1].commands.map((c) => [c.run, c.runnable]), [['mongosh', true], ['use stockroom', false], ['db.runCommand({validate: "items", full: true})', false]]);
     assert.equal(find(rb, 'Resolution Steps', '1. Document Store Unreachable').steps.length, 6);
     assert.deepEqual(outline([find(rb, 'Escalation Procedures')]), ['2 Escalation Procedures <escalation>', '3 P0 - Critical Incident {P0}', '3 P1 - High Priority {P1}']);
     assert.equal(find(rb, 'P0 - Critical Incident').steps.length, 3);
     assert.equal(rb.symptoms.length, 7);
+  });
+
+  it('shows text written in a shell fence (contact lines, lists, URLs) without making it runnable; real commands stay runnable', () => {
+    const rb = guide('contact-blocks.md');
+    assert.equal(rb.title, 'Dispatch API Emergency Guide', 'the cp1252 mojibake (ðŸš¨) is dropped from the title');
+    assert.deepEqual(find(rb, 'Immediate Actions').steps.map((s) => s.commands.map((c) => [c.run, c.runnable, c.text])), [
+      [['railway status', true, undefined], ['railway logs --tail 100', true, undefined]],
+      [['railway up', true, undefined]],
+    ]);
+    const escalate = find(rb, 'Escalate To The Platform');
+    assert.deepEqual(escalate.steps.map((s) => [s.title, s.line, s.manual, s.commands.map((c) => ({ ...c }))]), [
+      ['Contact methods', 41, undefined, [{
+        language: 'bash', run: 'Email: help@platform.example\nStatus: https://status.platform.example\nPhone: +1 555 0142',
+        runnable: false, text: true, placeholders: [], line: 41, label: 'Contact methods',
+      }]],
+      ['Account ID', 49, undefined, [{
+        language: 'bash', run: '- Account ID\n- Project name\n- Time the errors started\n* What we already tried\nhttps://dashboard.platform.example/project/dispatch',
+        runnable: false, text: true, placeholders: [], line: 49,
+      }]],
+    ]);
+    assert.deepEqual(find(rb, 'Check From Here').steps[0].commands.map((c) => [c.run, c.runnable, c.text]), [
+      ['curl -fsS https://dispatch.example.io/health', true, undefined],
+      ['psql "$DATABASE_URL" -c \'select 1\'', true, undefined],
+      ['echo "provider check:"', true, undefined],
+    ]);
+    assert.deepEqual(rb.diagnostics.filter((d) => d.message.startsWith('not a command')).map((d) => [d.line, d.column, d.severity, d.message]), [
+      [41, 1, 'info', 'not a command: shown as text'],
+      [49, 1, 'info', 'not a command: shown as text'],
+    ]);
+  });
+
+  it('keeps every item of a verification checklist written as comments: the ones without a command are manual steps', () => {
+    const rb = guide('contact-blocks.md');
+    const verification = find(rb, 'Verification');
+    assert.equal(verification.part, 'verification');
+    assert.deepEqual(verification.steps.map((s) => [s.title, s.line, s.manual === true, s.commands.map((c) => [c.run, c.runnable])]), [
+      ['1. Health endpoint answers 200', 22, false, [['curl -fsS https://dispatch.example.io/health', true]]],
+      ['2. The main flows work', 24, true, [['Create a delivery job, assign a rider, pay out', false]]],
+      ['3. No new errors in the logs', 28, false, [['railway logs --tail 50 | grep -i error', true]]],
+      ['4. Queue depth back to normal', 30, true, [['Under 100 jobs waiting', false]]],
+      ['5. Riders see new jobs in the app', 32, true, []],
+    ]);
   });
 });

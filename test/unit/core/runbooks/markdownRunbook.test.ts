@@ -42,7 +42,8 @@ describe('parseMarkdownRunbook', () => {
     const rb = parseMarkdownRunbook('# T\n```bash\necho one\n## not a heading\n', 't.md');
     assert.deepEqual(rb.diagnostics, [{ severity: 'warning', message: 'code block opened here is never closed; the rest of the file is read as its content', line: 2, column: 1 }]);
     assert.deepEqual(rb.sections[0].sections, []);
-    assert.deepEqual(rb.sections[0].steps.map((s) => s.commands.map((c) => c.run)), [['echo one']]);
+    // The `## …` line is a comment in the block, a remark under its command: shown, not run.
+    assert.deepEqual(rb.sections[0].steps.map((s) => s.commands.map((c) => [c.run, c.runnable])), [[['echo one', true], ['not a heading', false]]]);
   });
 
   it('refuses a binary file and a file over the cap with one error', () => {
