@@ -72,10 +72,10 @@ export function outline(runbook: Runbook): string {
     const pad = '  '.repeat(depth);
     out.push(`${pad}§ ${s.title}${s.severity ? ` [${s.severity}]` : ''}  :${s.line}`);
     for (const step of s.steps) {
-      out.push(`${pad}  - ${step.title}  :${step.line}`);
+      out.push(`${pad}  - ${step.title}${step.manual ? ' (manual)' : ''}  :${step.line}`);
       for (const c of step.commands) {
         const lines = c.run.split('\n');
-        out.push(`${pad}      ${c.runnable ? '$' : `(${c.language || 'text'})`} ${lines[0]}${lines.length > 1 ? ` … (+${lines.length - 1} lines)` : ''}`);
+        out.push(`${pad}      ${c.runnable ? '$' : `(${c.text ? 'text' : c.language || 'text'})`} ${lines[0]}${lines.length > 1 ? ` … (+${lines.length - 1} lines)` : ''}`);
       }
     }
     for (const item of s.checklist) out.push(`${pad}  [${item.checked ? 'x' : ' '}] ${item.text}  :${item.line}`);

@@ -9,6 +9,7 @@ import { recordedOn } from '../core/runbooks/runQuestion';
 import { type Expectation, parseExpectation } from '../core/runbooks/expectation';
 import type { Runbook } from '../core/runbooks/model';
 import { type FillTarget, runSourceLines, targetValues } from '../core/runbooks/placeholderSource';
+import { nothingToRun } from '../core/runbooks/nothingToRun';
 import type { StepRef } from '../core/runbooks/runbookEvents';
 import { RunbookFileError, readRunbookFile } from '../core/runbooks/runbookFile';
 import { defaultActorName } from '../services/identity/actorName';
@@ -94,9 +95,8 @@ async function plan(cmd: RunCommand, io: RunIo): Promise<Plan> {
     );
   }
   const { step, path: stepPath } = selection.step;
-  if (!step.commands.some((c) => c.runnable)) {
-    throw new Refused(`"${formatStepPath(stepPath)}" has no shell command to run (${step.commands.map((c) => c.language || 'text').join(', ') || 'no code block'} is shown, not run)`);
-  }
+  const why = nothingToRun(step);
+  if (why !== undefined) throw new Refused(`"${formatStepPath(stepPath)}" ${why}`);
   if (step.host !== undefined && cmd.host === undefined) {
     throw new Refused(`"${step.title}" runs on host "${step.host}" (the runbook says so); pass --host to choose where it runs`);
   }

@@ -173,19 +173,21 @@ export class RunbooksTreeProvider implements vscode.TreeDataProvider<RunbookNode
         const done = this.done().has(stepKey({ runbook: node.source.ref, section: node.section.title, step: step.title }));
         const item = new vscode.TreeItem(step.title);
         item.id = `step:${node.source.ref}:${step.line}`;
-        const first = step.commands[0];
-        item.description = first ? (runnable ? first.run.split('\n')[0] : `${first.language || 'text'}, shown only`) : '';
+        // A manual step and text lines have no Run (no `:runnable` in the context value); Mark Done stays.
+        const manual = !runnable && step.manual === true;
+        const first = step.commands.find((c) => c.runnable) ?? step.commands[0];
+        item.description = runnable ? first.run.split('\n')[0] : manual ? 'manual, done by hand' : first ? `${first.text ? 'text' : first.language || 'text'}, shown only` : '';
         const dangers = [...new Set(step.commands.flatMap((c) => (c.destructive ? [c.destructive] : [])))];
         item.iconPath = done
           ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'))
-          : dangers.length ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(runnable ? 'terminal' : 'note');
+          : dangers.length ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(runnable ? 'terminal' : manual ? 'person' : 'note');
         const md = new vscode.MarkdownString('', true);
         md.appendText(step.title).appendMarkdown('\n\n');
         for (const d of dangers) md.appendMarkdown('$(warning) ').appendText(`Dangerous: ${d}. Run asks for the target's name typed out.`).appendMarkdown('\n\n');
-        for (const c of step.commands) md.appendCodeblock(c.run, c.language || 'text');
+        for (const c of step.commands) md.appendCodeblock(c.run, c.text ? 'text' : c.language || 'text');
         item.tooltip = md;
-        item.contextValue = `runbookStep${runnable ? ':runnable' : ''}${done ? ':done' : ''}`;
-        item.accessibilityInformation = { label: `${step.title}${done ? ', done' : ''}${runnable ? ', runnable' : ''}${dangers.length ? ', dangerous' : ''}` };
+        item.contextValue = `runbookStep${runnable ? ':runnable' : manual ? ':manual' : ''}${done ? ':done' : ''}`;
+        item.accessibilityInformation = { label: `${step.title}${done ? ', done' : ''}${runnable ? ', runnable' : manual ? ', manual' : ''}${dangers.length ? ', dangerous' : ''}` };
         item.command = openAtLine(node);
         return item;
       }

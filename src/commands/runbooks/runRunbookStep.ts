@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { runDangers } from '../../core/runbooks/dangerous';
 import { parseExpectation, plainOutput } from '../../core/runbooks/expectation';
 import { type Interpreter, interpreterFor } from '../../core/runbooks/interpreters';
+import { nothingToRun } from '../../core/runbooks/nothingToRun';
 import { assignedNames } from '../../core/runbooks/placeholders';
 import { fillPlaceholders } from '../../core/runbooks/placeholderFill';
 import { type FillTarget, runSourceLines, targetValues } from '../../core/runbooks/placeholderSource';
@@ -62,7 +63,8 @@ export function runRunbookStep(values: PlaceholderValues): CommandDefinition {
       requireTrust('Running runbook steps');
       const n = asStep(node);
       const commands = n.step.commands.filter((c) => c.runnable);
-      if (commands.length === 0) throw new InvalidInput(`"${n.step.title}" has no shell command to run (${n.step.commands.map((c) => c.language || 'text').join(', ')} is shown, not run).`);
+      const why = nothingToRun(n.step);
+      if (why !== undefined) throw new InvalidInput(`"${n.step.title}" ${why}.`);
       const incident = recordingIncident(ctx.incidents.focused());
       if (!incident && !opts.confirmed) {
         const pick = await vscode.window.showWarningMessage('No active incident to record this run on.', { modal: true, detail: 'Runs are recorded on the focused incident\'s timeline. Declare one first, or run without recording.' }, 'Run Without Recording', 'Declare Incident');

@@ -83,6 +83,8 @@ export function markDangers(runbook: Runbook): Runbook {
   const visit = (section: RunbookSection): void => {
     for (const step of section.steps) {
       for (const command of step.commands) {
+        // Text lines (labels, list items, URLs in a shell fence) are prose, never pasted as commands.
+        if (command.text) continue;
         const d = dangerIn(command.run);
         if (!d) continue;
         command.destructive = d.destructive;

@@ -1,4 +1,4 @@
-import type { RunbookCommand, RunbookDiagnostic } from './model';
+import type { RunbookCommand, RunbookDiagnostic, RunbookStep } from './model';
 import { assignedNames, findPlaceholders, placeholdersIn } from './placeholders';
 import { describePlaceholders } from './placeholderSource';
 import { SHELL_FENCES, looksLikeShell, splitShellCommands } from './shellCommands';
@@ -16,6 +16,10 @@ export interface OpenFence<Owner = unknown> {
   body: string[];
   /** The list item the fence is nested under (owned by the markdown reader). */
   owner?: Owner;
+}
+
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
 }
 
 /**
@@ -38,8 +42,66 @@ function firstOccurrence(run: string, token: string): { row: number; col: number
   }
 }
 
-/** The commands of a closed (or unterminated) fence, with their placeholders, and their diagnostics. */
+/** What a fence holds: its commands in order, text among them, and comment groups no command follows. */
+interface FenceItem {
+  command: RunbookCommand;
+  /** Made of `#` comment lines (ShellCommand.comment); `command` is their text, shown. */
+  comment?: 'step' | 'note';
+}
+
+/**
+ * The commands of a closed (or unterminated) fence, with their placeholders, and their diagnostics.
+ * Text lines and comments no command follows are commands with `text: true`, shown, never run.
+ */
 export function fenceCommands(f: OpenFence, diagnostics: RunbookDiagnostic[]): RunbookCommand[] {
+  return fenceItems(f, diagnostics).map((item) => item.command);
+}
+
+/**
+ * A free-standing fence (under no list item) as steps: a `#` comment above a command starts one
+ * ("# 2. Check memory"), so a block written as numbered comment groups reads as those steps, and a
+ * comment group no command follows is a step too, done by hand (`manual`): its first line is the
+ * title, the rest its text. Commands right under it, after a blank line, join it.
+ */
+export function fenceSteps(f: OpenFence, diagnostics: RunbookDiagnostic[]): RunbookStep[] {
+  const steps: RunbookStep[] = [];
+  let step: RunbookStep | undefined;
+  for (const { command: c, comment } of fenceItems(f, diagnostics)) {
+    if (comment === 'step') {
+      const [title, ...rest] = c.run.split('\n');
+      const manual: RunbookStep = { title: firstLineOf(title), line: c.line, commands: [], manual: true };
+      let skip = 0;
+      while (skip < rest.length && !rest[skip]) skip++;
+      if (skip < rest.length) manual.commands.push({ ...c, run: rest.slice(skip).join('\n'), line: c.line + 1 + skip });
+      steps.push((step = manual));
+      continue;
+    }
+    if (!step || (c.label && !comment)) {
+      // A text item's list marker is no part of its title ("- Account ID" is titled "Account ID").
+      const title = c.label ?? (c.text ? c.run.replace(/^\s*[-*+•][ \t]+/, '') : c.run);
+      step = { title: firstLineOf(title), line: c.line, commands: [] };
+      steps.push(step);
+    }
+    step.commands.push(c);
+    if (step.manual && c.runnable) delete step.manual;
+  }
+  return steps;
+}
+
+/** The first non-blank line of `text`, cut to 80 characters: a step's title. */
+export function firstLineOf(text: string): string {
+  let t = '';
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    t = text.slice(start, end).trim();
+    if (t) break;
+    start = end + 1;
+  }
+  return t.length > 80 ? `${t.slice(0, 79)}…` : t;
+}
+
+function fenceItems(f: OpenFence, diagnostics: RunbookDiagnostic[]): FenceItem[] {
   const body = f.body;
   let first = 0;
   let last = body.length;
@@ -51,18 +113,29 @@ export function fenceCommands(f: OpenFence, diagnostics: RunbookDiagnostic[]): R
   const shell = SHELL_FENCES.has(lang) || (lang === '' && looksLikeShell(body));
   if (!shell) {
     const run = body.slice(first, last).join('\n');
-    return [{ language: lang, run, runnable: false, placeholders: findPlaceholders(run, lang), line: firstContentLine + first }];
+    return [{ command: { language: lang, run, runnable: false, placeholders: findPlaceholders(run, lang), line: firstContentLine + first } }];
   }
-  const out: RunbookCommand[] = [];
+  const out: FenceItem[] = [];
   const assigned = new Set<string>();
   for (const sc of splitShellCommands(body, lang === 'console' || lang === 'shell-session' || lang === 'shellsession')) {
     const line = firstContentLine + sc.index;
+    if (sc.text || sc.comment) {
+      // Shown as written, never run: nothing to fill in, nothing assigned.
+      const command: RunbookCommand = { language: lang, run: sc.run, runnable: false, text: true, placeholders: [], line };
+      if (sc.label !== undefined) command.label = sc.label;
+      if (sc.comment) out.push({ command, comment: sc.comment });
+      else {
+        out.push({ command });
+        diagnostics.push({ severity: 'info', message: 'not a command: shown as text', line, column: f.indent + 1 + indentOf(sc.run) });
+      }
+      continue;
+    }
     const runnable = !sc.clientInput;
     const names = assignedNames(sc.run);
     const command: RunbookCommand = { language: lang, run: sc.run, runnable, placeholders: placeholdersIn(sc.run, lang === '' ? 'sh' : lang, assigned, names), line };
     if (sc.label !== undefined) command.label = sc.label;
     for (const name of names) assigned.add(name);
-    out.push(command);
+    out.push({ command });
     if (sc.unterminated) {
       diagnostics.push({ severity: 'warning', message: `${sc.unterminated}; the rest of the block is part of this command`, line, column: f.indent + 1 });
     }

@@ -1,7 +1,7 @@
 import { MAX_RUNBOOK_BYTES } from './limits';
 import type { ChecklistItem, Runbook, RunbookDiagnostic, RunbookSection, RunbookStep } from './model';
 import { boldPartLabel, headingTitle, partOf, plainText, severityIn, severityLine } from './sections';
-import { fenceCommands, type OpenFence as Fence } from './markdownFences';
+import { fenceCommands, fenceSteps, type OpenFence as Fence } from './markdownFences';
 
 /**
  * Reads a markdown incident guide, as teams write them, into a Runbook. A single forward pass over
@@ -98,18 +98,6 @@ function stepTitle(text: string): string {
   return title.endsWith(':') ? title.replace(/\s*:$/, '') : title;
 }
 
-function firstLineOf(text: string): string {
-  let t = '';
-  for (let start = 0; start <= text.length;) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    t = text.slice(start, end).trim();
-    if (t) break;
-    start = end + 1;
-  }
-  return t.length > 80 ? `${t.slice(0, 79)}…` : t;
-}
-
 export interface MarkdownRunbookOptions {
   /**
    * Stop as soon as the title is settled (front matter `title`, or the first level-1 heading) and
@@ -199,28 +187,20 @@ export function parseMarkdownRunbook(text: string, file: string, options: Markdo
   }
 
   const closeFence = (f: OpenFence) => {
-    const commands = fenceCommands(f, diagnostics);
-    if (!commands.length) return;
     const owner = f.owner;
-    if (owner) {
-      if (!owner.step) {
-        owner.step = { title: stepTitle(owner.text), line: owner.line, commands: [] };
-        current(owner.line).steps.push(owner.step);
-      }
-      owner.step.commands.push(...commands);
+    if (!owner) {
+      // A free-standing block is steps of its own (fenceSteps: comment groups, manual steps).
+      const steps = fenceSteps(f, diagnostics);
+      if (steps.length) current(f.line).steps.push(...steps);
       return;
     }
-    // A free-standing block is a step; a `#` comment above a command starts another ("# 2. Check
-    // memory"), so a block written as numbered comment groups reads as those steps.
-    const section = current(f.line);
-    let step: RunbookStep | undefined;
-    for (const c of commands) {
-      if (!step || c.label) {
-        step = { title: firstLineOf(c.label ?? c.run), line: c.line, commands: [] };
-        section.steps.push(step);
-      }
-      step.commands.push(c);
+    const commands = fenceCommands(f, diagnostics);
+    if (!commands.length) return;
+    if (!owner.step) {
+      owner.step = { title: stepTitle(owner.text), line: owner.line, commands: [] };
+      current(owner.line).steps.push(owner.step);
     }
+    owner.step.commands.push(...commands);
   };
 
   for (; i < lines.length; i++) {

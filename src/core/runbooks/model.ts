@@ -52,6 +52,11 @@ export interface RunbookStep {
   confirm?: boolean;
   /** YAML: what the output should show (text or /regex/), checked by the runner where it can. */
   expect?: string;
+  /**
+   * Done by hand: made from `#` comment lines in a code block that no command follows ("# 2. Key
+   * user flows work"). Its title is their first line; the rest is a text command. Mark Done, no Run.
+   */
+  manual?: true;
 }
 
 export interface RunbookCommand {
@@ -61,6 +66,11 @@ export interface RunbookCommand {
   run: string;
   /** Shell commands are runnable; SQL, TypeScript and other languages are shown, not run. */
   runnable: boolean;
+  /**
+   * Text written inside a shell block, not a command (`Email: …`, `- Account ID`, a bare URL, or
+   * `#` comments no command follows): shown as written, never run (`runnable` is false).
+   */
+  text?: true;
   /** Placeholders found in `run`, in order of first appearance, without duplicates. */
   placeholders: Placeholder[];
   line: number;

@@ -20,6 +20,17 @@ export interface ShellCommand {
   clientInput?: boolean;
   /** Something left open at the end of the block (a heredoc or a quote), for a diagnostic. */
   unterminated?: string;
+  /**
+   * Text, not a command (textLine): consecutive `Label: value` lines, list items or bare URLs, as
+   * written. Shown, never run.
+   */
+  text?: true;
+  /**
+   * `#` comment lines that no command follows (`run` is their text without `#`). `step`: it stands
+   * on its own (after a blank line, at the top, or numbered: "# 2. Key user flows work"), a step
+   * done by hand; `note`: written right under a command, a remark on that command's step.
+   */
+  comment?: 'step' | 'note';
 }
 
 /**
@@ -51,6 +62,30 @@ export function looksLikeShell(lines: readonly string[]): boolean {
     return KNOWN_COMMANDS.has(word);
   }
   return false;
+}
+
+/** `1.` / `2)` at the start of a comment: a numbered item, which starts a step of its own. */
+const NUMBERED = /^\d{1,3}[.)](?:\s|$)/;
+
+/**
+ * A line that is text written into a shell block, not a command (a command never starts like one):
+ * - a label: one to six words and a colon before a blank or the end (`Email: ops@example.com`,
+ *   `Status page:`, `Information to provide:`). A word is letters, digits and `-'’/&().+`; the
+ *   first starts with a letter. Several words count only when the first is capitalised, since a
+ *   lowercase first word is the command (`echo foo:`, `ssh host:`); a single word counts unless it
+ *   is a command we know. `https://x` is no label: its colon is followed by `/`.
+ * - a list item: `- `, `* `, `+ `, `• `, or `1. ` / `1) ` (no command is named `-` or `1.`).
+ * - a URL: `scheme://…`, `www.…` or `mailto:…` at the start of the line.
+ */
+export function textLine(line: string): boolean {
+  const t = line.trim();
+  if (/^(?:[-*+•]|\d{1,3}[.)])(?:[ \t]|$)/.test(t)) return true;
+  if (/^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/|www\.[A-Za-z0-9-]|mailto:)\S/.test(t)) return true;
+  const m = /^(\p{L}[\p{L}\p{N}'’/&().+-]*)((?:[ \t]+[\p{L}\p{N}'’/&().+-]+){0,5}):(?:[ \t]|$)/u.exec(t);
+  if (!m) return false;
+  const first = m[1];
+  if (m[2]) return /^\p{Lu}/u.test(first);
+  return !KNOWN_COMMANDS.has(first);
 }
 
 const CLIENT_INPUT = /^(?:(?:SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|EXPLAIN|VACUUM|ANALYZE|BEGIN|COMMIT|ROLLBACK|WITH|SHOW)\b[^]*;\s*$|db\.[A-Za-z_]\w*|use [A-Za-z_][\w-]*;?\s*$|\\[a-z]{1,3}\b)/;
@@ -137,12 +172,19 @@ function scanLine(line: string, quote: LineState['quote'], heredocs: Heredoc[]):
 
 /**
  * Commands in a block's lines. In `console` blocks only `$ `-prompted lines (and their
- * continuations) are commands; the rest is output.
+ * continuations) are commands; the rest is output. Elsewhere, text lines (textLine) come out as
+ * `text` items and `#` comment groups no command follows as `comment` items, in block order.
  */
 export function splitShellCommands(lines: readonly string[], isConsole: boolean): ShellCommand[] {
   const out: ShellCommand[] = [];
   const hasPrompts = isConsole && lines.some((l) => /^\s*\$(?: |$)/.test(l));
   let labels: string[] = [];
+  /** Where the pending comment lines start, and whether they sit right under a command or text. */
+  let labelsAt = 0;
+  let labelsUnderItem = false;
+  /** The last line of the last command or text item; the text item still open to more lines. */
+  let lastEnd = -2;
+  let text: ShellCommand | undefined;
   let cmd: string[] | undefined;
   let start = 0;
   let label: string | undefined;
@@ -150,6 +192,7 @@ export function splitShellCommands(lines: readonly string[], isConsole: boolean)
   let continues = false;
   let heredocs: Heredoc[] = [];
   let continuesAfterHeredoc = false;
+  let i = 0;
 
   const finish = (unterminated?: string) => {
     if (!cmd) return;
@@ -159,6 +202,7 @@ export function splitShellCommands(lines: readonly string[], isConsole: boolean)
     if (CLIENT_INPUT.test(run)) command.clientInput = true;
     if (unterminated) command.unterminated = unterminated;
     out.push(command);
+    lastEnd = i;
     cmd = undefined;
     label = undefined;
     quote = 'none';
@@ -167,7 +211,27 @@ export function splitShellCommands(lines: readonly string[], isConsole: boolean)
     continuesAfterHeredoc = false;
   };
 
-  for (let i = 0; i < lines.length; i++) {
+  /** The pending comment lines as the label of what follows them, if any has text. */
+  const takeLabel = (): string | undefined => {
+    const nonEmpty = labels.filter((l) => l.length > 0);
+    labels = [];
+    return nonEmpty.length ? nonEmpty.join('\n') : undefined;
+  };
+
+  /** Pending comment lines that nothing follows: a comment item. */
+  const flushComments = () => {
+    let first = 0;
+    let last = labels.length;
+    while (first < last && !labels[first]) first++;
+    while (last > first && !labels[last - 1]) last--;
+    if (first < last) {
+      const note = labelsUnderItem && first === 0 && !NUMBERED.test(labels[first]);
+      out.push({ run: labels.slice(first, last).join('\n'), index: labelsAt + first, comment: note ? 'note' : 'step' });
+    }
+    labels = [];
+  };
+
+  for (; i < lines.length; i++) {
     let line = lines[i];
     if (cmd && heredocs.length) {
       cmd.push(line);
@@ -184,7 +248,9 @@ export function splitShellCommands(lines: readonly string[], isConsole: boolean)
     } else {
       const trimmed = line.trim();
       if (!trimmed) {
+        if (!hasPrompts) flushComments();
         labels = [];
+        text = undefined;
         continue;
       }
       if (hasPrompts) {
@@ -197,14 +263,34 @@ export function splitShellCommands(lines: readonly string[], isConsole: boolean)
         line = line.slice(m[0].length);
         if (!line.trim()) continue;
       } else if (trimmed.startsWith('#')) {
-        if (!trimmed.startsWith('#!')) labels.push(trimmed.replace(/^#+\s?/, '').trim());
+        if (!trimmed.startsWith('#!')) {
+          const comment = trimmed.replace(/^#+\s?/, '').trim();
+          // "# 3. …" under "# 2. …": the numbered line starts an item of its own.
+          if (NUMBERED.test(comment) && labels.some((l) => l.length > 0)) flushComments();
+          if (!labels.length) {
+            labelsAt = i;
+            labelsUnderItem = lastEnd === i - 1;
+          }
+          labels.push(comment);
+        }
+        text = undefined;
+        continue;
+      } else if (textLine(line)) {
+        if (text && !labels.length && lastEnd === i - 1) {
+          text.run += `\n${line}`;
+        } else {
+          text = { run: line, index: i, text: true };
+          const textLabel = takeLabel();
+          if (textLabel !== undefined) text.label = textLabel;
+          out.push(text);
+        }
+        lastEnd = i;
         continue;
       }
+      text = undefined;
       cmd = [line];
       start = i;
-      const nonEmpty = labels.filter((l) => l.length > 0);
-      label = nonEmpty.length ? nonEmpty.join('\n') : undefined;
-      labels = [];
+      label = takeLabel();
     }
     const state = scanLine(line, quote, heredocs);
     quote = state.quote;
@@ -219,5 +305,6 @@ export function splitShellCommands(lines: readonly string[], isConsole: boolean)
     const open = heredocs.length ? `the heredoc <<${heredocs[0].delim} is never closed` : quote !== 'none' ? `a ${quote === 'single' ? "'" : '"'} quote is never closed` : undefined;
     finish(open);
   }
+  if (!hasPrompts) flushComments();
   return out;
 }

@@ -1,123 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MAX_RUNBOOK_BYTES } from '../../../../src/core/runbooks/limits';
 import { parseMarkdownRunbook } from '../../../../src/core/runbooks/markdownRunbook';
-import type { Runbook, RunbookSection } from '../../../../src/core/runbooks/model';
+import { find, outline } from '../../support/runbookShape';
 
 const repoRoot = path.resolve(__dirname, '../../../../..');
-const SEEDS = path.resolve(repoRoot, '..', 'shared', 'seeds');
 const FIXTURES = path.resolve(repoRoot, 'test', 'fixtures', 'runbooks', 'markdown');
 
-function seed(name: string): Runbook {
-  const file = path.join(SEEDS, name);
-  if (!existsSync(file)) throw new Error(`seed guide ${file} is missing: these tests need ../shared/seeds next to the repo`);
-  return parseMarkdownRunbook(readFileSync(file, 'utf8'), file);
-}
-
-/** Sections depth-first, as `level title {severity} <part>` lines. */
-function outline(sections: RunbookSection[]): string[] {
-  const out: string[] = [];
-  const todo = [...sections].reverse();
-  while (todo.length) {
-    const s = todo.pop() as RunbookSection;
-    out.push(`${s.level} ${s.title}${s.severity ? ` {${s.severity}}` : ''}${s.part ? ` <${s.part}>` : ''}`);
-    for (let i = s.sections.length - 1; i >= 0; i--) todo.push(s.sections[i]);
-  }
-  return out;
-}
-
-function find(rb: Runbook, title: string, under?: string): RunbookSection {
-  const todo = [...rb.sections];
-  let scope: RunbookSection[] = todo;
-  if (under) scope = [find(rb, under)];
-  const stack = [...scope];
-  while (stack.length) {
-    const s = stack.pop() as RunbookSection;
-    if (s.title === title) return s;
-    stack.push(...s.sections);
-  }
-  throw new Error(`no section ${title}`);
-}
-
 describe('parseMarkdownRunbook', () => {
-  describe('seed guides (../shared/seeds)', () => {
-    it('reads the guide with mojibake emoji headings and bullet-nested blocks', () => {
-      const rb = seed('000_bef64ba36590c233.txt');
-      assert.equal(rb.title, 'Incident Response Plan (Nepal Context)');
-      assert.deepEqual(outline(rb.sections), [
-        '1 Incident Response Plan (Nepal Context)',
-        '2 Power Outage Response (Load Shedding / Grid Failure) {High}',
-        '3 1. Servers (Hosting Environment) {High}',
-        '3 2. Retailer Connectivity (The "Offline" User) {High}',
-        '2 ISP / Internet Failure (WorldLink, Classic Tech, etc.) {Medium}',
-        '3 Symptoms {Medium} <symptoms>',
-        '3 Procedures {Medium} <resolution>',
-        '2 System Crash / 500 Errors {Critical}',
-        '3 1. Immediate Action {Critical} <immediate>',
-        '3 2. Communication {Critical} <communication>',
-        '2 Emergency Contacts',
-        '2 Post-Incident Review <postIncident>',
-      ]);
-      assert.deepEqual(rb.symptoms, ['"Connection Refused" logs.', 'WhatsApp Webhook timeouts.']);
-      assert.deepEqual(find(rb, 'Procedures').steps.map((s) => [s.title, s.line, s.commands.length]), [['Switch ISP', 31, 0], ['Check Cloud Provider', 33, 0], ['Webhook Retries', 36, 0]]);
-      const immediate = find(rb, '1. Immediate Action');
-      assert.deepEqual(immediate.steps.map((s) => [s.title, s.commands.map((c) => [c.language, c.run, c.runnable, c.line])]), [
-        ['Check Logs: Access Railway/VPS logs immediately.', [['bash', 'docker-compose logs --tail=100 -f backend', true, 49]]],
-        ['Restart Service', [['bash', 'docker-compose restart backend', true, 53]]],
-      ]);
-      assert.deepEqual(rb.diagnostics, []);
-    });
-
-    it('reads the P1/P2/P3 guide: severities inherited, numbered steps with nested blocks, placeholders', () => {
-      const rb = seed('003_59952231f875c634.txt');
-      const outlined = outline(rb.sections);
-      assert.deepEqual(outlined.slice(0, 8), [
-        '1 Incident Response Guide', '2 Severity Levels', '2 P1 - Critical Incidents {P1}', '3 Complete Site Down {P1}',
-        '4 Symptoms {P1} <symptoms>', '4 Immediate Actions {P1} <immediate>', '4 Post-Incident {P1} <postIncident>', '3 Database Connection Lost {P1}',
-      ]);
-      assert.ok(outlined.includes('4 Actions {P3} <resolution>'));
-      assert.ok(outlined.includes('3 P1 Incident - Resolution {P1}'));
-      assert.ok(!outlined.some((t) => t.includes('P4')), 'the severity table makes no sections');
-      const site = find(rb, 'Immediate Actions', 'Complete Site Down');
-      assert.equal(site.steps.length, 7);
-      assert.deepEqual(site.steps[5].commands.map((c) => [c.label, c.run]), [['Check disk space', 'df -h'], ['Check memory', 'free -h'], ['If out of resources, clean up', 'docker system prune -f']]);
-      const restore = find(rb, 'Immediate Actions', 'Database Connection Lost').steps[4];
-      assert.equal(restore.title, 'Restore from backup if database is corrupted');
-      assert.deepEqual(restore.commands[2].placeholders, [{ token: '[latest-backup]', name: 'latest-backup', kind: 'bracket' }]);
-      const memory = find(rb, 'Actions', 'High Memory/CPU Usage');
-      assert.equal(memory.steps[2].commands.length, 1, 'a quoted SQL argument spanning lines stays one command');
-      assert.ok(memory.steps[2].commands[0].run.endsWith('ORDER BY duration DESC;\n"'));
-      assert.deepEqual(memory.steps[3].commands[0].placeholders.map((p) => p.token), ['[pid]']);
-      const backup = find(rb, 'Actions', 'Backup Failed').steps[2];
-      assert.deepEqual(backup.commands.map((c) => c.placeholders), [[], []], '$LATEST is assigned in the block');
-      assert.equal(find(rb, 'Post-Incident Checklist').checklist.length, 8);
-      assert.deepEqual(rb.diagnostics.filter((d) => /is asked for before it runs/.test(d.message)).map((d) => [d.line, d.column, d.message]), [
-        [112, 64, '[latest-backup] is asked for before it runs'],
-        [148, 34, '[backup-file] is asked for before it runs'],
-        [257, 32, '[pid] is asked for before it runs'],
-      ]);
-      assert.equal(rb.symptoms.length, 17);
-    });
-
-    it('reads the P0 guide: bold part labels, free-standing blocks grouped by their numbered comments', () => {
-      const rb = seed('004_c81b1337cae2be15.txt');
-      const redis = find(rb, 'Immediate Actions', '2. Redis Cache Failure');
-      assert.deepEqual(redis.steps.map((s) => s.title), ['1. Check Redis status', '2. Check Redis memory', '3. Restart Redis', '4. Clear cache if corrupted']);
-      const errors = find(rb, 'Immediate Actions', '3. High Error Rate (> 5%)');
-      assert.deepEqual(errors.steps[3].commands.map((c) => [c.run, c.placeholders.map((p) => p.token)]), [['git revert <commit-hash>', ['<commit-hash>']], ['npm run deploy', []]]);
-      const breach = find(rb, 'CRITICAL - Immediate Actions');
-      assert.equal(breach.part, 'immediate');
-      assert.deepEqual(breach.steps.map((s) => [s.title, s.commands.length]), [['2. PRESERVE EVIDENCE', 1]]);
-      const corruption = find(rb, 'Immediate Actions', '5. Database Corruption');
-      assert.deepEqual(corruption.steps[0].commands.map((c) => [c.run, c.runnable]), [['mongosh', true], ['use bizzai', false], ['db.runCommand({validate: "invoices", full: true})', false]]);
-      assert.equal(find(rb, 'Resolution Steps', '1. Database Connection Failure').steps.length, 6);
-      assert.deepEqual(outline([find(rb, 'Escalation Procedures')]), ['2 Escalation Procedures <escalation>', '3 P0 - Critical Incident {P0}', '3 P1 - High Priority {P1}']);
-      assert.equal(find(rb, 'P0 - Critical Incident').steps.length, 3);
-      assert.equal(rb.symptoms.length, 21);
-    });
-  });
-
   it('reads a fixture with front matter, SEV headings, bold labels, fences of every kind', () => {
     const file = path.join(FIXTURES, 'queue-backlog.md');
     const rb = parseMarkdownRunbook(readFileSync(file, 'utf8'), file);
@@ -151,7 +42,8 @@ describe('parseMarkdownRunbook', () => {
     const rb = parseMarkdownRunbook('# T\n```bash\necho one\n## not a heading\n', 't.md');
     assert.deepEqual(rb.diagnostics, [{ severity: 'warning', message: 'code block opened here is never closed; the rest of the file is read as its content', line: 2, column: 1 }]);
     assert.deepEqual(rb.sections[0].sections, []);
-    assert.deepEqual(rb.sections[0].steps.map((s) => s.commands.map((c) => c.run)), [['echo one']]);
+    // The `## …` line is a comment in the block, a remark under its command: shown, not run.
+    assert.deepEqual(rb.sections[0].steps.map((s) => s.commands.map((c) => [c.run, c.runnable])), [[['echo one', true], ['not a heading', false]]]);
   });
 
   it('refuses a binary file and a file over the cap with one error', () => {

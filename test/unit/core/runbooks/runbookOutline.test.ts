@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, promises as fsp, readdirSync, readFileSync } from 'node:fs';
+import { promises as fsp, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { outlineRunbookBytes, parseRunbookText } from '../../../../src/core/runbooks/runbookFile';
 import { RunbookIndex } from '../../../../src/core/runbooks/runbookIndex';
@@ -7,11 +7,9 @@ import { yamlRunbookOutline } from '../../../../src/core/runbooks/yamlRunbook';
 import { TempDirs } from '../../support/tempDirs';
 
 const repoRoot = path.resolve(__dirname, '../../../../..');
-const SEEDS = path.resolve(repoRoot, '..', 'shared', 'seeds');
 
-/** Every runbook-like file we have: shipped runbooks, fixtures, and the seed guides (read as markdown). */
+/** Every runbook-like file we have: shipped runbooks and fixtures (the incident guides in test/fixtures/runbooks/guides among them). */
 function corpus(): Array<{ file: string; name: string }> {
-  if (!existsSync(SEEDS)) throw new Error(`${SEEDS} is missing: these tests need ../shared/seeds next to the repo`);
   const out: Array<{ file: string; name: string }> = [];
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -22,12 +20,11 @@ function corpus(): Array<{ file: string; name: string }> {
   };
   walk(path.join(repoRoot, 'runbooks'));
   walk(path.join(repoRoot, 'test', 'fixtures'));
-  for (const f of readdirSync(SEEDS)) if (f.endsWith('.txt')) out.push({ file: path.join(SEEDS, f), name: path.join(SEEDS, f.replace(/\.txt$/, '.md')) });
   return out;
 }
 
 describe('runbook outline (what the index lists before parsing)', () => {
-  it('gives the same title and severity as the full parse, for every runbook, fixture and seed guide', () => {
+  it('gives the same title and severity as the full parse, for every runbook, fixture and guide', () => {
     const files = corpus();
     assert.ok(files.length >= 30, `only ${files.length} files`);
     let partial = 0;
