@@ -25,6 +25,9 @@ interface Entry {
   bytes?: Buffer;
 }
 
+/** Folders listed at once while walking. */
+const WALK_BATCH = 32;
+
 /** Folders skipped while walking (besides every name starting with a dot). */
 const SKIPPED_FOLDERS = new Set(['node_modules']);
 
@@ -42,22 +45,22 @@ export async function findRunbookFiles(folders: readonly string[]): Promise<stri
     if (st.isDirectory()) pending.push(folder);
     else if (st.isFile() && runbookFormat(folder)) found.push(folder);
   }
-  // Iterative, not recursive: a deep tree cannot exhaust the stack.
+  // Iterative, not recursive: a deep tree cannot exhaust the stack. Folders are read a batch at a
+  // time, not one after another: each readdir is a trip through the thread pool, and a walk of
+  // sequential trips is what the Runbooks view would wait for before reading any file.
   while (pending.length) {
-    const dir = pending.pop() as string;
-    let entries;
-    try {
-      entries = await fsp.readdir(dir, { withFileTypes: true });
-    } catch {
-      continue; // vanished or unreadable since it was listed
-    }
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(e.name)) pending.push(full);
-      } else if (e.isFile() && runbookFormat(e.name)) {
-        found.push(full);
+    const batch = pending.splice(0, WALK_BATCH);
+    // An error: vanished or unreadable since it was listed.
+    const listed = await Promise.all(batch.map((dir) => fsp.readdir(dir, { withFileTypes: true }).then((entries) => ({ dir, entries }), () => undefined)));
+    for (const { dir, entries } of listed.filter((l) => l !== undefined)) {
+      for (const e of entries) {
+        if (e.name.startsWith('.')) continue;
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (!SKIPPED_FOLDERS.has(e.name)) pending.push(full);
+        } else if (e.isFile() && runbookFormat(e.name)) {
+          found.push(full);
+        }
       }
     }
   }

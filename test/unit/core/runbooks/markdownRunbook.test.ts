@@ -59,12 +59,17 @@ describe('parseMarkdownRunbook', () => {
   it('survives 20,000-deep nesting (markers, quotes, headings) and deep indentation without recursion', () => {
     const markers = '# Deep\n' + '- '.repeat(20000) + 'leaf\n' + '> '.repeat(20000) + '1. quoted\n';
     assert.equal(parseMarkdownRunbook(markers, 'm.md').sections[0].steps.length, 0);
+    // Each item nested under the one before (CommonMark: indented to its text), 40 levels.
     let nested = '# Nested\n';
-    for (let i = 0; i < 1400; i++) nested += `${' '.repeat(i)}${i % 2 ? '-' : '1.'} item ${i}\n`;
-    nested += `${' '.repeat(1400)}\`\`\`bash\n${' '.repeat(1400)}echo deep\n${' '.repeat(1400)}\`\`\`\n`;
+    let indent = 0;
+    for (let i = 0; i < 40; i++) {
+      nested += `${' '.repeat(indent)}${i % 2 ? '-' : '1.'} item ${i}\n`;
+      indent += i % 2 ? 2 : 3;
+    }
+    nested += `${' '.repeat(indent)}\`\`\`bash\n${' '.repeat(indent)}echo deep\n${' '.repeat(indent)}\`\`\`\n`;
     const rb = parseMarkdownRunbook(nested, 'deep.md');
-    assert.equal(rb.sections[0].steps.length, 700);
-    assert.deepEqual(rb.sections[0].steps[699].commands.map((c) => c.run), ['echo deep']);
+    assert.equal(rb.sections[0].steps.length, 20);
+    assert.deepEqual(rb.sections[0].steps[19].commands.map((c) => c.run), ['echo deep']);
     let many = '';
     for (let i = 0; i < 20000; i++) many += `${'#'.repeat((i % 6) + 1)} h${i}\n`;
     const rb2 = parseMarkdownRunbook(many, 'many.md');
