@@ -19,6 +19,7 @@ import { HostsController } from './remote/hostsController';
 import { LogViews } from './terminals/logViews';
 import { RemoteStepTerminals } from './terminals/remoteStepTerminal';
 import { HostsTreeProvider, type HostNode } from './views/hostsTree';
+import { WALKTHROUGH_COMMANDS } from './commands/walkthrough/walkthroughCommands';
 
 /** The composition root: builds every part once and owns their disposables. */
 export class Container implements vscode.Disposable {
@@ -64,7 +65,7 @@ export class Container implements vscode.Disposable {
     const slaWatch = this.own(new SlaWatch(incidents, log.for('sla'), notices));
     this.views = { incidentsTree, statusBar, slaWatch, runbooksTree, runbooks, hosts, hostsTree, logViews };
 
-    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState)), ...REMOTE_COMMANDS]) this.own(registerCommand(def, ctx));
+    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState)), ...REMOTE_COMMANDS, ...WALKTHROUGH_COMMANDS]) this.own(registerCommand(def, ctx));
 
     this.own(vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPolicy(e)) {

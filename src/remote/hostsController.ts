@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DOCKER_ALLOW_INSECURE_TCP_KEY, affectsDockerEndpoint, affectsHosts, readDockerAllowInsecureTcp, readExtraKnownHostsFiles, readHostSettings, readRememberPasswords } from '../config/settings';
@@ -9,6 +10,7 @@ import type { TrustStore } from '../services/ssh/trustStore';
 import type { ComponentLog } from '../log';
 import { askHostKey } from './askHostKey';
 import { loadRemote } from './loadRemote';
+import { setWalkthroughKey, WALKTHROUGH_KEYS } from '../walkthrough/walkthroughKeys';
 
 /** What the Hosts view shows for a host. */
 export type HostState =
@@ -19,6 +21,11 @@ export type HostState =
 
 /** What the Hosts view says about the Local Docker engine: the endpoint it uses, or why it refuses to use one. */
 export type LocalDockerSummary = { readonly kind: 'endpoint'; readonly text: string } | { readonly kind: 'refused'; readonly message: string };
+
+/** ~/.ssh/config, as the remote module's userSshConfigFile names it (without loading that module). */
+export function userSshConfigPath(): string {
+  return path.join(os.homedir(), '.ssh', 'config');
+}
 
 /** Refused before anything is sent: running things on machines needs a trusted workspace. */
 export class UntrustedWorkspace extends Error {
@@ -56,6 +63,10 @@ export class HostsController implements vscode.Disposable {
       if (this.loaded && affectsHosts(e)) void this.reload();
       // The Hosts view says whether the Local Docker engine's endpoint is refused.
       else if (affectsDockerEndpoint(e)) this.changed.fire();
+    }));
+    // A host added to ~/.ssh/config in the editor (Open SSH Config File) shows without a Refresh.
+    this.disposables.push(vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (this.loaded && doc.uri.scheme === 'file' && doc.uri.fsPath === userSshConfigPath()) void this.reload();
     }));
   }
 
@@ -102,6 +113,7 @@ export class HostsController implements vscode.Disposable {
     this.profiles = merged.profiles;
     this.problems = merged.problems;
     for (const p of merged.problems) this.log.warn(p.message);
+    setWalkthroughKey(WALKTHROUGH_KEYS.sshHosts, this.profiles.length > 0);
     if (merged.problems.some((p) => p.source === 'settings')) {
       void vscode.window.showWarningMessage(`Incident Desk hosts: ${merged.problems.filter((p) => p.source === 'settings').map((p) => p.message).join(' ')}`, 'Open Settings').then((pick) => {
         if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'incidentDesk.hosts');

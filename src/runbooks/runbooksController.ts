@@ -6,6 +6,7 @@ import { runbookFormat } from '../core/runbooks/runbookFile';
 import { unknownSeverities } from '../core/runbooks/severityCheck';
 import { readRunbookFolders, SETTINGS } from '../config/settings';
 import type { ComponentLog } from '../log';
+import { setWalkthroughKey, WALKTHROUGH_KEYS } from '../walkthrough/walkthroughKeys';
 
 /** Where a runbook came from: the extension's own set, or a workspace folder of the user's. */
 export interface RunbookSource {
@@ -123,6 +124,7 @@ export class RunbooksController implements vscode.Disposable {
     this.sources = sources.sort((a, b) => (a.origin === b.origin ? a.runbook.title.localeCompare(b.runbook.title) : a.origin === 'workspace' ? -1 : 1));
     void vscode.commands.executeCommand('setContext', 'incidentDesk.runbooksLoaded', true);
     void vscode.commands.executeCommand('setContext', 'incidentDesk.hasRunbooks', sources.length > 0);
+    setWalkthroughKey(WALKTHROUGH_KEYS.workspaceRunbooks, sources.some((s) => s.origin === 'workspace'));
     this.changed.fire();
   }
 

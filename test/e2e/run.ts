@@ -6,7 +6,8 @@
 // Packages the extension first (`npm run package` -> dist/incident-desk.vsix) unless
 // INCIDENT_DESK_VSIX names a .vsix or INCIDENT_DESK_E2E_SKIP_PACKAGE=1 (scripts/test.sh packages
 // in its own phase). Env: INCIDENT_DESK_RESULT_JSON (default test-results/e2e.json),
-// INCIDENT_DESK_SCREENSHOT_DIR (default docs/screenshots), INCIDENT_DESK_TEST_GREP.
+// INCIDENT_DESK_SCREENSHOT_DIR (default docs/screenshots), INCIDENT_DESK_WALKTHROUGH_MEDIA_DIR (the
+// walkthrough's step images, default media/walkthrough), INCIDENT_DESK_TEST_GREP.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,6 +1,8 @@
 // Keyboard-first helpers for driving the VS Code workbench in a browser. Selectors are the
 // workbench's own roles, aria labels and stable class names; every step waits for a condition,
 // never for a fixed time, and a timeout says what was on screen.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 const STEP_TIMEOUT_MS = 30_000;
@@ -192,4 +194,13 @@ export function dependentSteps(suite: Mocha.Suite): void {
     // A real skip, reported as pending beside the failure that caused it.
     if (failed) this.skip();
   });
+}
+
+/** After a failed test: the page as it was, in test-results/e2e-failure-<title>.png. */
+export async function screenshotFailure(page: Page | undefined, test: Mocha.Test | undefined, resultsDir: string): Promise<void> {
+  if (test?.state !== 'failed' || !page) return;
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const name = `e2e-failure-${test.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
+  await page.screenshot({ path: path.join(resultsDir, name) }).catch(() => undefined);
+  console.log(`      screenshot: ${path.relative(process.cwd(), path.join(resultsDir, name))}`);
 }

@@ -3,6 +3,7 @@ import { validateText, validateTitle } from '../../core/incidents/validate';
 import type { CommandDefinition } from '../commandRunner';
 import { ask, checked } from './incidentArgs';
 import { pickSeverity } from './severityPick';
+import { setWalkthroughKey, WALKTHROUGH_KEYS } from '../../walkthrough/walkthroughKeys';
 
 export interface DeclareArgs {
   title?: string;
@@ -28,6 +29,7 @@ export const declareIncident: CommandDefinition = {
     const summary = given.summary !== undefined ? checked(given.summary, (v) => validateText(v, 'summary', { required: false, max: 500 })) : '';
     incidents.lastService = service;
     const incident = await store.declare({ title, severity: level.id, service, summary }, await incidents.actor());
+    setWalkthroughKey(WALKTHROUGH_KEYS.declared);
     await incidents.setFocus(incident.id);
     void vscode.window.showInformationMessage(`Declared ${level.id} incident: ${incident.title}`, 'Copy Initial Update', 'Assign Commander').then((pick) => {
       if (pick === 'Copy Initial Update') void vscode.commands.executeCommand('incidentDesk.incident.copyStatusUpdate', incident.id, 'initial');

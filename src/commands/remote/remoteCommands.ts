@@ -7,7 +7,8 @@ import { pinLogs } from './pinLogs';
 import { refreshHosts } from './refreshHosts';
 import { toggleLogPause } from './toggleLogPause';
 import { openSshTerminal } from './openSshTerminal';
+import { openSshConfig } from './openSshConfig';
 import { restartContainer } from './restartContainer';
 
 /** Every remote-operations command (hosts, SSH terminals, Docker), registered by the container from this one list. */
-export const REMOTE_COMMANDS: readonly CommandDefinition[] = [openSshTerminal, followDockerLogs, restartContainer, dockerStats, toggleLogPause, filterLogs, pinLogs, refreshHosts, disconnectHost];
+export const REMOTE_COMMANDS: readonly CommandDefinition[] = [openSshTerminal, followDockerLogs, restartContainer, dockerStats, toggleLogPause, filterLogs, pinLogs, refreshHosts, disconnectHost, openSshConfig];
