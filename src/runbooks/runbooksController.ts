@@ -148,7 +148,11 @@ export class RunbooksController implements vscode.Disposable {
       const remove = (uri: vscode.Uri) => {
         // A deleted folder may come as one event, without one per file in it.
         if (isRunbookFile(uri)) this.index.remove(uri.fsPath);
-        else this.index.removeFolder(uri.fsPath);
+        else {
+          this.index.removeFolder(uri.fsPath);
+          // A listing or re-read already under way may bring its files back: list once more after.
+          this.rescanSoon();
+        }
         this.refreshSources();
       };
       this.watchers.push(watcher, watcher.onDidCreate(update), watcher.onDidChange((uri) => isRunbookFile(uri) && update(uri)), watcher.onDidDelete(remove));

@@ -41,7 +41,8 @@ describe('a folder the disk refuses to write, in the real extension host', () =>
     const next = new IncidentStore({ root: workspaceRoot(), pending: new FilePendingPersistence(file, workspaceRoot()) });
     try {
       await next.loadAll();
-      assert.equal(await next.restorePending(), 1);
+      const left = await next.restorePending();
+      assert.equal(left, 1, `still waiting: ${next.pendingFor().map((p) => `${p.id}: ${p.change.event.type} (${p.lastError})`).join('; ')}`);
       assert.deepEqual(next.pendingFor(id).map((p) => p.change.event.text), ['remounted /var read-write']);
     } finally {
       next.dispose();

@@ -74,7 +74,7 @@ export const followDockerLogs: CommandDefinition = {
       const containers = await remote.listContainers(docker.client);
       if (!target) {
         if (containers.length === 0) throw new InvalidInput(`No containers on ${host}.`);
-        const pick = await vscode.window.showQuickPick(targetItems(containers), { title: `Follow Docker Logs on ${host}`, placeHolder: 'A compose service (all its containers) or one container', matchOnDescription: true });
+        const pick = await vscode.window.showQuickPick(targetItems(containers), { title: `Follow Docker Logs on ${host}`, placeHolder: 'A compose service (all its containers) or one container', matchOnDescription: true, ignoreFocusOut: true });
         if (!pick?.target) throw new Cancelled();
         target = pick.target;
       }
@@ -93,7 +93,7 @@ export const followDockerLogs: CommandDefinition = {
           { label: `Last ${tail} lines, with timestamps`, id: 'timestamps' },
           { label: 'Last 1000 lines', id: 'more' },
           { label: 'Since…', description: 'e.g. 10m, 2h, or a time', id: 'since' },
-        ], { title: `Follow ${label}` });
+        ], { title: `Follow ${label}`, ignoreFocusOut: true });
         if (!how) throw new Cancelled();
         if (how.id === 'timestamps') timestamps = true;
         if (how.id === 'more') tail = 1000;

@@ -299,6 +299,14 @@ export class IncidentStore {
           wrote = true;
           this.pending.splice(this.pending.indexOf(op), 1);
         } catch (e) {
+          if (StoreError.is(e) && e.reason === 'notFound' && !op.create && op.change.event.type === 'escalation') {
+            // The folder was removed (deleted, or another branch checked out). An escalation step is
+            // derived from the clock, not written by anyone: it is recorded again if the incident
+            // comes back, so it is dropped rather than left unsaved forever for an incident not shown.
+            this.log('warn', `${id} is no longer in incidents/: its ${op.change.event.type} step is not recorded`);
+            this.pending.splice(this.pending.indexOf(op), 1);
+            continue;
+          }
           op.lastError = describe(e);
           op.failure = e;
           this.log('error', `saving ${op.change.event.type} for ${id}: ${op.lastError}`);

@@ -1,7 +1,9 @@
 // "Unsaved" means the disk refused a change, nothing else: a declaration or note whose write is
 // still under way is queued, not unsaved.
 import * as assert from 'node:assert/strict';
-import { addNote } from '../../../../src/core/incidents/actions';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { addNote, escalate } from '../../../../src/core/incidents/actions';
 import { IncidentStore } from '../../../../src/core/incidents/incidentStore';
 import type { PendingOp } from '../../../../src/core/incidents/incidentWriter';
 import { TempDirs, makeUnwritable, makeWritable } from '../../support/tempDirs';
@@ -43,5 +45,17 @@ describe('unsaved changes are the ones the disk refused', () => {
     }
     assert.equal(await store.retryPending(), 0);
     assert.deepEqual(store.unsavedFor(), []);
+  });
+
+  it("an escalation step for an incident whose folder was removed is dropped, not left unsaved; a person's note is kept", async () => {
+    const store = new IncidentStore({ root: await temp.make() });
+    await store.loadAll();
+    const incident = await store.declare({ title: 'Folder removed under us', severity: 'P1', service: 'web' }, 'Dana');
+    fs.rmSync(path.join(store.incidentsDir, incident.id), { recursive: true });
+    const ts = new Date(Date.parse(incident.declaredAt) + 16 * 60_000).toISOString();
+    await store.record(incident.id, escalate(incident, 1, { afterMinutes: 15, notify: 'Team lead' }, ts));
+    assert.deepEqual(store.unsavedFor(), [], 'a clock-derived step was left unsaved for an incident that is gone');
+    await assert.rejects(store.record(incident.id, addNote(incident, 'saw the folder vanish', 'Dana', ts)));
+    assert.deepEqual(store.unsavedFor(incident.id).map((p) => p.change.event.text), ['saw the folder vanish']);
   });
 });
