@@ -19,6 +19,12 @@ import { sleep } from '../../../services/processes';
 
 /** Prints `line N` every 0.1 s; N carries on across restarts (kept in the container's file system). */
 const COUNTER = ['sh', '-c', 'i=$(cat /tmp/n 2>/dev/null); i=${i:-0}; while true; do i=$((i+1)); echo line $i; echo $i > /tmp/n; sleep 0.1; done'];
+/**
+ * COUNTER that stops only between lines: a daemon shutdown's SIGTERM sets a flag the loop checks, so
+ * a kill can never fall between printing a line and saving its number (which made the next run
+ * start again at 1, or repeat a number). For the test that needs lines consecutive across runs.
+ */
+const STEADY_COUNTER = ['sh', '-c', 'trap "stop=1" TERM; i=$(cat /tmp/n 2>/dev/null); i=${i:-0}; while [ -z "$stop" ]; do i=$((i+1)); echo line $i; echo $i > /tmp/n.t && mv /tmp/n.t /tmp/n; sleep 0.1 & wait $!; done'];
 
 interface Seen {
   kind: 'line' | 'event';
@@ -254,7 +260,7 @@ describe('followLogs (real dockerd): lines, faults, markers', function () {
   });
 
   it('daemon restart: disconnected, reconnected with a resume marker, no duplicate or missing line', async function () {
-    await runContainer(dockerd, { name: 'survivor', cmd: COUNTER, restart: 'always' });
+    await runContainer(dockerd, { name: 'survivor', cmd: STEADY_COUNTER, restart: 'always' });
     const rec = new Recorder();
     follow({ kind: 'container', id: 'survivor' }, rec);
     await waitFor('15 lines', () => rec.lines().length >= 15);
