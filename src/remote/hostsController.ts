@@ -135,7 +135,7 @@ export class HostsController implements vscode.Disposable {
       return undefined;
     }
     const ordered = preselect ? [...items.filter((i) => i.value === preselect), ...items.filter((i) => i.value !== preselect)] : items;
-    const pick = await vscode.window.showQuickPick(ordered, { title, placeHolder: 'Pick a host', matchOnDescription: true });
+    const pick = await vscode.window.showQuickPick(ordered, { title, placeHolder: 'Pick a host', matchOnDescription: true, ignoreFocusOut: true });
     return pick?.value;
   }
 

@@ -20,6 +20,11 @@ export const WALKTHROUGH_KEYS = {
   resolved: 'incidentDesk.walkthrough.resolved',
 } as const;
 
+const lastSet = new Map<string, boolean>();
+
+/** Sets `key` when its value changes: the Getting Started page re-renders (and may take the focus) on every set. */
 export function setWalkthroughKey(key: (typeof WALKTHROUGH_KEYS)[keyof typeof WALKTHROUGH_KEYS], value = true): void {
+  if (lastSet.get(key) === value) return;
+  lastSet.set(key, value);
   void vscode.commands.executeCommand('setContext', key, value);
 }

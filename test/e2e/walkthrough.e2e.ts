@@ -165,10 +165,12 @@ describe('e2e: the Getting Started walkthrough', function () {
     await walk.clickButton('logs', 'Follow Docker Logs');
     await wb.waitForQuickPick(/Local Docker engine/);
     await wb.pickQuickPickItem('Local Docker', /Local Docker engine/);
+    // The next two picks are clicked: with the Getting Started page open, VS Code hands the keyboard
+    // back to the page between two prompts (a known wart, see the README's walkthrough section).
     await wb.waitForQuickPick(/web/);
-    await wb.pickQuickPickItem('web', /web.*compose service/);
+    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: /web, compose service|web\s+compose service|compose service/ }).first().click();
     await wb.waitForQuickPick(/Last 200 lines/);
-    await wb.pickQuickPickItem('Last 200 lines', /^Last 200 lines/);
+    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: /^Last 200 lines(?!,)/ }).first().click();
     await wb.until('live log lines', async () => /web-1\s*\|\s*GET \/cart\/\d+ 502/.test((await page.locator('.xterm-rows > div').allTextContents()).join('\n')), 30_000);
     await walk.waitChecked('logs');
     await wb.hideNotifications();

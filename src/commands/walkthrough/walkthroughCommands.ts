@@ -8,11 +8,16 @@ import type { CommandDefinition } from '../commandRunner';
  * re-focus of its step (VS Code's Getting Started page) would take the keyboard away from the next
  * prompt: typing into Declare's third box went nowhere.
  */
+const FOCUS_SETTLE_MS = 400;
+
 function fromView(id: string, viewId: string, command: string): CommandDefinition {
   return {
     id,
     async run() {
       await vscode.commands.executeCommand(`${viewId}.focus`);
+      // The Getting Started page takes the focus back shortly after its button runs a command; the
+      // first prompt opens after that, or its first keys go to the page (seen with Follow Docker Logs).
+      await new Promise((resolve) => setTimeout(resolve, FOCUS_SETTLE_MS));
       return vscode.commands.executeCommand(command);
     },
   };
