@@ -177,6 +177,7 @@ function readBlocks(body: string, offset: number, runbook: Runbook, titleOnly: b
     return innermost ?? previousItem;
   };
 
+  /** Commands under `owner`'s step (made when it has none yet), or, under no item, a step of their own. */
   const place = (commands: RunbookCommand[], owner: OpenItem | undefined, line: number) => {
     if (!commands.length) return;
     if (owner) {
@@ -188,17 +189,9 @@ function readBlocks(body: string, offset: number, runbook: Runbook, titleOnly: b
       owner.step.commands.push(...commands);
       return;
     }
-    // A free-standing block is a step; a `#` comment above a command starts another ("# 2. Check
-    // memory"), so a block written as numbered comment groups reads as those steps.
-    const section = current(line);
-    let step: RunbookStep | undefined;
-    for (const c of commands) {
-      if (!step || c.label) {
-        step = { title: firstLineOf(c.label ?? c.run), line: c.line, commands: [] };
-        section.steps.push(step);
-      }
-      step.commands.push(c);
-    }
+    // Indented code under no item: a step of its own, shown. (A free-standing fence is split into
+    // steps by fenceSteps, which knows its comment groups.)
+    current(line).steps.push({ title: firstLineOf(commands[0].label ?? commands[0].run), line: commands[0].line, commands });
   };
 
   const heading = (raw: string, level: number, line: number) => {
