@@ -7,9 +7,12 @@ import { loadRemote } from './loadRemote';
 export async function dockerFor(hosts: HostsController, host: string): Promise<{ client: DockerClient; release(): void }> {
   const remote = await loadRemote();
   if (host === 'local') {
+    // The endpoint this client goes to, resolved once: every call then reports against it without
+    // reading the docker configuration again (a service's log follow lists its containers each round).
+    const summary = await hosts.localDockerSummary();
     const report = (e: unknown) => {
       const reached = reachedDaemon(e, remote.DockerError);
-      if (reached !== undefined) void hosts.reportLocal(reached ? undefined : (e as Error));
+      if (reached !== undefined && summary.kind === 'endpoint') hosts.reportLocal(summary.text, reached ? undefined : (e as Error));
     };
     let client: DockerClient;
     try {

@@ -55,7 +55,6 @@ export class HostsController implements vscode.Disposable {
   private trustStore: TrustStore | undefined;
   /** What the last call to the Local Docker engine found, and the endpoint it went to. */
   private localOutcome: { endpoint: string; state: HostState } | undefined;
-  private localReports = 0;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: ComponentLog) {
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
@@ -243,15 +242,15 @@ export class HostsController implements vscode.Disposable {
     return this.localOutcome?.endpoint === endpoint ? this.localOutcome.state : { kind: 'idle' };
   }
 
-  /** Told by every call to the Local Docker engine: `error` undefined when it reached the daemon. */
-  async reportLocal(error: Error | undefined): Promise<void> {
-    const seq = ++this.localReports;
-    const summary = await this.localDockerSummary();
-    if (seq !== this.localReports || summary.kind !== 'endpoint') return; // a newer report wins; a refused endpoint says so itself
+  /**
+   * Told by every call to the Local Docker engine, with the endpoint the call went to: `error`
+   * undefined when it reached the daemon. Fires a change only when what the view shows changes.
+   */
+  reportLocal(endpoint: string, error: Error | undefined): void {
     const state: HostState = error ? { kind: 'failed', message: error.message } : { kind: 'connected' };
     const before = this.localOutcome;
-    this.localOutcome = { endpoint: summary.text, state };
-    if (before?.endpoint !== summary.text || before.state.kind !== state.kind || (before.state.kind === 'failed' && state.kind === 'failed' && before.state.message !== state.message)) this.changed.fire();
+    this.localOutcome = { endpoint, state };
+    if (before?.endpoint !== endpoint || before.state.kind !== state.kind || (before.state.kind === 'failed' && state.kind === 'failed' && before.state.message !== state.message)) this.changed.fire();
   }
 
   /**
