@@ -4,7 +4,6 @@ import { readStatusBarEnabled } from '../config/settings';
 import type { IncidentsController } from '../incidents/incidentsController';
 import { describeSla, incidentTooltip } from './incidentPresentation';
 import { formatDuration } from '../core/util/time';
-import { computeSla } from '../core/severity/sla';
 
 /**
  * The focused active incident's clock: severity, elapsed time and the next thing due. The item turns
@@ -41,7 +40,9 @@ export class SlaStatusBar implements vscode.Disposable {
     const level = this.incidents.level(incident);
     const { sla, short } = describeSla(incident, level, now);
     const active = this.incidents.active();
-    const breached = active.filter((e) => e.id !== entry.id && computeSla(e.incident, this.incidents.level(e.incident), now).worst === 'breached');
+    const breached = active.filter((e) => e.id !== entry.id)
+      .map((e) => ({ incident: e.incident, ...describeSla(e.incident, this.incidents.level(e.incident), now) }))
+      .filter((b) => b.sla.worst === 'breached');
     const icon = sla.worst === 'breached' ? '$(error)' : sla.worst === 'warning' ? '$(warning)' : '$(flame)';
     const others = active.length - 1;
     const breachedText = breached.length ? ` · $(error) ${breached.length + (sla.worst === 'breached' ? 1 : 0)} breached` : '';
@@ -49,10 +50,7 @@ export class SlaStatusBar implements vscode.Disposable {
     this.item.backgroundColor = sla.worst === 'breached' || breached.length ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : sla.worst === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const tooltip = incidentTooltip(incident, level, now, { pending: this.incidents.store?.unsavedFor(entry.id).length ?? 0, damaged: entry.problems.length });
-    for (const b of breached) {
-      const next = describeSla(b.incident, this.incidents.level(b.incident), now).short;
-      tooltip.appendMarkdown('\n\n$(error) ').appendText(`Also breached: ${b.incident.severity} ${b.incident.title}${next ? ` (${next})` : ''}`);
-    }
+    for (const b of breached) tooltip.appendMarkdown('\n\n$(error) ').appendText(`Also breached: ${b.incident.severity} ${b.incident.title}${b.short ? ` (${b.short})` : ''}`);
     this.item.tooltip = tooltip;
     const also = breached.length ? `; ${breached.length} other incident${breached.length === 1 ? '' : 's'} breached: ${breached.map((b) => `${b.incident.severity} ${b.incident.title}`).join(', ')}` : '';
     this.item.accessibilityInformation = { label: `Incident ${incident.title}, ${incident.severity}, ${STATUS_LABELS[incident.status]}, ${formatDuration(sla.elapsedMs)} elapsed${short ? `, ${short}` : ''}${also}` };
