@@ -9,7 +9,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
-import { Workbench, dependentSteps } from './workbench';
+import { Workbench, dependentSteps, screenshotFailure } from './workbench';
 
 const TITLE = 'Checkout returns 502';
 const SLUG = 'checkout-returns-502';
@@ -70,11 +70,7 @@ describe('e2e: declare and acknowledge an incident', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !page) return;
-    fs.mkdirSync(FAILURES, { recursive: true });
-    const name = `e2e-failure-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
-    await page.screenshot({ path: path.join(FAILURES, name) }).catch(() => undefined);
-    console.log(`      screenshot: test-results/${name}`);
+    await screenshotFailure(page, this.currentTest, FAILURES);
   });
 
   after(async function () {

@@ -14,7 +14,7 @@ import { ensureBusyboxImage } from '../services/busyboxImage';
 import { composeLabels, runContainer } from '../services/containers';
 import { startDockerd, type Dockerd } from '../services/dockerd';
 import { startSshd, type Sshd } from '../services/sshd';
-import { Workbench, dependentSteps } from './workbench';
+import { Workbench, dependentSteps, screenshotFailure } from './workbench';
 
 const CONTAINER_ID = 'workbench.view.extension.incidentDesk';
 const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -43,11 +43,8 @@ describe('e2e: remote operations (real sshd and dockerd)', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed' || !page) return;
-    const dir = path.join(REPO_ROOT, 'test-results');
-    fs.mkdirSync(dir, { recursive: true });
-    const name = `e2e-failure-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
-    await page.screenshot({ path: path.join(dir, name) }).catch(() => undefined);
-    console.log(`      screenshot: test-results/${name}\n      terminal: ${JSON.stringify((await terminalText().catch(() => '')).slice(-800))}`);
+    await screenshotFailure(page, this.currentTest, path.join(REPO_ROOT, 'test-results'));
+    console.log(`      terminal: ${JSON.stringify((await terminalText().catch(() => '')).slice(-800))}`);
   });
 
   before(async function () {
