@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # npm test's `clone` phase: the unit suite in a fresh clone of this repository, in a temporary folder
-# with nothing beside it, with an empty HOME and no npm configuration. CI always has ../shared and a
-# configured home beside its checkout; a test that reads either passes there and fails for everyone
-# else. This phase is where that shows.
+# with nothing beside it, with an empty HOME and no npm configuration. CI's checkout has other
+# folders beside it and a configured home; a test that reads either would pass there and fail for
+# everyone else. Running the suite here, and only here, is where that shows.
 #   bash scripts/test-clone.sh RESULT_JSON
 # What is tested is this working tree as it would be committed (scripts/snapshot-clone.sh), like
 # every other phase tests the working tree; on CI that is HEAD, so there it is exactly a clone.

@@ -22,7 +22,7 @@ export const BUDGETS = {
   lint: 90,
   build: 60,
   unit: 360,
-  clone: 420, // build, compile and the unit suite again, in a fresh clone
+  clone: 420, // build, compile and the unit suite, in a fresh clone (the suite's only run)
   integration: 420,
   restricted: 180,
   electron: 600,

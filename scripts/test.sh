@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test: every check and suite, in order, against real parts (see test/runner/).
-#   typecheck, lint, build, unit (mocha), clone (the unit suite in a fresh clone with nothing beside
-#   it), integration (code-server extension host), [electron: INCIDENT_DESK_TEST_ELECTRON=1],
+#   typecheck, lint, build, clone (the unit suite, in a fresh clone with nothing beside it),
+#   integration (code-server extension host), [electron: INCIDENT_DESK_TEST_ELECTRON=1],
 #   package (.vsix), e2e (the UI in headless Chromium), setup (npm start from an empty home).
 # Each phase's time is printed and held against its budget (scripts/test-summary.mjs).
 # Every phase runs even when an earlier one failed, so one run shows everything that is wrong.
@@ -52,16 +52,6 @@ phase() {
   echo "[test] $name: $([ "$rc" -eq 0 ] && echo ok || echo "FAILED (exit $rc)") in ${took}s"
 }
 
-unit_tests() {
-  if ! find test/unit -name '*.test.ts' 2>/dev/null | grep -q .; then
-    echo "[test] warning: no unit tests in test/unit/"
-    npm run --silent compile-tests || return 1
-    echo '{"passes":0,"failures":0,"pending":0,"tests":0,"durationMs":0,"failed":[],"output":""}' >"$RESULTS/unit.json"
-    return 0
-  fi
-  npm run --silent test:unit -- --reporter out/test/runner/specJsonReporter.js --reporter-option "json=$RESULTS/unit.json"
-}
-
 # Debian packages when missing (chromium, ripgrep, libkrb5-dev; openssh-server, docker.io,
 # busybox-static for the remote-ops suites), and code-server; idempotent. Starts nothing: the suites
 # start their own sshd/dockerd (test/services/) and stop them by pid.
@@ -69,9 +59,10 @@ services() { bash scripts/ensure-code-server.sh >/dev/null && bash scripts/ensur
 phase services check - services
 phase typecheck check - npm run --silent typecheck
 phase lint check - npm run --silent lint
-phase build check - npm run --silent build
-phase unit tests "$RESULTS/unit.json" unit_tests
-# The same suite where CI's ../shared and a configured home are not: a fresh clone in a temp folder.
+# The extension and CLI bundles, and the compiled tests the runners below load.
+phase build check - bash -c 'npm run --silent build && npm run --silent compile-tests'
+# The unit suite, once, where a user's fresh clone is: a clone in a temporary folder with nothing
+# beside it, an empty home and no npm configuration (a test needing CI's surroundings fails here).
 phase clone tests "$RESULTS/clone.json" bash scripts/test-clone.sh "$RESULTS/clone.json"
 phase integration tests "$RESULTS/integration.json" \
   env INCIDENT_DESK_RESULT_JSON="$RESULTS/integration.json" INCIDENT_DESK_TEST_GREP=@restricted INCIDENT_DESK_TEST_GREP_INVERT=1 \
