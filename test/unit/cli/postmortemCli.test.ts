@@ -9,7 +9,7 @@ import { lineRef } from '../../../src/core/timeline/eventRef';
 import { TempDirs } from '../support/tempDirs';
 import { requireFreshBuild, runCli } from './cliHarness';
 
-export const PM_FIXTURE = path.resolve(__dirname, '../../../../test/fixtures/postmortem');
+const PM_FIXTURE = path.resolve(__dirname, '../../../../test/fixtures/postmortem');
 const DB = '2026-11-02-db-failover';
 const CACHE = '2026-11-05-cache-stampede';
 
