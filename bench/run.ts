@@ -1,7 +1,7 @@
 // `npm run bench` (scripts/bench.sh compiles, then runs this): measures, prints a table and writes
 // bench-results.json at the repository root. A measurement, not a test: it exits 0 when a target is
 // missed, and says so; with --strict it exits 2 then. Pick figures by name:
-// `npm run bench -- append load runbooks size pipeline logs logs-host ssh activation`.
+// `npm run bench -- append load postmortem runbooks size pipeline logs logs-host ssh activation`.
 //
 // Every figure is taken in rounds, ours interleaved with the plain tool (bench/stats.ts), and shows
 // the median over rounds with its min–max.
@@ -24,6 +24,7 @@ import { benchLogPipelineGroup } from './logPipelineMicro';
 import type { FigureGroup } from './figures';
 import { benchIncidentLoad } from './incidentLoad';
 import { benchPackageSize } from './packageSize';
+import { benchPostmortemDraft } from './postmortemDraft';
 import { benchRunbookIndex } from './runbookIndex';
 import { REPO_ROOT } from './scratch';
 import { benchTimelineAppend } from './timelineAppend';
@@ -37,6 +38,7 @@ const BENCHES: Record<string, () => Promise<FigureGroup>> = {
   // 1,000 calls a round: a round's p99 is then its 10th-slowest call, not one stall of the disk.
   append: () => benchTimelineAppend({ rounds: rounds(5), perRound: quick ? 100 : 1000, warmup: quick ? 20 : 100 }),
   load: () => benchIncidentLoad({ events: 10_000, rounds: rounds(7), perRound: quick ? 3 : 10, warmup: quick ? 3 : 5 }),
+  postmortem: () => benchPostmortemDraft({ events: 10_000, rounds: rounds(7), perRound: quick ? 3 : 10, warmup: quick ? 2 : 5 }),
   runbooks: () => benchRunbookIndex({ runbooks: 1000, rounds: rounds(5), perRound: quick ? 1 : 2, warmup: quick ? 1 : 2 }),
   size: () => benchPackageSize(),
   // The pipeline alone on synthetic lines in memory (no daemon): time and what it retains.

@@ -23,3 +23,5 @@ export const RUNBOOK_CATALOG_TARGET_MS = 1000;
 export const RUNBOOK_UPDATE_TARGET_MS = 20;
 /** The .vsix users download (MB = 1,000,000 B). */
 export const VSIX_TARGET_BYTES = 1_500_000;
+/** A post-mortem draft from a 10,000-event incident (load, milestones, render). */
+export const POSTMORTEM_DRAFT_TARGET_MS = 100;

@@ -64,7 +64,7 @@ describe('post-mortem draft', () => {
     assert.deepEqual(r.replaced, ['overview', 'key-moments', 'response']);
     assert.ok(r.text.includes('Customers could not pay for 1 hour.') && r.text.includes('Keep the runbook.'));
     assert.match(r.text, /- \*\*Time to mitigate:\*\* 40m\n/);
-    assert.match(r.text, /  - Team lead \(after 15m\) at 2026-11-22 14:15 UTC\n/);
+    assert.match(r.text, / {2}- Team lead \(after 15m\) at 2026-11-22 14:15 UTC\n/);
     assert.equal(refreshDraft(r.text, later.incident, later.events, { level: P1, now: T0 + 100 * MIN }).replaced.length, 0, 'nothing left to change');
   });
 });
