@@ -62,8 +62,11 @@ export async function readWorkspaceSettings(workspace: string): Promise<(key: st
   return (key: string): unknown => {
     const flat = (parsed as Record<string, unknown>)[`incidentDesk.${key}`];
     if (flat !== undefined) return flat;
+    // `"incidentDesk": { "hosts": … }` is read too, and `{ "redact": { "patterns": … } }`.
     const section = (parsed as Record<string, unknown>).incidentDesk;
-    return typeof section === 'object' && section !== null ? (section as Record<string, unknown>)[key] : undefined;
+    if (typeof section !== 'object' || section === null) return undefined;
+    const whole = (section as Record<string, unknown>)[key];
+    return whole !== undefined ? whole : key.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), section);
   };
 }
 

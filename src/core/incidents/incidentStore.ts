@@ -238,7 +238,7 @@ export class IncidentStore {
   async declare(raw: Omit<DeclareInput, 'id'>, actor: string): Promise<Incident> {
     const ms = this.now();
     // Before the id is made from the title: a secret in a title must not reach a folder name either.
-    const { texts: [title, service, summary] } = await this.inOrder(() => redactTexts([raw.title, raw.service, raw.summary ?? ''], this.redaction()));
+    const { texts: [title, service, summary], kinds } = await this.inOrder(() => redactTexts([raw.title, raw.service, raw.summary ?? ''], this.redaction()));
     const input = { ...raw, title: title!, service: service!, ...(raw.summary === undefined ? {} : { summary: summary! }) };
     const taken = new Set([...this.entries.keys(), ...this.pending.map((p) => p.id)]);
     let id = incidentId(utcDate(ms), input.title, taken);
@@ -252,6 +252,7 @@ export class IncidentStore {
       this.log('warn', `checking ${id} is free: ${String(e)}`);
     }
     const change = declare({ ...input, id }, actor, isoNow(ms));
+    if (kinds.length) change.event.data = { ...change.event.data, redacted: kinds };
     await this.enqueue({ id, change, eventWritten: false, create: true });
     return this.get(id)?.incident ?? change.apply(undefined)!;
   }

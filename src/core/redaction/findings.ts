@@ -21,7 +21,7 @@ const LABEL = /\[redacted: [A-Za-z0-9_.-]+\]/g;
  * When two findings overlap they become one span; its kind is the most specific one (a provider's
  * token over a generic `token=` assignment, a JWT over the header it sits in).
  */
-const GENERIC_RANK: Record<string, number> = { 'private-key': 1, jwt: 2, 'url-password': 3, authorization: 4, assignment: 5, pattern: 6 };
+const GENERIC_RANK: Record<string, number> = { 'private-key': 1, jwt: 2, 'url-password': 3, 'basic-auth': 3, authorization: 4, assignment: 5, pattern: 6 };
 
 function rank(f: Finding): number {
   return GENERIC_RANK[f.kind] ?? 0;

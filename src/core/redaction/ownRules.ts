@@ -49,6 +49,8 @@ const RULES: Rule[] = [
   { kind: 'jwt', re: /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/gd },
   // scheme://user:password@host — only the password goes.
   { kind: 'url-password', re: /[a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/@?#'"]*:([^\s/?#'"]+)@/gid, group: 1 },
+  // curl -u user:password, --user user:password
+  { kind: 'basic-auth', re: /(?:^|\s)(?:-u|--user)(?:\s+|=)["']?[^\s:"']*:([^\s"']+)/gd, group: 1 },
   // Authorization headers: with a scheme, whatever follows it; without, a credential-looking value.
   { kind: 'authorization', re: /(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token|digest|bot|apikey|sso-key)\s+([^\s"',;]+)/gid, group: 1 },
   { kind: 'authorization', re: /(?:proxy-)?authorization["']?\s*[:=]\s*["']?((?=[^\s"',;]*\d)[^\s"',;]{12,})/gid, group: 1 },
