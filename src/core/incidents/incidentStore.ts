@@ -97,7 +97,8 @@ export class IncidentStore {
     for (const r of restored) {
       if (known.has(`${r.id} ${eventKey(r.event)}`)) continue;
       // restored: the event may have reached the timeline just before the window closed.
-      this.pending.push({ id: r.id, change: changeOf(r.id, r.event), eventWritten: r.eventWritten, create: r.create, restored: true, lastError: 'not yet written (kept from an earlier session)' });
+      // It was made by a writer of this product (its type checked then), and is written as it was kept.
+      this.pending.push({ id: r.id, change: changeOf(r.id, r.event as Change['event']), eventWritten: r.eventWritten, create: r.create, restored: true, lastError: 'not yet written (kept from an earlier session)' });
     }
     if (restored.length) {
       this.log('info', `${restored.length} change(s) kept from an earlier session are retried`);
