@@ -175,13 +175,15 @@ async function run(cmd: RunCommand, io: RunIo): Promise<number> {
   };
   const recorder = new StepRecorder(incident, ref, texts, profile?.name ?? 'local', await defaultActorName(), p.expectation);
   const output = new StepOutput((stream, text) => io.write(stream, text));
+  let commandStart = 0;
   const hooks: ExecuteHooks = {
     started: async (i) => {
+      commandStart = output.mark;
       await recorder.started(i);
       // What runs, as the editor's step terminal shows it: a CI log then says which command printed what.
       io.err(`$ ${texts[i]!.split('\n').join('\n> ')}`);
     },
-    finished: (i, outcome) => recorder.finished(i, outcome, output.tail),
+    finished: (i, outcome) => recorder.finished(i, outcome, output.tail, output.since(commandStart)),
     output: (stream, chunk) => output.push(stream, chunk),
   };
 

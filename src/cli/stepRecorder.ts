@@ -6,6 +6,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { INCIDENTS_FOLDER, IncidentStore } from '../core/incidents/incidentStore';
 import { type Expectation, plainOutput } from '../core/runbooks/expectation';
+import { outputTail } from '../core/runbooks/outputTail';
 import { type RunRecord, type StepRef, stepFinished, stepStarted } from '../core/runbooks/runbookEvents';
 import { isoNow } from '../core/util/time';
 import { compilePatterns } from '../core/redaction/patterns';
@@ -67,12 +68,15 @@ export class StepRecorder {
     if (this.incident) await this.incident.store.record(this.incident.id, stepStarted(this.ref, run, this.actor, isoNow()));
   }
 
-  /** `output`: everything the step printed so far, for its `expect` on the last command that runs. */
-  async finished(index: number, outcome: CommandOutcome, output: string): Promise<void> {
+  /**
+   * `output`: everything the step printed so far, for its `expect` on the last command that runs;
+   * `commandOutput`: what this command printed, whose end is kept on its event (outputTail).
+   */
+  async finished(index: number, outcome: CommandOutcome, output: string, commandOutput?: string): Promise<void> {
     const run = this.runs.get(index);
     if (!run || !this.incident) return;
     const last = index === this.commands.length - 1 || outcome.exitCode !== 0;
     const expect = this.expectation && last ? { pattern: this.expectation.pattern, met: this.expectation.test(plainOutput(output)) } : undefined;
-    await this.incident.store.record(this.incident.id, stepFinished(this.ref, run, outcome.exitCode, this.actor, isoNow(), expect, outcome.unknown));
+    await this.incident.store.record(this.incident.id, stepFinished(this.ref, run, outcome.exitCode, this.actor, isoNow(), expect, outcome.unknown, await outputTail(commandOutput)));
   }
 }

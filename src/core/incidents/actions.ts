@@ -1,6 +1,7 @@
 import { formatDuration } from '../util/time';
 import { ROLE_LABELS, STATUS_LABELS, type Incident, type IncidentStatus } from './model';
 import type { TimelineEvent } from '../timeline/events';
+import type { EventType } from '../timeline/eventTypes';
 import { SYSTEM_ACTOR } from '../timeline/events';
 import type { EscalationStep } from '../severity/policy';
 import { applyEvent } from './replay';
@@ -11,7 +12,8 @@ import { applyEvent } from './replay';
  * must only set what this event is about.
  */
 export interface Change {
-  event: TimelineEvent;
+  /** Its type is one of EVENT_TYPES: the compiler checks every writer against the closed list. */
+  event: TimelineEvent & { type: EventType };
   apply(current: Incident | undefined): Incident | undefined;
 }
 
@@ -26,7 +28,7 @@ export class ActionError extends Error {
   }
 }
 
-function event(ts: string, type: string, actor: string, text: string, data?: Record<string, unknown>): TimelineEvent {
+function event(ts: string, type: EventType, actor: string, text: string, data?: Record<string, unknown>): Change['event'] {
   return data ? { ts, type, actor, text, data } : { ts, type, actor, text };
 }
 
@@ -34,7 +36,7 @@ function event(ts: string, type: string, actor: string, text: string, data?: Rec
  * The change an event makes, by the same rule used to replay the timeline onto the record after a
  * crash or a merge (replay.ts), so a change made now and one replayed later cannot differ.
  */
-export function changeOf(id: string, ev: TimelineEvent): Change {
+export function changeOf(id: string, ev: Change['event']): Change {
   return { event: ev, apply: (cur) => applyEvent(cur, ev, id) };
 }
 
@@ -98,8 +100,9 @@ export function assignRole(incident: Incident, role: string, person: string, act
     { role, person, ...(previous ? { previous } : {}) }));
 }
 
-export function addNote(incident: Incident, text: string, actor: string, ts: string): Change {
-  return changeOf(incident.id, event(ts, 'note', actor, text.trim()));
+/** `occurredAt`: the earlier moment the note tells of (ISO); `ts` stays the time it is written. */
+export function addNote(incident: Incident, text: string, actor: string, ts: string, occurredAt?: string): Change {
+  return changeOf(incident.id, event(ts, 'note', actor, text.trim(), occurredAt ? { occurredAt } : undefined));
 }
 
 export function statusUpdatePosted(incident: Incident, kind: string, message: string, actor: string, ts: string): Change {

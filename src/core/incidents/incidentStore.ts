@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { Emitter } from '../util/emitter';
 import { UnsafePathError } from '../util/fsSafe';
 import { isoNow, utcDate } from '../util/time';
-import type { TimelineProblem } from '../timeline/events';
+import type { TimelineEvent, TimelineProblem } from '../timeline/events';
+import { newEventId } from '../timeline/eventRef';
+import { isEventType } from '../timeline/eventTypes';
 import { changeOf, declare, type Change, type DeclareInput } from './actions';
 import { loadIncident, scanIncidentsFolder, type IncidentEntry, type LoadedIncident } from './incidentLoader';
 import { folderIsFree, writeOp, type PendingOp, type WriteHooks } from './incidentWriter';
@@ -16,6 +18,17 @@ import { redactTexts, type RedactOptions } from '../redaction/redact';
 import { redactChange } from './redactChange';
 
 export const INCIDENTS_FOLDER = 'incidents';
+
+/**
+ * Every new event passes here on its way to the disk (extension and CLI alike): it gets its id
+ * (in place, so the caller can reference what it wrote), and a type outside the closed list is a bug.
+ * Changes restored from an earlier session keep what they had: an id added now would make a line
+ * that already reached the timeline look new.
+ */
+function stampEvent(event: TimelineEvent, now: number): void {
+  if (!isEventType(event.type)) throw new Error(`Incident Desk does not write events of type ${JSON.stringify(event.type)} (see EVENT_TYPES)`);
+  if (typeof event.id !== 'string') event.id = newEventId(now);
+}
 
 export interface StoreOptions {
   /** Workspace folder that holds incidents/. */
@@ -92,12 +105,13 @@ export class IncidentStore {
   async restorePending(): Promise<number> {
     const kept = await this.kept.restore();
     // Kept by an earlier version, perhaps before redaction existed: redacted before it is written.
-    const restored = await Promise.all(kept.map(async (r) => ({ ...r, event: (await redactChange(r.id, changeOf(r.id, r.event), this.redaction())).event })));
+    const restored = await Promise.all(kept.map(async (r) => ({ ...r, event: (await redactChange(r.id, changeOf(r.id, r.event as Change['event']), this.redaction())).event })));
     const known = new Set(this.pending.map((p) => `${p.id} ${eventKey(p.change.event)}`));
     for (const r of restored) {
       if (known.has(`${r.id} ${eventKey(r.event)}`)) continue;
       // restored: the event may have reached the timeline just before the window closed.
-      this.pending.push({ id: r.id, change: changeOf(r.id, r.event), eventWritten: r.eventWritten, create: r.create, restored: true, lastError: 'not yet written (kept from an earlier session)' });
+      // It was made by a writer of this product (its type checked then), and is written as it was kept.
+      this.pending.push({ id: r.id, change: changeOf(r.id, r.event as Change['event']), eventWritten: r.eventWritten, create: r.create, restored: true, lastError: 'not yet written (kept from an earlier session)' });
     }
     if (restored.length) {
       this.log('info', `${restored.length} change(s) kept from an earlier session are retried`);
@@ -290,6 +304,7 @@ export class IncidentStore {
   }
 
   private async enqueue(raw: PendingOp): Promise<void> {
+    stampEvent(raw.change.event, this.now());
     // Nothing unredacted is queued: not the timeline, the record, the unsaved-changes storage or the log.
     const op = { ...raw, change: await this.inOrder(() => redactChange(raw.id, raw.change, this.redaction())) };
     this.pending.push(op);
