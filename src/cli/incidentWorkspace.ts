@@ -20,8 +20,8 @@ export interface IncidentWorkspace {
   policy: SeverityPolicy;
   /** incidentDesk.postmortem.dueHours, or the default. */
   dueHours: number;
-  /** incidentDesk.redact.patterns, for redactText. */
-  redactPatterns: string[];
+  /** incidentDesk.redact.patterns as written, for redactText (which names an invalid one). */
+  redactPatterns: readonly unknown[];
 }
 
 /** Reads the workspace's settings; throws SettingsFileError for a malformed settings file. */
@@ -33,7 +33,7 @@ export async function openWorkspace(root: string): Promise<IncidentWorkspace> {
     incidentsDir: path.join(root, INCIDENTS_FOLDER),
     policy: buildPolicy(get('severityScale'), get('severities')),
     dueHours: normalizeDueHours(get('postmortem.dueHours')),
-    redactPatterns: Array.isArray(patterns) ? patterns.filter((p): p is string => typeof p === 'string' && p !== '') : [],
+    redactPatterns: patterns === undefined ? [] : Array.isArray(patterns) ? patterns : [patterns],
   };
 }
 

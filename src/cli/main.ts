@@ -12,6 +12,7 @@ import { type IncidentIo, postmortemCommand } from './postmortemCommand';
 import { reportCommand } from './reportCommand';
 import { type RunIo, runStepCommand } from './runCommand';
 import { SettingsFileError } from './workspaceSettings';
+import { RedactionError } from '../core/redaction/redact';
 
 /** Where the CLI writes; a test passes its own. */
 export interface CliIo {
@@ -98,12 +99,12 @@ export function outline(runbook: Runbook): string {
   return out.join('\n');
 }
 
-/** A malformed .vscode/settings.json is a problem to report (file: message), not a crash. */
+/** A malformed .vscode/settings.json or redaction pattern is a problem to report, not a crash (nothing is written then). */
 async function settingsProblem(io: CliIo, run: () => Promise<number>): Promise<number> {
   try {
     return await run();
   } catch (e) {
-    if (!(e instanceof SettingsFileError)) throw e;
+    if (!(e instanceof SettingsFileError) && !(e instanceof RedactionError)) throw e;
     io.err(`incident-desk: ${e.message}`);
     return EXIT_PROBLEMS;
   }

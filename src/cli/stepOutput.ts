@@ -11,6 +11,8 @@ export class StepOutput {
   private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   private readonly filters = { stdout: new TerminalOutputFilter(), stderr: new TerminalOutputFilter() };
   private kept = '';
+  /** Characters kept since the start, cut or not: a mark to take one command's output by. */
+  private total = 0;
 
   constructor(private readonly write: (stream: OutputStream, text: string) => void) {}
 
@@ -28,6 +30,17 @@ export class StepOutput {
     return this.kept.slice(-MAX_EXPECT_OUTPUT);
   }
 
+  /** Where the output is now: `since(mark)` is what came after it. */
+  get mark(): number {
+    return this.total;
+  }
+
+  /** What was printed after `mark` (the end of it, when more came than is kept), unfiltered. */
+  since(mark: number): string {
+    const count = Math.min(this.total - mark, this.kept.length);
+    return count <= 0 ? '' : this.kept.slice(-count);
+  }
+
   /** Sequences the filter removed. */
   get dropped(): number {
     return this.filters.stdout.dropped + this.filters.stderr.dropped;
@@ -42,6 +55,7 @@ export class StepOutput {
 
   private keep(text: string): void {
     this.kept += text;
+    this.total += text.length;
     if (this.kept.length > MAX_EXPECT_OUTPUT * 2) this.kept = this.kept.slice(-MAX_EXPECT_OUTPUT);
   }
 }

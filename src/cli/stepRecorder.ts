@@ -6,8 +6,11 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { INCIDENTS_FOLDER, IncidentStore } from '../core/incidents/incidentStore';
 import { type Expectation, plainOutput } from '../core/runbooks/expectation';
+import { outputTail } from '../core/runbooks/outputTail';
 import { type RunRecord, type StepRef, stepFinished, stepStarted } from '../core/runbooks/runbookEvents';
 import { isoNow } from '../core/util/time';
+import { compilePatterns } from '../core/redaction/patterns';
+import { readWorkspaceRedactPatterns } from './workspaceSettings';
 import type { CommandOutcome } from './runStep';
 
 export class IncidentArgumentError extends Error {
@@ -33,7 +36,10 @@ export async function openIncident(folder: string, cwd: string): Promise<OpenedI
   const root = path.dirname(path.dirname(dir));
   const st = await fsp.stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) throw new IncidentArgumentError(`--incident ${folder}: no such incident folder`);
-  const store = new IncidentStore({ root });
+  // The team's redaction patterns, as the editor reads them; an invalid one refuses the run before anything runs.
+  const patterns = await readWorkspaceRedactPatterns(root);
+  compilePatterns(patterns);
+  const store = new IncidentStore({ root, redaction: () => ({ patterns }) });
   await store.loadAll();
   const entry = store.list().find((e) => e.id === id);
   if (entry?.kind === 'broken') throw new IncidentArgumentError(`--incident ${folder}: ${entry.message} (${entry.file}${entry.line ? `:${entry.line}` : ''})`);
@@ -62,12 +68,15 @@ export class StepRecorder {
     if (this.incident) await this.incident.store.record(this.incident.id, stepStarted(this.ref, run, this.actor, isoNow()));
   }
 
-  /** `output`: everything the step printed so far, for its `expect` on the last command that runs. */
-  async finished(index: number, outcome: CommandOutcome, output: string): Promise<void> {
+  /**
+   * `output`: everything the step printed so far, for its `expect` on the last command that runs;
+   * `commandOutput`: what this command printed, whose end is kept on its event (outputTail).
+   */
+  async finished(index: number, outcome: CommandOutcome, output: string, commandOutput?: string): Promise<void> {
     const run = this.runs.get(index);
     if (!run || !this.incident) return;
     const last = index === this.commands.length - 1 || outcome.exitCode !== 0;
     const expect = this.expectation && last ? { pattern: this.expectation.pattern, met: this.expectation.test(plainOutput(output)) } : undefined;
-    await this.incident.store.record(this.incident.id, stepFinished(this.ref, run, outcome.exitCode, this.actor, isoNow(), expect, outcome.unknown));
+    await this.incident.store.record(this.incident.id, stepFinished(this.ref, run, outcome.exitCode, this.actor, isoNow(), expect, outcome.unknown, await outputTail(commandOutput)));
   }
 }

@@ -11,6 +11,7 @@ export const SETTINGS = {
   statusBarEnabled: 'statusBar.enabled',
   runbookFolders: 'runbookFolders',
   postmortemDueHours: 'postmortem.dueHours',
+  redactPatterns: 'redact.patterns',
 } as const;
 
 export const DEFAULT_RUNBOOK_FOLDERS = ['runbooks', 'docs/runbooks'];
@@ -43,6 +44,12 @@ export function readPostmortemDueHours(): number {
 
 export function affectsPostmortemDue(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(`${SETTINGS.section}.${SETTINGS.postmortemDueHours}`);
+}
+
+/** The team's own redaction patterns as written (validated when used: an invalid one is an error naming it). */
+export function readRedactPatterns(): readonly unknown[] {
+  const v = vscode.workspace.getConfiguration(SETTINGS.section).get<unknown>(SETTINGS.redactPatterns, []);
+  return Array.isArray(v) ? v : [v];
 }
 
 export function readStatusBarEnabled(): boolean {

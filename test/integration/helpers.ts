@@ -26,7 +26,7 @@ export function incidentDir(id: string): string {
   return path.join(workspaceRoot(), 'incidents', id);
 }
 
-export interface RawEvent { ts: string; type: string; actor: string; text: string; data?: Record<string, unknown> }
+export interface RawEvent { id?: string; ts: string; type: string; actor: string; text: string; data?: Record<string, unknown> }
 
 export function timelineOf(id: string): RawEvent[] {
   return fs.readFileSync(path.join(incidentDir(id), 'timeline.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RawEvent);

@@ -88,6 +88,8 @@ describe('remote operations against a real sshd and dockerd', function () {
     assert.equal(finished?.data?.exitCode, 0);
     assert.deepEqual(finished?.data?.expect, { pattern: 'on', met: true });
     assert.match(String(finished?.data?.command), /remote-stamp\.txt/);
+    // The end of what it printed on the host, kept on its event as plain text.
+    assert.deepEqual(finished?.data?.output, { text: fs.readFileSync(path.join(tmp, 'remote-stamp.txt'), 'utf8').trim(), truncated: false });
   });
 
   it('a dangerous step on a host asks for the host\'s name typed out: any other answer runs nothing, the name runs it', async () => {

@@ -4,6 +4,7 @@ import { runDangers } from '../../core/runbooks/dangerous';
 import { parseExpectation, plainOutput } from '../../core/runbooks/expectation';
 import { type Interpreter, interpreterFor } from '../../core/runbooks/interpreters';
 import { nothingToRun } from '../../core/runbooks/nothingToRun';
+import { outputTail } from '../../core/runbooks/outputTail';
 import { assignedNames } from '../../core/runbooks/placeholders';
 import { fillPlaceholders } from '../../core/runbooks/placeholderFill';
 import { type FillTarget, runSourceLines, targetValues } from '../../core/runbooks/placeholderSource';
@@ -136,7 +137,8 @@ async function runAll(ctx: CommandContext, ref: StepRef, script: string[], inter
     const last = i === script.length - 1 || (result.exitCode !== undefined && result.exitCode !== 0) || unknown !== undefined;
     // The step's expect is checked on everything its commands printed, once they are done.
     const outcome = expectation && last ? { pattern: expectation.pattern, met: output === undefined ? null : expectation.test(plainOutput(output)) } : undefined;
-    if (incident) await store.record(incident.id, stepFinished(ref, run, result.exitCode, actor, isoNow(), outcome, unknown));
+    // The end of what this command printed is kept on its event (bounded, plain text, redacted).
+    if (incident) await store.record(incident.id, stepFinished(ref, run, result.exitCode, actor, isoNow(), outcome, unknown, await outputTail(result.output)));
     if (outcome?.met === false) void vscode.window.showWarningMessage(`"${ref.step}" finished, but its output did not show "${outcome.pattern}".`);
     if (result.exitCode !== undefined && result.exitCode !== 0) {
       void vscode.window.showWarningMessage(`"${ref.step}" failed with exit code ${result.exitCode}; the rest of the step was not run.`);

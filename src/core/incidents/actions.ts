@@ -12,7 +12,8 @@ import { applyEvent } from './replay';
  * must only set what this event is about.
  */
 export interface Change {
-  event: TimelineEvent;
+  /** Its type is one of EVENT_TYPES: the compiler checks every writer against the closed list. */
+  event: TimelineEvent & { type: EventType };
   apply(current: Incident | undefined): Incident | undefined;
 }
 
@@ -27,7 +28,7 @@ export class ActionError extends Error {
   }
 }
 
-function event(ts: string, type: EventType, actor: string, text: string, data?: Record<string, unknown>): TimelineEvent {
+function event(ts: string, type: EventType, actor: string, text: string, data?: Record<string, unknown>): Change['event'] {
   return data ? { ts, type, actor, text, data } : { ts, type, actor, text };
 }
 
@@ -35,7 +36,7 @@ function event(ts: string, type: EventType, actor: string, text: string, data?: 
  * The change an event makes, by the same rule used to replay the timeline onto the record after a
  * crash or a merge (replay.ts), so a change made now and one replayed later cannot differ.
  */
-export function changeOf(id: string, ev: TimelineEvent): Change {
+export function changeOf(id: string, ev: Change['event']): Change {
   return { event: ev, apply: (cur) => applyEvent(cur, ev, id) };
 }
 

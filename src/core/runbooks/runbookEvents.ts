@@ -1,5 +1,6 @@
 import { type Change, timelineOnly } from '../incidents/actions';
 import type { TimelineEvent } from '../timeline/events';
+import type { OutputTail } from './outputTail';
 
 /** Where a step is: enough to find it again and to read the timeline without the runbook at hand. */
 export interface StepRef {
@@ -45,12 +46,15 @@ export interface ExpectOutcome {
   met: boolean | null;
 }
 
-/** `exitCode` undefined: the outcome is unknown (no shell integration, or the connection dropped). */
-export function stepFinished(ref: StepRef, run: RunRecord, exitCode: number | undefined, actor: string, ts: string, expect?: ExpectOutcome, unknownReason?: string): Change {
+/**
+ * `exitCode` undefined: the outcome is unknown (no shell integration, or the connection dropped).
+ * `output`: the end of what the command printed (outputTail: bounded, plain, redacted).
+ */
+export function stepFinished(ref: StepRef, run: RunRecord, exitCode: number | undefined, actor: string, ts: string, expect?: ExpectOutcome, unknownReason?: string, output?: OutputTail): Change {
   let outcome = exitCode === undefined ? `outcome unknown${unknownReason ? ` (${unknownReason})` : ''}` : exitCode === 0 ? 'exit 0' : `failed, exit ${exitCode}`;
   if (expect) outcome += expect.met === null ? `; "${expect.pattern}" could not be checked` : expect.met ? `; saw "${expect.pattern}"` : `; did NOT see "${expect.pattern}"`;
   return {
-    event: { ts, type: 'runbook_step_finished', actor, text: `"${ref.step}" on ${run.target}: ${outcome}`, data: { ...ref, key: stepKey(ref), ...run, exitCode: exitCode ?? null, ...(expect ? { expect } : {}), ...(exitCode === undefined && unknownReason ? { unknown: unknownReason } : {}) } },
+    event: { ts, type: 'runbook_step_finished', actor, text: `"${ref.step}" on ${run.target}: ${outcome}`, data: { ...ref, key: stepKey(ref), ...run, exitCode: exitCode ?? null, ...(expect ? { expect } : {}), ...(exitCode === undefined && unknownReason ? { unknown: unknownReason } : {}), ...(output ? { output } : {}) } },
     apply: timelineOnly(),
   };
 }

@@ -133,3 +133,26 @@ describe('incident-desk postmortem', function () {
     assert.equal(usage.code, 2);
   });
 });
+
+describe('incident-desk postmortem: nothing secret lands in the file', function () {
+  this.timeout(30_000);
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+
+  it('a starred note holding a token is redacted in the draft and in the written file', async () => {
+    const ws = await temp.make('idk-pm-secret-');
+    await fsp.cp(path.resolve(__dirname, '../../../../test/fixtures/postmortem'), ws, { recursive: true });
+    const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    const timeline = path.join(ws, 'incidents', DB, 'timeline.jsonl');
+    await fsp.appendFile(timeline, [
+      JSON.stringify({ ts: '2026-11-02T10:26:00.000Z', type: 'note', actor: 'Ravi', text: `used GITHUB_TOKEN=${token} to pull the image`, id: '01JC0000000000000000000099' }),
+      JSON.stringify({ ts: '2026-11-02T10:27:00.000Z', type: 'starred', actor: 'Lee', text: 'Starred', data: { ref: '01JC0000000000000000000099' }, id: '01JC0000000000000000000098' }),
+    ].join('\n') + '\n');
+    const r = await runCli(['postmortem', `incidents/${DB}`], { cwd: ws });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout.toString(), /used GITHUB_TOKEN=\[redacted: [^\]]+\] to pull the image/);
+    assert.ok(!r.stdout.toString().includes(token));
+    assert.equal((await runCli(['postmortem', `incidents/${DB}`, '--write'], { cwd: ws })).code, 0);
+    assert.ok(!(await fsp.readFile(path.join(ws, 'incidents', `${DB}.md`), 'utf8')).includes(token));
+  });
+});

@@ -202,18 +202,35 @@ describe('incident-desk run (local, real bash)', function () {
     const events = (await fsp.readFile(path.join(dir, 'incidents', incident.id, 'timeline.jsonl'), 'utf8'))
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { type: string; text: string; data?: Record<string, unknown> });
+      .map((l) => JSON.parse(l) as { id?: string; type: string; text: string; data?: Record<string, unknown> });
+    // Every event the CLI writes carries its id (a ULID), as the editor's do.
+    for (const e of events) assert.match(e.id ?? '', /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, `${e.type} without an id`);
+    assert.equal(new Set(events.map((e) => e.id)).size, events.length);
     const runs = events.filter((e) => e.type.startsWith('runbook_step_'));
     assert.deepEqual(runs.map((e) => e.type), ['runbook_step_started', 'runbook_step_finished', 'runbook_step_started', 'runbook_step_finished']);
     const ref = { runbook: 'runbooks/steps.md', runbookTitle: 'CLI fixture', section: 'Checks', step: 'Stop at the first failure', line: 16, key: 'runbooks/steps.md#Checks#Stop at the first failure' };
     const [s1, f1, s2, f2] = runs as [typeof runs[0], typeof runs[0], typeof runs[0], typeof runs[0]];
     assert.deepEqual(s1.data, { ...ref, command: 'echo first', target: 'local', runId: s1.data!.runId });
-    assert.deepEqual(f1.data, { ...ref, command: 'echo first', target: 'local', runId: s1.data!.runId, exitCode: 0 });
+    // Each finished command keeps the end of what it printed (only its own output).
+    assert.deepEqual(f1.data, { ...ref, command: 'echo first', target: 'local', runId: s1.data!.runId, exitCode: 0, output: { text: 'first', truncated: false } });
     assert.deepEqual(s2.data, { ...ref, command: 'echo second; exit 7', target: 'local', runId: s2.data!.runId });
-    assert.deepEqual(f2.data, { ...ref, command: 'echo second; exit 7', target: 'local', runId: s2.data!.runId, exitCode: 7 });
+    assert.deepEqual(f2.data, { ...ref, command: 'echo second; exit 7', target: 'local', runId: s2.data!.runId, exitCode: 7, output: { text: 'second', truncated: false } });
     assert.notEqual(s1.data!.runId, s2.data!.runId);
     assert.equal(s1.text, 'Ran "Stop at the first failure" on local: echo first');
     assert.equal(f2.text, '"Stop at the first failure" on local: failed, exit 7');
+  });
+
+  it('--incident: the output tail on the finished event is plain text, escape sequences stripped', async () => {
+    const store = new IncidentStore({ root: dir });
+    await store.loadAll();
+    const incident = await store.declare({ title: 'Clipboard', severity: 'P3', service: 'web' }, 'Dana');
+    const r = await runCli(['run', FIXTURE, 'Print a clipboard write', '--incident', `incidents/${incident.id}`, '--yes'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = (await fsp.readFile(path.join(dir, 'incidents', incident.id, 'timeline.jsonl'), 'utf8')).trim().split('\n');
+    const finished = JSON.parse(lines.at(-1)!) as { type: string; data?: { output?: unknown } };
+    assert.equal(finished.type, 'runbook_step_finished');
+    assert.deepEqual(finished.data?.output, { text: 'beforeafter', truncated: false });
+    assert.ok(!lines.at(-1)!.includes('\\u001b'), 'no escape character on the timeline');
   });
 
   it('a step the runbook puts on a host does not run here without --host', async () => {

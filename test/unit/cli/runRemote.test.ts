@@ -180,6 +180,8 @@ describe('incident-desk run --host (real sshd)', function () {
       ['runbook_step_finished', 'target', 'echo "hello db"', 0],
     ]);
     assert.equal(events[1]!.text, '"Say hello" on target: exit 0');
+    // What the command printed on the host, its end kept on the finished event.
+    assert.deepEqual(events[1]!.data?.output, { text: 'hello db', truncated: false });
   });
 
   it('remote output goes through the terminal filter: an OSC 52 clipboard write never reaches the terminal', async () => {
