@@ -16,6 +16,22 @@ const vscodeOnce = {
   },
 };
 
+/**
+ * secretlint and its rules (~1 MB) are imported on the first redaction (src/core/redaction/redact.ts):
+ * in the extension that import is left to load dist/redaction.js (built below), so activation never
+ * parses them. The CLI bundle keeps them inline (one file to install).
+ */
+const redactionApart = {
+  name: 'redaction-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/secretlintRules$/ }, (args) =>
+      args.importer.endsWith('core/redaction/redact.ts') ? { path: 'secretlintRules', namespace: 'redaction-apart' } : undefined);
+    build.onResolve({ filter: /^\.\/redaction\.js$/, namespace: 'redaction-apart' }, () => ({ path: './redaction.js', external: true }));
+    // A plain require next to dist/extension.js, as for dist/remote.js.
+    build.onLoad({ filter: /.*/, namespace: 'redaction-apart' }, () => ({ contents: "module.exports = require('./redaction.js');", loader: 'js' }));
+  },
+};
+
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
@@ -30,7 +46,7 @@ const options = {
   platform: 'node',
   target: 'node20',
   external: ['vscode'],
-  plugins: [vscodeOnce],
+  plugins: [vscodeOnce, redactionApart],
   sourcemap: production ? false : 'linked',
   minify: production,
   metafile: true,
@@ -78,11 +94,23 @@ const remoteOptions = {
   external: ['vscode', 'cpu-features', '*.node'],
 };
 
+/**
+ * The redaction bundle (secretlint's recommended preset), loaded by the extension on first use.
+ * @type {import('esbuild').BuildOptions}
+ */
+const redactionOptions = {
+  ...options,
+  entryPoints: { redaction: 'src/core/redaction/secretlintRules.ts' },
+  define: {},
+  plugins: [],
+  external: [],
+};
+
 if (watch) {
-  for (const o of [options, cliOptions, remoteOptions]) await (await esbuild.context(o)).watch();
+  for (const o of [options, cliOptions, remoteOptions, redactionOptions]) await (await esbuild.context(o)).watch();
   console.log('[build] watching');
 } else {
-  for (const o of [options, cliOptions, remoteOptions]) {
+  for (const o of [options, cliOptions, remoteOptions, redactionOptions]) {
     const result = await esbuild.build(o);
     const out = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
     for (const [file, info] of out) console.log(`[build] ${file} ${(info.bytes / 1024).toFixed(1)} KiB`);

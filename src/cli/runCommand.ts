@@ -20,6 +20,7 @@ import { StepOutput } from './stepOutput';
 import { IncidentArgumentError, type OpenedIncident, StepRecorder, openIncident } from './stepRecorder';
 import { type LocatedStep, describeCandidate, formatStepPath, selectStep } from './stepSelect';
 import { SettingsFileError } from './workspaceSettings';
+import { RedactionError } from '../core/redaction/patterns';
 
 /** What `run` needs from its surroundings; main() passes the process's. */
 export interface RunIo {
@@ -49,7 +50,7 @@ export async function runStepCommand(cmd: RunCommand, io: RunIo): Promise<number
   try {
     return await run(cmd, io);
   } catch (e) {
-    if (e instanceof Refused || e instanceof IncidentArgumentError || e instanceof SettingsFileError) {
+    if (e instanceof Refused || e instanceof IncidentArgumentError || e instanceof SettingsFileError || RedactionError.is(e, 'invalidPattern')) {
       io.err(`incident-desk: ${e.message}`);
       return EXIT_USAGE;
     }
@@ -57,7 +58,7 @@ export async function runStepCommand(cmd: RunCommand, io: RunIo): Promise<number
       io.err(`incident-desk: ${e.message}`);
       return EXIT_CONNECTION;
     }
-    if (StoreError.is(e)) {
+    if (StoreError.is(e) || RedactionError.is(e)) {
       // The command whose start could not be recorded did not run; the ones before it did.
       io.err(`incident-desk: could not record on the incident's timeline, so the step stopped there: ${e.message}`);
       return EXIT_RECORDING;

@@ -9,6 +9,8 @@ import { type Expectation, plainOutput } from '../core/runbooks/expectation';
 import { outputTail } from '../core/runbooks/outputTail';
 import { type RunRecord, type StepRef, stepFinished, stepStarted } from '../core/runbooks/runbookEvents';
 import { isoNow } from '../core/util/time';
+import { compilePatterns } from '../core/redaction/patterns';
+import { readWorkspaceRedactPatterns } from './workspaceSettings';
 import type { CommandOutcome } from './runStep';
 
 export class IncidentArgumentError extends Error {
@@ -34,7 +36,10 @@ export async function openIncident(folder: string, cwd: string): Promise<OpenedI
   const root = path.dirname(path.dirname(dir));
   const st = await fsp.stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) throw new IncidentArgumentError(`--incident ${folder}: no such incident folder`);
-  const store = new IncidentStore({ root });
+  // The team's redaction patterns, as the editor reads them; an invalid one refuses the run before anything runs.
+  const patterns = await readWorkspaceRedactPatterns(root);
+  compilePatterns(patterns);
+  const store = new IncidentStore({ root, redaction: () => ({ patterns }) });
   await store.loadAll();
   const entry = store.list().find((e) => e.id === id);
   if (entry?.kind === 'broken') throw new IncidentArgumentError(`--incident ${folder}: ${entry.message} (${entry.file}${entry.line ? `:${entry.line}` : ''})`);

@@ -1,5 +1,6 @@
 // The workspace's `.vscode/settings.json` as VS Code reads it (JSON with comments and trailing
-// commas), for the two settings the CLI uses: incidentDesk.hosts and incidentDesk.ssh.knownHostsFiles.
+// commas), for the settings the CLI uses: incidentDesk.hosts, incidentDesk.ssh.knownHostsFiles and
+// incidentDesk.redact.patterns.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { resolveSettingFile } from '../services/ssh/knownHostsFiles';
@@ -20,12 +21,35 @@ export class SettingsFileError extends Error {
 
 /** Reads the settings; a missing file is no settings, a malformed one throws SettingsFileError. */
 export async function readWorkspaceHostSettings(workspace: string, homeDir: string): Promise<WorkspaceHostSettings> {
+  const get = await readWorkspaceSettings(workspace);
+  const files = get('ssh.knownHostsFiles');
+  return {
+    hosts: get('hosts'),
+    knownHostsFiles: Array.isArray(files)
+      ? files.filter((f): f is string => typeof f === 'string' && f.trim() !== '')// The extension's own rule for this setting: ~ under home, absolute as is, relative to the workspace.
+        .map((f) => resolveSettingFile(f.trim(), homeDir, workspace) as string)
+      : [],
+  };
+}
+
+/** `incidentDesk.redact.patterns` as written (checked when used: an invalid one is an error naming it); none when unset. */
+export async function readWorkspaceRedactPatterns(workspace: string): Promise<readonly unknown[]> {
+  const v = (await readWorkspaceSettings(workspace))('redact.patterns');
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/**
+ * The workspace's `incidentDesk.*` settings: a getter by key (`hosts`, `redact.patterns`), flat
+ * (`"incidentDesk.hosts"`) or nested (`"incidentDesk": { "hosts": … }`). A missing file is no
+ * settings, a malformed one throws SettingsFileError.
+ */
+export async function readWorkspaceSettings(workspace: string): Promise<(key: string) => unknown> {
   const file = path.join(workspace, '.vscode', 'settings.json');
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { hosts: undefined, knownHostsFiles: [] };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return () => undefined;
     throw new SettingsFileError(file, (e as Error).message);
   }
   let parsed: unknown;
@@ -35,20 +59,14 @@ export async function readWorkspaceHostSettings(workspace: string, homeDir: stri
     throw new SettingsFileError(file, `not valid JSON with comments: ${(e as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new SettingsFileError(file, 'expected an object');
-  const get = (key: string): unknown => {
+  return (key: string): unknown => {
     const flat = (parsed as Record<string, unknown>)[`incidentDesk.${key}`];
     if (flat !== undefined) return flat;
-    // `"incidentDesk": { "hosts": … }` is read too.
+    // `"incidentDesk": { "hosts": … }` is read too, and `{ "redact": { "patterns": … } }`.
     const section = (parsed as Record<string, unknown>).incidentDesk;
-    return typeof section === 'object' && section !== null ? (section as Record<string, unknown>)[key] : undefined;
-  };
-  const files = get('ssh.knownHostsFiles');
-  return {
-    hosts: get('hosts'),
-    knownHostsFiles: Array.isArray(files)
-      ? files.filter((f): f is string => typeof f === 'string' && f.trim() !== '')// The extension's own rule for this setting: ~ under home, absolute as is, relative to the workspace.
-        .map((f) => resolveSettingFile(f.trim(), homeDir, workspace) as string)
-      : [],
+    if (typeof section !== 'object' || section === null) return undefined;
+    const whole = (section as Record<string, unknown>)[key];
+    return whole !== undefined ? whole : key.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), section);
   };
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ActionError } from '../core/incidents/actions';
 import { StoreError } from '../core/incidents/storeErrors';
+import { REDACT_PATTERNS_KEY, RedactionError } from '../core/redaction/patterns';
 import type { IncidentsController } from '../incidents/incidentsController';
 import type { RunbooksController } from '../runbooks/runbooksController';
 import type { LocalStepRunner } from '../terminals/localStepRunner';
@@ -71,6 +72,13 @@ async function report(id: string, e: unknown, ctx: CommandContext): Promise<void
     return;
   }
   ctx.log.error(`${id}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  if (RedactionError.is(e, 'invalidPattern')) {
+    // Nothing was written: a pattern skipped would let through the secret it was written for.
+    void ctx.notices.error(e.message, 'Open Settings').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', REDACT_PATTERNS_KEY);
+    });
+    return;
+  }
   if (StoreError.is(e, 'writeFailed')) {
     void ctx.notices.warn(e.message, 'Retry Now', 'Show Log').then((pick) => {
       if (pick === 'Retry Now') void vscode.commands.executeCommand('incidentDesk.incidents.retryPendingWrites');

@@ -9,6 +9,7 @@ export const SETTINGS = {
   actor: 'actor',
   statusBarEnabled: 'statusBar.enabled',
   runbookFolders: 'runbookFolders',
+  redactPatterns: 'redact.patterns',
 } as const;
 
 export const DEFAULT_RUNBOOK_FOLDERS = ['runbooks', 'docs/runbooks'];
@@ -32,6 +33,12 @@ export function readPolicy(): SeverityPolicy {
 export function readActorSetting(): string {
   const v = vscode.workspace.getConfiguration(SETTINGS.section).get<unknown>(SETTINGS.actor);
   return typeof v === 'string' ? v.trim().slice(0, 100) : '';
+}
+
+/** The team's own redaction patterns as written (validated when used: an invalid one is an error naming it). */
+export function readRedactPatterns(): readonly unknown[] {
+  const v = vscode.workspace.getConfiguration(SETTINGS.section).get<unknown>(SETTINGS.redactPatterns, []);
+  return Array.isArray(v) ? v : [v];
 }
 
 export function readStatusBarEnabled(): boolean {

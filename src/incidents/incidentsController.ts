@@ -8,7 +8,8 @@ import { isActive, type Incident } from '../core/incidents/model';
 import { StoreError } from '../core/incidents/storeErrors';
 import { findLevel, severityRank, type SeverityLevel, type SeverityPolicy } from '../core/severity/policy';
 import { defaultActorName } from '../services/identity/actorName';
-import { readActorSetting, readPolicy } from '../config/settings';
+import { readActorSetting, readPolicy, readRedactPatterns } from '../config/settings';
+import type { RedactOptions } from '../core/redaction/redact';
 import type { ComponentLog } from '../log';
 
 const FOCUS_KEY = 'incidentDesk.focusedIncident';
@@ -63,7 +64,7 @@ export class IncidentsController implements vscode.Disposable {
     const storage = (this.context.storageUri ?? this.context.globalStorageUri).fsPath;
     this.pendingFileValue = path.join(storage, `pending-events-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`);
     const pending = new FilePendingPersistence(this.pendingFileValue, root);
-    const store = new IncidentStore({ root, log: (level, m) => this.log[level](m), pending });
+    const store = new IncidentStore({ root, log: (level, m) => this.log[level](m), pending, redaction: () => this.redaction() });
     this.storeInstance = store;
     this.disposables.push({ dispose: () => store.dispose() });
     this.disposables.push(store.onDidChange(() => this.onStoreChanged()));
@@ -134,6 +135,11 @@ export class IncidentsController implements vscode.Disposable {
   /** Where refused changes are kept between sessions (in the extension's storage); read by the integration tests. */
   get pendingFile(): string | undefined {
     return this.pendingFileValue;
+  }
+
+  /** Options for redactText (the team's patterns, read now), for text written or copied outside the store. */
+  redaction(): RedactOptions {
+    return { patterns: readRedactPatterns() };
   }
 
   get store(): IncidentStore | undefined {

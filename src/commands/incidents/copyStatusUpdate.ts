@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { statusUpdatePosted } from '../../core/incidents/actions';
 import { UPDATE_KIND_LABELS, renderStatusUpdate, suggestedKind, type UpdateKind } from '../../core/incidents/statusUpdate';
+import { redactText } from '../../core/redaction/redact';
 import { isoNow } from '../../core/util/time';
 import { Cancelled, InvalidInput, type CommandDefinition } from '../commandRunner';
 import { resolveIncident } from './incidentArgs';
@@ -30,7 +31,9 @@ export const copyStatusUpdate: CommandDefinition = {
       if (!pick) throw new Cancelled();
       chosen = pick.updateKind;
     }
-    const message = renderStatusUpdate(incident, chosen, level, now, entry.events);
+    // Built from the record and the timeline, which may hold a secret written before redaction existed
+    // (or typed into incident.yaml by hand): the message is redacted before anyone can paste it.
+    const { text: message } = await redactText(renderStatusUpdate(incident, chosen, level, now, entry.events), incidents.redaction());
     await vscode.env.clipboard.writeText(message);
     await incidents.requireStore().record(entry.id, statusUpdatePosted(incident, chosen, message, await incidents.actor(), isoNow(now)));
     void vscode.window.setStatusBarMessage(`$(copy) ${UPDATE_KIND_LABELS[chosen]} copied to the clipboard`, 4000);

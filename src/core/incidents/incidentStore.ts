@@ -14,6 +14,8 @@ import { NO_PERSISTENCE, PendingEvents, type PendingPersistence } from './pendin
 import { eventKey } from './replay';
 import { incidentId } from './slug';
 import { RETRYABLE_CODES, StoreError } from './storeErrors';
+import { redactTexts, type RedactOptions } from '../redaction/redact';
+import { redactChange } from './redactChange';
 
 export const INCIDENTS_FOLDER = 'incidents';
 
@@ -41,6 +43,11 @@ export interface StoreOptions {
   pending?: PendingPersistence;
   /** Test hooks into each write (e.g. a crash between the timeline append and the record write). */
   writeHooks?: WriteHooks;
+  /**
+   * The team's own redaction patterns (`incidentDesk.redact.patterns`), read at each change. Every
+   * event is redacted before it is queued, whatever this says (see redactChange).
+   */
+  redaction?: () => RedactOptions;
 }
 
 /** Newly found unreadable timeline lines, to report once. */
@@ -60,6 +67,9 @@ export class IncidentStore {
   private readonly now: () => number;
   private readonly log: NonNullable<StoreOptions['log']>;
   private readonly writeHooks: WriteHooks | undefined;
+  private readonly redaction: () => RedactOptions;
+  /** Redactions finish in the order the changes were made, so the queue keeps that order. */
+  private redacting: Promise<unknown> = Promise.resolve();
   private readonly kept: PendingEvents;
   private entries = new Map<string, IncidentEntry>();
   private folderError: string | undefined;
@@ -84,6 +94,7 @@ export class IncidentStore {
     this.now = options.now ?? Date.now;
     this.log = options.log ?? (() => undefined);
     this.writeHooks = options.writeHooks;
+    this.redaction = options.redaction ?? (() => ({}));
     this.kept = new PendingEvents(options.pending ?? NO_PERSISTENCE, (m) => this.log('warn', m));
   }
 
@@ -92,7 +103,9 @@ export class IncidentStore {
    * shows them as unsaved, and tries them again; resolves to how many are still waiting.
    */
   async restorePending(): Promise<number> {
-    const restored = await this.kept.restore();
+    const kept = await this.kept.restore();
+    // Kept by an earlier version, perhaps before redaction existed: redacted before it is written.
+    const restored = await Promise.all(kept.map(async (r) => ({ ...r, event: (await redactChange(r.id, changeOf(r.id, r.event as Change['event']), this.redaction())).event })));
     const known = new Set(this.pending.map((p) => `${p.id} ${eventKey(p.change.event)}`));
     for (const r of restored) {
       if (known.has(`${r.id} ${eventKey(r.event)}`)) continue;
@@ -236,8 +249,11 @@ export class IncidentStore {
   }
 
   /** Declares a new incident; returns it once its folder, event and record are on disk. */
-  async declare(input: Omit<DeclareInput, 'id'>, actor: string): Promise<Incident> {
+  async declare(raw: Omit<DeclareInput, 'id'>, actor: string): Promise<Incident> {
     const ms = this.now();
+    // Before the id is made from the title: a secret in a title must not reach a folder name either.
+    const { texts: [title, service, summary], kinds } = await this.inOrder(() => redactTexts([raw.title, raw.service, raw.summary ?? ''], this.redaction()));
+    const input = { ...raw, title: title!, service: service!, ...(raw.summary === undefined ? {} : { summary: summary! }) };
     const taken = new Set([...this.entries.keys(), ...this.pending.map((p) => p.id)]);
     let id = incidentId(utcDate(ms), input.title, taken);
     try {
@@ -250,6 +266,7 @@ export class IncidentStore {
       this.log('warn', `checking ${id} is free: ${String(e)}`);
     }
     const change = declare({ ...input, id }, actor, isoNow(ms));
+    if (kinds.length) change.event.data = { ...change.event.data, redacted: kinds };
     await this.enqueue({ id, change, eventWritten: false, create: true });
     return this.get(id)?.incident ?? change.apply(undefined)!;
   }
@@ -279,8 +296,17 @@ export class IncidentStore {
     return this.pending.length;
   }
 
-  private async enqueue(op: PendingOp): Promise<void> {
-    stampEvent(op.change.event, this.now());
+  /** Runs `fn` after every redaction started before it (they take different times; the queue keeps the order of the calls). */
+  private inOrder<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.redacting.then(fn, fn);
+    this.redacting = run.catch(() => undefined);
+    return run;
+  }
+
+  private async enqueue(raw: PendingOp): Promise<void> {
+    stampEvent(raw.change.event, this.now());
+    // Nothing unredacted is queued: not the timeline, the record, the unsaved-changes storage or the log.
+    const op = { ...raw, change: await this.inOrder(() => redactChange(raw.id, raw.change, this.redaction())) };
     this.pending.push(op);
     await this.serial(op.id, () => this.flush(op.id));
     if (this.pending.includes(op)) {
