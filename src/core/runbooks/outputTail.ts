@@ -22,13 +22,20 @@ function shown(line: string): string {
   return cr < 0 ? line : line.slice(cr + 1);
 }
 
-/** The bounded plain-text end of `raw` (terminal output), before redaction. */
-export function plainTail(raw: string): { text: string; truncated: boolean } {
+/** The end of `raw` (terminal output) as plain lines: a window several times the tail, so what is cut at its start is far from what is kept. */
+function plainWindow(raw: string): { text: string; truncated: boolean } {
   // Only the end can be kept: cut before the work of stripping escapes from a long output.
   const window = raw.length > OUTPUT_TAIL_MAX_BYTES * 8 ? raw.slice(-OUTPUT_TAIL_MAX_BYTES * 8) : raw;
-  let truncated = window.length < raw.length;
+  const truncated = window.length < raw.length;
   const lines = plainOutput(window).split('\n').map(shown);
   if (truncated) lines.shift(); // the first line of a cut window is a partial one
+  return { text: lines.join('\n'), truncated };
+}
+
+/** The last lines of `text`, at most OUTPUT_TAIL_MAX_LINES and OUTPUT_TAIL_MAX_BYTES; blank lines at either end dropped. */
+function bounded(plain: string, cut: boolean): { text: string; truncated: boolean } {
+  let truncated = cut;
+  const lines = plain.split('\n');
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
   while (lines.length && lines[0].trim() === '') lines.shift();
   if (lines.length > OUTPUT_TAIL_MAX_LINES) {
@@ -49,15 +56,25 @@ export function plainTail(raw: string): { text: string; truncated: boolean } {
   return { text, truncated };
 }
 
+/** The bounded plain-text end of `raw` (terminal output), before redaction. */
+export function plainTail(raw: string): { text: string; truncated: boolean } {
+  const plain = plainWindow(raw);
+  return bounded(plain.text, plain.truncated);
+}
+
 /**
  * What a finished command's event keeps of its output: the end of it, bounded, as plain text, with
- * secrets redacted (redactText) before it goes anywhere near a committed file. Undefined when the
- * output could not be read (no shell integration) or was empty.
+ * secrets redacted (redactText) before it goes anywhere near a committed file. Redacted before it is
+ * cut to size, so a secret that starts above the cut (the BEGIN line of a private key) is still
+ * found. Undefined when the output could not be read (no shell integration) or was empty.
  */
 export async function outputTail(raw: string | undefined, options?: RedactOptions): Promise<OutputTail | undefined> {
   if (raw === undefined) return undefined;
-  const { text, truncated } = plainTail(raw);
+  const plain = plainWindow(raw);
+  const redacted = await redactText(plain.text, options);
+  const { text, truncated } = bounded(redacted.text, plain.truncated);
   if (text === '') return undefined;
-  const redacted = await redactText(text, options);
-  return { text: redacted.text, truncated, ...(redacted.kinds.length ? { redacted: redacted.kinds } : {}) };
+  // Only the kinds still in what is kept: the rest went with the lines above the cut.
+  const kinds = redacted.kinds.filter((k) => text.includes(`[redacted: ${k}]`));
+  return { text, truncated, ...(kinds.length ? { redacted: kinds } : {}) };
 }

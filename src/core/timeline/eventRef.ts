@@ -7,10 +7,6 @@ const TIME_CHARS = 10;
 const RANDOM_CHARS = 16;
 const MAX_TIME = 2 ** 48 - 1;
 
-/** The last id made by this process: ids made in the same millisecond count up from it, so they sort in the order they were made. */
-let lastTime = -1;
-let lastRandom: number[] = [];
-
 function randomDigits(): number[] {
   // 80 random bits as 16 five-bit digits.
   const bytes = randomBytes(10);
@@ -42,24 +38,38 @@ function increment(digits: number[]): boolean {
 }
 
 /**
- * A new event id: a ULID (26 characters of Crockford base32, the first 10 the time in ms), so ids
- * sort as the events were made, also within one millisecond and when the clock steps back.
+ * Makes ULIDs (26 characters of Crockford base32, the first 10 the time in ms) that sort in the
+ * order they were made: ids in the same millisecond count up from the last one, and a clock that
+ * steps back keeps the last time.
  */
-export function newEventId(now: number = Date.now()): string {
-  let time = Math.min(Math.max(0, Math.floor(now)), MAX_TIME);
-  if (time <= lastTime) {
-    time = lastTime;
-    if (!increment(lastRandom)) {
-      time = Math.min(lastTime + 1, MAX_TIME);
-      lastRandom = randomDigits();
+export class EventIdGenerator {
+  private lastTime = -1;
+  private lastRandom: number[] = [];
+
+  next(now: number = Date.now()): string {
+    let time = Math.min(Math.max(0, Math.floor(now)), MAX_TIME);
+    if (time <= this.lastTime) {
+      time = this.lastTime;
+      if (!increment(this.lastRandom)) {
+        time = Math.min(this.lastTime + 1, MAX_TIME);
+        this.lastRandom = randomDigits();
+      }
+    } else {
+      this.lastRandom = randomDigits();
     }
-  } else {
-    lastRandom = randomDigits();
+    this.lastTime = time;
+    let head = '';
+    for (let i = 0, t = time; i < TIME_CHARS; i++, t = Math.floor(t / 32)) head = CROCKFORD[t % 32] + head;
+    return head + this.lastRandom.map((d) => CROCKFORD[d]).join('');
   }
-  lastTime = time;
-  let head = '';
-  for (let i = 0, t = time; i < TIME_CHARS; i++, t = Math.floor(t / 32)) head = CROCKFORD[t % 32] + head;
-  return head + lastRandom.map((d) => CROCKFORD[d]).join('');
+}
+
+/** One per process, so every id this process writes sorts after the ones it wrote before. */
+const shared = new EventIdGenerator();
+
+/** A new event id (a ULID at `now`), time-ordered with every other id made by this process. */
+export function newEventId(now: number = Date.now()): string {
+  return shared.next(now);
 }
 
 const ULID = new RegExp(`^[0-7][${CROCKFORD}]{${TIME_CHARS + RANDOM_CHARS - 1}}$`);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { secretCorpus } from '../../../fixtures/secrets/corpus';
 import { OUTPUT_TAIL_MAX_BYTES, OUTPUT_TAIL_MAX_LINES, outputTail, plainTail } from '../../../../src/core/runbooks/outputTail';
 
 describe('outputTail (what a finished step keeps of its output)', () => {
@@ -35,6 +36,38 @@ describe('outputTail (what a finished step keeps of its output)', () => {
   it('a huge output costs only its end; a cut escape sequence at the cut does not leak', () => {
     const raw = '\x1b[31m' + 'a'.repeat(1_000_000) + '\n' + 'tail line\n';
     assert.deepEqual(plainTail(raw), { text: 'tail line', truncated: true });
+  });
+
+  it('secrets in the output are redacted before the tail is kept, and the kinds (never the values) said', async () => {
+    for (const name of ['GitHub classic token', 'RSA private key']) {
+      const sample = secretCorpus().find((c) => c.name === name)!;
+      // Coloured, as a command prints it to a terminal.
+      const raw = sample.text.split('\n').map((l) => `\x1b[33m${l}\x1b[0m`).join('\r\n') + '\r\n';
+      const tail = (await outputTail(raw))!;
+      for (const { value, kind } of sample.secrets) {
+        assert.ok(!tail.text.includes(value), `${name}: the secret is gone`);
+        assert.ok(tail.redacted?.includes(kind), `${name}: ${JSON.stringify(tail.redacted)}`);
+      }
+      assert.match(tail.text, /\[redacted: [a-z-]+\]/);
+    }
+  });
+
+  it('a private key that starts above the last 40 lines is still redacted: redaction runs before the cut', async () => {
+    const sample = secretCorpus().find((c) => c.name === 'RSA private key')!;
+    const raw = `${sample.text}\n${Array.from({ length: 30 }, (_, i) => `after ${i}`).join('\n')}\n`;
+    assert.ok(raw.trimEnd().split('\n').length > 40 && !plainTail(raw).text.includes('BEGIN'), 'cut first, the BEGIN line would be gone');
+    const tail = (await outputTail(raw))!;
+    for (const { value } of sample.secrets) assert.ok(!tail.text.includes(value), 'no line of the key is kept');
+    assert.deepEqual(tail.redacted, ['private-key']);
+    assert.ok(tail.text.endsWith('after 29'));
+  });
+
+  it('a secret only in the lines that were cut is not reported as redacted in what is kept', async () => {
+    const sample = secretCorpus().find((c) => c.name === 'GitHub classic token')!;
+    const tail = (await outputTail(`${sample.text}\n${Array.from({ length: 50 }, (_, i) => `after ${i}`).join('\n')}`))!;
+    assert.equal(tail.truncated, true);
+    assert.equal(tail.redacted, undefined);
+    assert.ok(!tail.text.includes(sample.secrets[0].value));
   });
 
   it('nothing printed, or output that could not be read: no tail', async () => {
