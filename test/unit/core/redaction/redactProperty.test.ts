@@ -27,7 +27,7 @@ describe('redaction: properties', function () {
         assert.equal(twice.text, once.text);
         assert.deepEqual(twice.kinds, []);
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
@@ -37,7 +37,7 @@ describe('redaction: properties', function () {
         const once = await redactText(text);
         assert.equal((await redactText(once.text)).text, once.text);
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 });
