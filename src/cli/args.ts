@@ -1,5 +1,6 @@
 // Command-line arguments of `incident-desk`, parsed into a command or a usage error.
 import { parseArgs } from 'node:util';
+import { INCIDENT_USAGE, type IncidentCliCommand, parseIncidentCommand } from './incidentArgs';
 
 export type CliCommand =
   | { readonly kind: 'help' }
@@ -7,6 +8,7 @@ export type CliCommand =
   | { readonly kind: 'lint'; readonly paths: string[]; readonly strict: boolean; readonly quiet: boolean }
   | { readonly kind: 'runbook'; readonly file: string; readonly json: boolean }
   | RunCommand
+  | IncidentCliCommand
   | { readonly kind: 'usage'; readonly message: string };
 
 /** `incident-desk run`: one runbook step, locally or on a host. */
@@ -54,6 +56,7 @@ export const USAGE = `Usage:
       --allow-dangerous   allows commands that destroy data (rm -rf, DROP, ...)
       Exit status: the failing command's, 0 when all succeeded; 2 before anything
       runs for a usage problem.
+${INCIDENT_USAGE}
   incident-desk --help | --version
 
 Exit status: 0 ok, 1 problems found (or a file could not be read), 2 usage error.`;
@@ -79,6 +82,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'accept-new': { type: 'boolean' },
         'trust-workspace': { type: 'boolean' },
         'allow-dangerous': { type: 'boolean' },
+        write: { type: 'boolean' },
+        refresh: { type: 'boolean' },
+        due: { type: 'string' },
+        since: { type: 'string' },
       },
     });
   } catch (e) {
@@ -91,6 +98,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const [command, ...rest] = positionals;
   const runOnly = (['set', 'host', 'incident', 'dry-run', 'yes', 'accept-new', 'trust-workspace', 'allow-dangerous'] as const).filter((k) => values[k] !== undefined);
   if (command !== 'run' && runOnly.length > 0) return { kind: 'usage', message: `--${runOnly[0]} is an option of \`run\`` };
+  const incidentOnly = (['write', 'refresh', 'due', 'since'] as const).find((k) => values[k] !== undefined);
+  if (incidentOnly && command !== 'postmortem' && command !== 'check' && command !== 'report') return { kind: 'usage', message: `--${incidentOnly} is an option of \`postmortem\`, \`check\` or \`report\`` };
   switch (command) {
     case undefined:
       return { kind: 'usage', message: 'no command given' };
@@ -104,6 +113,11 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       return { kind: 'runbook', file: rest[0], json: values.json === true };
     case 'run':
       return parseRun(rest, values);
+    case 'postmortem':
+    case 'check':
+    case 'report':
+      if (values.strict || values.quiet) return { kind: 'usage', message: '--strict and --quiet are options of `lint`' };
+      return parseIncidentCommand(command, rest, values);
     default:
       return { kind: 'usage', message: `unknown command "${command}"` };
   }

@@ -6,8 +6,12 @@ import { formatProblem, lintPaths } from '../core/runbooks/lint';
 import type { Runbook, RunbookSection } from '../core/runbooks/model';
 import { RunbookFileError, readRunbookFile } from '../core/runbooks/runbookFile';
 import { USAGE, parseCliArgs } from './args';
+import { checkCommand } from './checkCommand';
 import { askOnTerminal } from './confirm';
+import { type IncidentIo, postmortemCommand } from './postmortemCommand';
+import { reportCommand } from './reportCommand';
 import { type RunIo, runStepCommand } from './runCommand';
+import { SettingsFileError } from './workspaceSettings';
 
 /** Where the CLI writes; a test passes its own. */
 export interface CliIo {
@@ -17,6 +21,8 @@ export interface CliIo {
   readonly version?: string;
   /** For `run`: the process's streams, terminal and signals unless a test passes its own. */
   readonly run?: Partial<RunIo>;
+  /** For the incident commands: working folder and clock, unless a test passes its own. */
+  readonly incidents?: Partial<Pick<IncidentIo, 'cwd' | 'now'>>;
 }
 
 export const EXIT_OK = 0;
@@ -50,6 +56,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     case 'run':
       return runStepCommand(command, runIo(io));
+    case 'postmortem':
+      return settingsProblem(io, () => postmortemCommand(command, incidentIo(io)));
+    case 'check':
+      return settingsProblem(io, () => checkCommand(command, incidentIo(io)));
+    case 'report':
+      return settingsProblem(io, () => reportCommand(command, incidentIo(io)));
     case 'runbook': {
       let runbook: Runbook;
       try {
@@ -84,6 +96,21 @@ export function outline(runbook: Runbook): string {
   for (const s of runbook.sections) section(s, 1);
   for (const d of runbook.diagnostics) out.push(`${runbook.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
   return out.join('\n');
+}
+
+/** A malformed .vscode/settings.json is a problem to report (file: message), not a crash. */
+async function settingsProblem(io: CliIo, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!(e instanceof SettingsFileError)) throw e;
+    io.err(`incident-desk: ${e.message}`);
+    return EXIT_PROBLEMS;
+  }
+}
+
+function incidentIo(io: CliIo): IncidentIo {
+  return { out: io.out, err: io.err, cwd: io.incidents?.cwd ?? process.cwd(), now: io.incidents?.now ?? Date.now() };
 }
 
 function runIo(io: CliIo): RunIo {

@@ -87,14 +87,15 @@ function frontMatter(incident: Incident, options: DraftOptions): string[] {
 /** The whole draft for an incident; refreshDraft later rewrites only its generated regions. */
 export function renderDraft(incident: Incident, timeline: readonly TimelineEvent[], options: DraftOptions): string {
   const regions = generateRegions(incident, timeline, options);
+  const eol = options.eol ?? '\n';
   const out = [...frontMatter(incident, options), '', `# Post-mortem: ${incident.title.replace(/\s+/g, ' ').trim()}`, '',
     '<!-- Blameless: describe what systems and processes allowed, not who is at fault. Text between incident-desk markers is rewritten by "Refresh from the record"; write outside them. -->'];
   for (const s of SECTIONS) {
     out.push('', `## ${s.heading}`, '', `<!-- ${s.help} -->`);
-    if (s.region) out.push('', wrapRegion(s.region, regions[s.region]));
+    if (s.region) out.push('', wrapRegion(s.region, regions[s.region], eol));
   }
   out.push('');
-  return out.join(options.eol ?? '\n');
+  return out.join(eol);
 }
 
 /**

@@ -6,7 +6,7 @@ import { ROLE_LABELS, type Incident } from '../incidents/model';
 import type { SeverityLevel } from '../severity/policy';
 import type { TimelineEvent } from '../timeline/events';
 import { formatDuration, utcMinute } from '../util/time';
-import { starredEvents } from './keyMoments';
+import { starredRefs } from '../incidents/keyMoments';
 
 /** The generated regions, in the order they appear in a draft. */
 export const REGION_NAMES = ['overview', 'key-moments', 'response', 'runbook-steps'] as const;
@@ -17,6 +17,18 @@ export interface GenerateOptions {
   level: SeverityLevel | undefined;
   /** Epoch ms: the end of an active incident's duration. */
   now: number;
+  /**
+   * `refs[i]` is how stars reference `events[i]` (parseTimelineWithRefs). Without it an event is
+   * found by its `id` only, so a star of an old event without one (an `h:` line hash) is not.
+   */
+  refs?: readonly string[];
+}
+
+/** The starred events (key moments), in timeline order; the stars themselves are not moments. */
+export function starredEvents(events: readonly TimelineEvent[], refs?: readonly string[]): TimelineEvent[] {
+  const starred = starredRefs(events);
+  if (starred.size === 0) return [];
+  return events.filter((e, i) => e.type !== 'starred' && e.type !== 'unstarred' && starred.has(refs?.[i] ?? e.id ?? ''));
 }
 
 /** One line of untrusted text, safe inside a markdown list item and a generated region. */
@@ -72,10 +84,10 @@ function response(m: Milestones, level: SeverityLevel | undefined): string[] {
 
 const MILESTONE_LABEL = { declared: 'Declared', acknowledged: 'Acknowledged', mitigated: 'Mitigated', resolved: 'Resolved' } as const;
 
-function keyMoments(events: readonly TimelineEvent[], m: Milestones): string[] {
+function keyMoments(events: readonly TimelineEvent[], refs: readonly string[] | undefined, m: Milestones): string[] {
   const declared = Date.parse(m.declaredAt);
   const rows: Array<{ ts: string; line: string }> = m.reached.map((r) => ({ ts: r.at, line: `**${MILESTONE_LABEL[r.kind]}**` }));
-  for (const e of starredEvents(events)) rows.push({ ts: e.ts, line: `${safeInline(e.text)}${e.actor ? ` (${safeInline(e.actor)})` : ''}` });
+  for (const e of starredEvents(events, refs)) rows.push({ ts: e.ts, line: `${safeInline(e.text)}${e.actor ? ` (${safeInline(e.actor)})` : ''}` });
   rows.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
   return rows.map((r) => `- ${tPlus(declared, r.ts)} · ${utcMinute(r.ts)} · ${r.line}`);
 }
@@ -132,7 +144,7 @@ export function generateRegions(incident: Incident, events: readonly TimelineEve
   const m = computeMilestones(incident, events, options.level, options.now);
   return {
     overview: overview(incident, m, options.level).join('\n'),
-    'key-moments': keyMoments(events, m).join('\n'),
+    'key-moments': keyMoments(events, options.refs, m).join('\n'),
     response: response(m, options.level).join('\n'),
     'runbook-steps': runbookSteps(events).join('\n'),
   };
