@@ -130,4 +130,37 @@ describe('the CLI package (packages/cli): npm pack, install offline, run with No
     assert.match(r.stdout, /^ {4}§ SEV1: payments failing \[SEV1\] {2}:3$/m);
     assert.match(r.stdout, /^ {6}- Restart the checkout service {2}:9\n {10}\$ systemctl restart checkout$/m);
   });
+
+  it('check: passes on the team\'s repository, read with its own severity scale (SEV1-SEV3) from .vscode/settings.json', async () => {
+    const r = await run(bin, ['check'], { cwd: team, env: bare });
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim(), '1 incident(s), 1 post-mortem(s): no problems');
+    assert.equal(r.code, 0);
+  });
+
+  it('check: a pull request bringing a SEV2 without its post-mortem (due after the team\'s 72h) and an action item without an owner fails, file:line:col', async () => {
+    const id = '2026-11-25-search-slow';
+    const dir = path.join(team, 'incidents', id);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'incident.yaml'), [
+      'version: 1', `id: ${id}`, 'title: Search is slow', 'severity: SEV2', 'status: resolved', 'service: search', 'roles: {}',
+      'declaredAt: 2026-11-25T08:00:00.000Z', 'declaredBy: Sam', 'acknowledgedAt: 2026-11-25T08:10:00.000Z',
+      'mitigatedAt: 2026-11-25T09:00:00.000Z', 'resolvedAt: 2026-11-25T10:00:00.000Z', 'escalationsReached: []', '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'timeline.jsonl'), '');
+    const pm = path.join(team, 'incidents', '2026-11-20-checkout-502.md');
+    const original = fs.readFileSync(pm, 'utf8');
+    fs.appendFileSync(pm, '- [ ] Load-test the new pin (due: 2026-12-20)\n');
+    try {
+      const r = await run(bin, ['check'], { cwd: team, env: bare });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const lines = r.stdout.trim().split('\n');
+      assert.equal(lines.length, 2, r.stdout);
+      assert.match(lines[0], /^incidents\/2026-11-25-search-slow\/incident\.yaml:12:1: SEV2 incident resolved 2026-11-25T10:00:00\.000Z has no post-mortem incidents\/2026-11-25-search-slow\.md: it was due 72h after resolution/);
+      assert.match(lines[1], /^incidents\/2026-11-20-checkout-502\.md:22:\d+: action item has no owner/);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+      fs.writeFileSync(pm, original);
+    }
+  });
 });
