@@ -20,6 +20,8 @@ import { LogViews } from './terminals/logViews';
 import { RemoteStepTerminals } from './terminals/remoteStepTerminal';
 import { HostsTreeProvider, type HostNode } from './views/hostsTree';
 import { WALKTHROUGH_COMMANDS } from './commands/walkthrough/walkthroughCommands';
+import { PostmortemFiles } from './postmortems/postmortemFiles';
+import { registerFollowups, type FollowupsParts } from './commands/followups/registerFollowups';
 
 /** The composition root: builds every part once and owns their disposables. */
 export class Container implements vscode.Disposable {
@@ -27,6 +29,8 @@ export class Container implements vscode.Disposable {
   readonly incidents: IncidentsController;
   /** What the user was told (toasts, status bar messages), read back by the integration tests. */
   readonly notices: Notices;
+  /** The post-mortems in incidents/ and the Follow-ups view (read by the integration tests). */
+  readonly followups: FollowupsParts & { files: PostmortemFiles };
   /** Exposed for the integration tests, which read the real views in the real host. */
   readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch; runbooksTree: RunbooksTreeProvider; runbooks: RunbooksController; hosts: HostsController; hostsTree: HostsTreeProvider; logViews: LogViews };
 
@@ -50,7 +54,8 @@ export class Container implements vscode.Disposable {
     const hostsTree = this.own(new HostsTreeProvider(hosts));
     this.own(vscode.window.createTreeView<HostNode>('incidentDesk.hosts', { treeDataProvider: hostsTree }));
 
-    const incidentsTree = this.own(new IncidentsTreeProvider(incidents));
+    const postmortems = this.own(new PostmortemFiles(incidents, log.for('postmortems')));
+    const incidentsTree = this.own(new IncidentsTreeProvider(incidents, postmortems));
     const incidentsView = this.own(vscode.window.createTreeView<IncidentNode>('incidentDesk.incidents', { treeDataProvider: incidentsTree, showCollapseAll: false }));
     this.own(incidentsView.onDidChangeSelection((e) => {
       const node = e.selection[0];
@@ -66,6 +71,10 @@ export class Container implements vscode.Disposable {
     this.views = { incidentsTree, statusBar, slaWatch, runbooksTree, runbooks, hosts, hostsTree, logViews };
 
     for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState)), ...REMOTE_COMMANDS, ...WALKTHROUGH_COMMANDS]) this.own(registerCommand(def, ctx));
+
+    const followups = registerFollowups(ctx, postmortems, incidents);
+    this.own(followups.registration);
+    this.followups = { ...followups, files: postmortems };
 
     this.own(vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPolicy(e)) {

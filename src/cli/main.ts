@@ -134,12 +134,15 @@ function runIo(io: CliIo): RunIo {
   };
 }
 
-/** The version in the package.json above this file (dist/cli.js or out/src/cli/main.js). */
+/**
+ * The version in the package.json above this file: the extension's (dist/cli.js, out/src/cli/main.js)
+ * or the CLI package's (packages/cli/dist/incident-desk.js, installed or not).
+ */
 function packageVersion(): string {
   for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
     try {
       const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'incident-desk' && pkg.version) return pkg.version;
+      if ((pkg.name === 'incident-desk' || pkg.name === '@incident-desk/cli') && pkg.version) return pkg.version;
     } catch {
       // no package.json at this level
     }

@@ -5,6 +5,9 @@ import { severityRank } from '../core/severity/policy';
 import { formatDuration } from '../core/util/time';
 import type { IncidentsController } from '../incidents/incidentsController';
 import { describeSla, incidentTooltip, severityIcon } from './incidentPresentation';
+import { readPostmortemDueHours } from '../config/settings';
+import type { PostmortemFiles } from '../postmortems/postmortemFiles';
+import { postmortemDueMark, type PostmortemDueMark } from './postmortemDue';
 
 export type IncidentNode =
   | { kind: 'incident'; incidentId: string; entry: LoadedIncident }
@@ -19,10 +22,20 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentNo
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
   private readonly tickSubscription: vscode.Disposable;
+  private readonly postmortemSubscription: vscode.Disposable | undefined;
 
-  constructor(private readonly incidents: IncidentsController) {
+  /** `postmortems`: which post-mortems exist, for "post-mortem due" (redrawn when one appears). */
+  constructor(private readonly incidents: IncidentsController, private readonly postmortems?: PostmortemFiles) {
     this.subscription = incidents.onDidChange(() => this.changed.fire(undefined));
     this.tickSubscription = incidents.onDidTick(() => this.changed.fire(undefined));
+    this.postmortemSubscription = postmortems?.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  /** The "post-mortem due" mark of a resolved incident, when one is owed and not written. */
+  postmortemDue(incident: Incident, now = Date.now()): PostmortemDueMark | undefined {
+    const files = this.postmortems;
+    if (!files?.loaded) return undefined;
+    return postmortemDueMark(incident, this.incidents.policy, readPostmortemDueHours(), (name) => files.has(name), now);
   }
 
   getChildren(node?: IncidentNode): IncidentNode[] {
@@ -76,8 +89,11 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentNo
       case 'resolvedGroup': {
         const item = new vscode.TreeItem('Resolved', vscode.TreeItemCollapsibleState.Collapsed);
         item.id = 'resolvedGroup';
-        item.description = String(node.count);
-        item.iconPath = new vscode.ThemeIcon('pass');
+        // Post-mortems owed show on the collapsed group too, not only inside it.
+        const owed = this.incidents.resolved().map((e) => this.postmortemDue(e.incident, now)).filter((m) => !!m);
+        const overdue = owed.filter((m) => m.overdue).length;
+        item.description = [String(node.count), owed.length ? `${owed.length} post-mortem${owed.length === 1 ? '' : 's'} due` : '', overdue ? `${overdue} overdue` : ''].filter(Boolean).join(' · ');
+        item.iconPath = overdue ? new vscode.ThemeIcon('notebook', new vscode.ThemeColor('list.errorForeground')) : owed.length ? new vscode.ThemeIcon('notebook', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('pass');
         item.contextValue = 'resolvedGroup';
         return item;
       }
@@ -94,20 +110,24 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentNo
     const pending = store.unsavedFor(entry.id).length;
     const parts = [incident.severity, STATUS_LABELS[incident.status], formatDuration(sla.elapsedMs)];
     if (incident.status !== 'resolved' && short) parts.push(sla.worst === 'breached' ? `⚠ ${short}` : short);
+    const owed = this.postmortemDue(incident, now);
+    if (owed) parts.push(owed.overdue ? `⚠ ${owed.short}` : owed.short);
     if (pending) parts.push(`${pending} unsaved`);
     item.description = parts.join(' · ');
     item.tooltip = incidentTooltip(incident, level, now, { pending, damaged: entry.problems.length });
-    item.iconPath = incident.status === 'resolved'
+    if (owed) item.tooltip.appendMarkdown('\n\n$(notebook) ').appendText(owed.detail);
+    item.iconPath = owed ? owed.icon : incident.status === 'resolved'
       ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'))
       : severityIcon(severityRank(this.incidents.policy, incident.severity), !!level);
     item.contextValue = incident.status === 'resolved' ? 'incident:resolved' : incident.acknowledgedAt ? 'incident:active:acknowledged' : 'incident:active:unacknowledged';
-    item.accessibilityInformation = { label: `${incident.title}, ${level?.label ?? incident.severity} severity, ${STATUS_LABELS[incident.status]}, ${formatDuration(sla.elapsedMs)} elapsed${short ? `, ${short}` : ''}` };
+    item.accessibilityInformation = { label: `${incident.title}, ${level?.label ?? incident.severity} severity, ${STATUS_LABELS[incident.status]}, ${formatDuration(sla.elapsedMs)} elapsed${short ? `, ${short}` : ''}${owed ? `, ${owed.short}` : ''}` };
     return item;
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.tickSubscription.dispose();
+    this.postmortemSubscription?.dispose();
     this.changed.dispose();
   }
 }

@@ -59,3 +59,8 @@ export async function localDockerItem(): Promise<vscode.TreeItem> {
 export function tooltipText(item: vscode.TreeItem): string {
   return typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '';
 }
+
+/** A tree item's hover as the reader sees it: MarkdownString.appendText's escapes (`&nbsp;`, `\-`) undone. */
+export function tooltipPlain(item: vscode.TreeItem): string {
+  return tooltipText(item).replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1');
+}
