@@ -20,6 +20,7 @@ import { LogViews } from './terminals/logViews';
 import { RemoteStepTerminals } from './terminals/remoteStepTerminal';
 import { HostsTreeProvider, type HostNode } from './views/hostsTree';
 import { WALKTHROUGH_COMMANDS } from './commands/walkthrough/walkthroughCommands';
+import { TimelineLauncher } from './webviews/timeline/timelineLauncher';
 
 /** The composition root: builds every part once and owns their disposables. */
 export class Container implements vscode.Disposable {
@@ -27,6 +28,8 @@ export class Container implements vscode.Disposable {
   readonly incidents: IncidentsController;
   /** What the user was told (toasts, status bar messages), read back by the integration tests. */
   readonly notices: Notices;
+  /** The timeline panels (integration tests and the benchmark read their metrics). */
+  readonly timeline: TimelineLauncher;
   /** Exposed for the integration tests, which read the real views in the real host. */
   readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch; runbooksTree: RunbooksTreeProvider; runbooks: RunbooksController; hosts: HostsController; hostsTree: HostsTreeProvider; logViews: LogViews };
 
@@ -46,7 +49,9 @@ export class Container implements vscode.Disposable {
       pin: (view) => void pinLines(ctx, view).catch((e: unknown) => { if (e instanceof Error && e.name !== 'Cancelled') void vscode.window.showErrorMessage(e.message); }),
     }));
     const stepTerminals = this.own(new RemoteStepTerminals());
-    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, remote: { hosts, stepTerminals, logViews }, log: log.for('commands'), logChannel: log, notices };
+    const timeline = this.own(new TimelineLauncher(context, incidents, log.for('timeline')));
+    this.timeline = timeline;
+    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, remote: { hosts, stepTerminals, logViews }, log: log.for('commands'), logChannel: log, notices, timeline };
     const hostsTree = this.own(new HostsTreeProvider(hosts));
     this.own(vscode.window.createTreeView<HostNode>('incidentDesk.hosts', { treeDataProvider: hostsTree }));
 
