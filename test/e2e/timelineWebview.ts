@@ -45,7 +45,8 @@ export async function timelineFrame(page: Page, wb: Workbench, title: string, ti
 export const INJECTED_ELEMENTS = `(() => {
   const root = document.querySelector('timeline-app').shadowRoot;
   const bad = [...root.querySelectorAll('img, script, iframe, svg, style, a, h1 ~ h1, b')].map((e) => e.outerHTML.slice(0, 80));
-  const inDocument = [...document.querySelectorAll('img, iframe, svg, a, style')].map((e) => e.outerHTML.slice(0, 80));
+  // VS Code's own default styles (style#_defaultStyles) are part of every webview page.
+  const inDocument = [...document.querySelectorAll('img, iframe, svg, a, style:not(#_defaultStyles)')].map((e) => e.outerHTML.slice(0, 80));
   const scripts = document.querySelectorAll('script').length;
   return { bad, inDocument, scripts, text: root.textContent };
 })()`;

@@ -209,8 +209,8 @@ class TimelineApp extends LitElement {
         <vscode-option value="">All actors</vscode-option>
         ${f.actors.map((a) => html`<vscode-option value=${a}>${a}</vscode-option>`)}
       </vscode-single-select>
-      <vscode-checkbox label="Key moments only" .checked=${this.filter.keyOnly} @change=${(e: Event) => this.setFilter({ keyOnly: (e.target as CheckTarget).checked })}>Key moments only</vscode-checkbox>
-      <vscode-checkbox label="Follow new events" .checked=${this.follow} @change=${(e: Event) => { this.follow = (e.target as CheckTarget).checked; }}>Follow new events</vscode-checkbox>
+      <vscode-checkbox label="Key moments only" .checked=${this.filter.keyOnly} @change=${(e: Event) => this.setFilter({ keyOnly: (e.target as CheckTarget).checked })}></vscode-checkbox>
+      <vscode-checkbox label="Follow new events" .checked=${this.follow} @change=${(e: Event) => { this.follow = (e.target as CheckTarget).checked; }}></vscode-checkbox>
       <vscode-button secondary aria-pressed=${this.utc ? 'true' : 'false'} @click=${() => { this.utc = !this.utc; this.save(); }}>${this.utc ? 'Times: UTC' : 'Times: local'}</vscode-button>
       <vscode-button secondary @click=${() => this.exportMarkdown('clipboard')}>Copy as Markdown</vscode-button>
       <vscode-button secondary @click=${() => this.exportMarkdown('document')}>Export as Markdown</vscode-button>

@@ -4,11 +4,11 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { RowDetail, TimelineRow } from '../../src/core/timeline/timelineRows';
 import { formatClock, tPlusOf } from '../../src/core/timeline/timelineView';
 
-/** A glyph per type (decorative: the type's label is beside it). No icon font: nothing to load. */
+/** A glyph per type (decorative: the type's label is beside it). No icon font to load; no emoji (not every machine has the font). */
 const ICONS: Record<string, string> = {
-  declared: '⚑', acknowledged: '✋', status_changed: '↻', severity_changed: '⇅', role_assigned: '👤', note: '✎',
-  status_update: '📣', resolved: '✔', reopened: '↺', escalation: '⏫', runbook_step_started: '▶', runbook_step_finished: '■',
-  runbook_step_done: '☑', ssh_terminal_opened: '⌨', ssh_terminal_closed: '⏏', evidence: '📎', container_restarted: '⟳',
+  declared: '⚑', acknowledged: '✓', status_changed: '↻', severity_changed: '⇅', role_assigned: '@', note: '✎',
+  status_update: '✉', resolved: '✔', reopened: '↺', escalation: '⇧', runbook_step_started: '▶', runbook_step_finished: '■',
+  runbook_step_done: '☑', ssh_terminal_opened: '⌨', ssh_terminal_closed: '⏏', evidence: '§', container_restarted: '⟳',
   starred: '★', unstarred: '☆', damaged: '⚠',
 };
 
