@@ -22,6 +22,7 @@ import { HostsTreeProvider, type HostNode } from './views/hostsTree';
 import { WALKTHROUGH_COMMANDS } from './commands/walkthrough/walkthroughCommands';
 import { PostmortemFiles } from './postmortems/postmortemFiles';
 import { registerFollowups, type FollowupsParts } from './commands/followups/registerFollowups';
+import { TimelineLauncher } from './webviews/timeline/timelineLauncher';
 
 /** The composition root: builds every part once and owns their disposables. */
 export class Container implements vscode.Disposable {
@@ -31,6 +32,8 @@ export class Container implements vscode.Disposable {
   readonly notices: Notices;
   /** The post-mortems in incidents/ and the Follow-ups view (read by the integration tests). */
   readonly followups: FollowupsParts & { files: PostmortemFiles };
+  /** The timeline panels (integration tests and the benchmark read their metrics). */
+  readonly timeline: TimelineLauncher;
   /** Exposed for the integration tests, which read the real views in the real host. */
   readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch; runbooksTree: RunbooksTreeProvider; runbooks: RunbooksController; hosts: HostsController; hostsTree: HostsTreeProvider; logViews: LogViews };
 
@@ -50,7 +53,9 @@ export class Container implements vscode.Disposable {
       pin: (view) => void pinLines(ctx, view).catch((e: unknown) => { if (e instanceof Error && e.name !== 'Cancelled') void vscode.window.showErrorMessage(e.message); }),
     }));
     const stepTerminals = this.own(new RemoteStepTerminals());
-    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, remote: { hosts, stepTerminals, logViews }, log: log.for('commands'), logChannel: log, notices };
+    const timeline = this.own(new TimelineLauncher(context, incidents, log.for('timeline')));
+    this.timeline = timeline;
+    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, remote: { hosts, stepTerminals, logViews }, log: log.for('commands'), logChannel: log, notices, timeline };
     const hostsTree = this.own(new HostsTreeProvider(hosts));
     this.own(vscode.window.createTreeView<HostNode>('incidentDesk.hosts', { treeDataProvider: hostsTree }));
 

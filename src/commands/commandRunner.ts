@@ -37,6 +37,8 @@ export interface CommandContext {
   logChannel: Log;
   /** Every message a command shows goes through here (the integration tests read them back). */
   notices: Notices;
+  /** The timeline panels (their code loads on first open). */
+  timeline: { open(incidentId: string): Promise<unknown> };
 }
 
 export interface CommandDefinition {

@@ -120,6 +120,8 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentNo
       ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'))
       : severityIcon(severityRank(this.incidents.policy, incident.severity), !!level);
     item.contextValue = incident.status === 'resolved' ? 'incident:resolved' : incident.acknowledgedAt ? 'incident:active:acknowledged' : 'incident:active:unacknowledged';
+    // A click (or Enter) on the row opens its timeline.
+    item.command = { command: 'incidentDesk.incident.openTimeline', title: 'Open Timeline', arguments: [entry.id] };
     item.accessibilityInformation = { label: `${incident.title}, ${level?.label ?? incident.severity} severity, ${STATUS_LABELS[incident.status]}, ${formatDuration(sla.elapsedMs)} elapsed${short ? `, ${short}` : ''}${owed ? `, ${owed.short}` : ''}` };
     return item;
   }

@@ -6,7 +6,7 @@ import { changeIncidentSeverity } from './changeIncidentSeverity';
 import { copyStatusUpdate } from './copyStatusUpdate';
 import { declareIncident } from './declareIncident';
 import { focusIncident } from './focusIncident';
-import { openIncidentRecord, openIncidentTimeline } from './openIncidentFiles';
+import { openIncidentRecord, openIncidentTimeline, openIncidentTimelineFile } from './openIncidentFiles';
 import { refreshIncidents, retryPendingWrites } from './refreshIncidents';
 import { reopenIncident } from './reopenIncident';
 import { resolveIncident } from './resolveIncident';
@@ -19,6 +19,6 @@ import { useSeverityPreset } from './useSeverityPreset';
 /** Every incident command, registered by the container from this one list. */
 export const INCIDENT_COMMANDS: readonly CommandDefinition[] = [
   declareIncident, acknowledgeIncident, setIncidentStatus, changeIncidentSeverity, assignIncidentRole, addIncidentNote,
-  copyStatusUpdate, resolveIncident, reopenIncident, focusIncident, openIncidentRecord, openIncidentTimeline,
+  copyStatusUpdate, resolveIncident, reopenIncident, focusIncident, openIncidentRecord, openIncidentTimeline, openIncidentTimelineFile,
   refreshIncidents, retryPendingWrites, useSeverityPreset, showQuickActions, starIncidentEvent, unstarIncidentEvent,
 ];

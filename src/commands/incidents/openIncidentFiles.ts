@@ -21,11 +21,20 @@ export const openIncidentRecord: CommandDefinition = {
   },
 };
 
-/** Open Timeline File: the raw append-only timeline.jsonl (read it; do not edit past lines). */
+/** Open Timeline: the incident's timeline panel (one per incident; brought forward if open). */
 export const openIncidentTimeline: CommandDefinition = {
   id: 'incidentDesk.incident.openTimeline',
-  async run({ incidents }, target?: unknown) {
+  async run({ incidents, timeline }, target?: unknown) {
     const entry = await resolveIncident(incidents, target, 'any', 'Open the timeline of which incident?');
+    await timeline.open(entry.id);
+  },
+};
+
+/** Open Timeline File: the raw append-only timeline.jsonl (read it; do not edit past lines). */
+export const openIncidentTimelineFile: CommandDefinition = {
+  id: 'incidentDesk.incident.openTimelineFile',
+  async run({ incidents }, target?: unknown) {
+    const entry = await resolveIncident(incidents, target, 'any', 'Open the timeline file of which incident?');
     const lines = entry.events.length + entry.problems.length;
     return incidents.openFile(vscode.Uri.file(path.join(entry.dir, 'timeline.jsonl')), lines + 1);
   },

@@ -19,6 +19,7 @@ export const showQuickActions: CommandDefinition = {
       { label: '$(person-add) Assign Role…', command: 'incidentDesk.incident.assignRole' },
       { label: '$(flame) Change Severity…', command: 'incidentDesk.incident.changeSeverity' },
       { label: '$(pass) Resolve', command: 'incidentDesk.incident.resolve' },
+      { label: '$(history) Open Timeline', command: 'incidentDesk.incident.openTimeline' },
       { label: '$(go-to-file) Open Incident Record', command: 'incidentDesk.incident.openRecord' },
       ...(incidents.active().length > 1 ? [{ label: '$(eye) Follow Another Incident…', command: 'incidentDesk.incident.focus', noTarget: true }] : []),
     ];

@@ -1,0 +1,177 @@
+// The timeline view's rows, built from the events as read (pure: the host builds them, the webview
+// orders and filters them with timelineView.ts). Every string in a row is untrusted text from the
+// file: the webview renders it as text only.
+import type { MilestoneKind, Milestones } from '../incidents/milestones';
+import type { TimelineEvent } from './events';
+
+/** One labelled piece of an event's evidence or detail. */
+export interface RowDetail {
+  label: string;
+  text: string;
+  /** Shown in the editor's font, as is (commands, log lines, output, fingerprints). */
+  mono: boolean;
+}
+
+export interface TimelineRow {
+  /** The event's ref (eventRef: id or line hash); `damaged:<line>` for a line that could not be read. */
+  key: string;
+  /** Position in the file (order of equal times, and of damaged lines). */
+  seq: number;
+  kind: 'event' | 'damaged';
+  /** When it was written (ISO); for a damaged line the time of the event before it, or ''. */
+  ts: string;
+  /** Where the view places it: `data.occurredAt` for a backdated note, else `ts`. */
+  at: string;
+  type: string;
+  actor: string;
+  text: string;
+  backdated: boolean;
+  starred: boolean;
+  /** Stars and unstars (and damaged lines) cannot themselves be starred. */
+  starrable: boolean;
+  milestone: MilestoneKind | null;
+  details: RowDetail[];
+  /** Opens the runbook at the step's line (runbook steps only). */
+  runbook: { path: string; line: number } | null;
+}
+
+const MAX_DETAIL = 64 * 1024;
+
+/** Any value from the file as text (bounded: one row cannot carry megabytes to the webview). */
+export function asText(v: unknown): string {
+  const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === undefined || v === null ? '' : JSON.stringify(v);
+  return s.length > MAX_DETAIL ? `${s.slice(0, MAX_DETAIL)}…` : s;
+}
+
+function d(label: string, v: unknown, mono = false): RowDetail[] {
+  const text = asText(v);
+  return text === '' ? [] : [{ label, text, mono }];
+}
+
+type DetailFn = (data: Record<string, unknown>, byRef: (ref: string) => TimelineEvent | undefined) => RowDetail[];
+
+function exitStatus(data: Record<string, unknown>): string {
+  if (data.exitCode === null || data.exitCode === undefined) return `unknown${typeof data.unknown === 'string' ? ` (${data.unknown})` : ''}`;
+  return data.exitCode === 0 ? 'exit 0 (success)' : `exit ${asText(data.exitCode)} (failed)`;
+}
+
+function step(data: Record<string, unknown>): RowDetail[] {
+  return [...d('Runbook', [data.runbookTitle, data.section, data.step].filter((x) => typeof x === 'string').join(' › ')), ...d('Target', data.target), ...d('Command', data.command, true)];
+}
+
+function starTarget(data: Record<string, unknown>, byRef: (ref: string) => TimelineEvent | undefined): RowDetail[] {
+  const ref = asText(data.ref);
+  const target = byRef(ref);
+  return target ? d('Event', `${target.text} (${target.actor}, ${target.ts})`) : d('Event', `${ref} (not on this timeline)`);
+}
+
+/** Evidence and details per event type: a map keyed by type, never a switch over file strings. */
+const DETAILS: Record<string, DetailFn> = {
+  declared: (x) => [...d('Severity', x.severity), ...d('Service', x.service), ...d('Summary', x.summary)],
+  acknowledged: () => [],
+  status_changed: (x) => [...d('From', x.from), ...d('To', x.to), ...d('Note', x.note)],
+  severity_changed: (x) => [...d('From', x.from), ...d('To', x.to), ...d('Reason', x.reason)],
+  role_assigned: (x) => [...d('Role', x.role), ...d('Person', x.person), ...d('Previously', x.previous)],
+  note: (x) => d('Occurred at', x.occurredAt),
+  status_update: (x) => [...d('Kind', x.kind), ...d('Message', x.message)],
+  resolved: (x) => d('Note', x.note),
+  reopened: (x) => d('Reason', x.reason),
+  escalation: (x) => [...d('Notify', x.notify), ...d('After minutes', x.afterMinutes), ...d('Severity', x.severity)],
+  runbook_step_started: (x) => step(x),
+  runbook_step_finished: (x) => [...step(x), ...d('Exit status', exitStatus(x)), ...d('Expected', x.expect), ...d('Output (tail)', x.output, true)],
+  runbook_step_done: (x) => [...d('Runbook', [x.runbookTitle, x.section, x.step].filter((v) => typeof v === 'string').join(' › ')), ...d('Done', x.done)],
+  ssh_terminal_opened: (x) => [...d('Host', x.host), ...d('Address', x.address), ...d('Host key', x.hostKey, true)],
+  ssh_terminal_closed: (x) => [...d('Host', x.host), ...d('How', x.how), ...d('Detail', x.detail)],
+  evidence: (x) => [
+    ...d('Host', x.host), ...d('Source', x.source),
+    ...(Array.isArray(x.lines) ? d('Log lines', x.lines.map(asText).join('\n'), true) : []),
+    ...d('Lines left out', x.omitted),
+    ...(Array.isArray(x.rows) ? d('Containers', x.rows.map(asText).join('\n'), true) : []),
+  ],
+  container_restarted: (x) => [...d('Host', x.host), ...d('Container', x.container), ...d('Outcome', x.outcome), ...d('Detail', x.detail)],
+  starred: starTarget,
+  unstarred: starTarget,
+};
+
+function otherDetails(data: Record<string, unknown>): RowDetail[] {
+  return Object.entries(data).flatMap(([k, v]) => d(k, v, typeof v === 'object'));
+}
+
+const MILESTONE_TYPES: Record<MilestoneKind, ReadonlySet<string>> = {
+  declared: new Set(['declared']),
+  acknowledged: new Set(['acknowledged', 'status_changed']),
+  mitigated: new Set(['status_changed', 'resolved']),
+  resolved: new Set(['resolved']),
+};
+
+function isIso(v: unknown): v is string {
+  return typeof v === 'string' && !Number.isNaN(Date.parse(v));
+}
+
+export interface RowInput {
+  events: readonly TimelineEvent[];
+  /** refs[i] belongs to events[i]. */
+  refs: readonly string[];
+  /** File order of events[i] (defaults to i). */
+  seqs?: readonly number[];
+  damaged: readonly { line: number; message: string; raw: string; seq: number }[];
+  starred: ReadonlySet<string>;
+  milestones: Pick<Milestones, 'reached'> | undefined;
+}
+
+/** Builds every row; which event marks which milestone is decided by type and time. */
+export function buildRows(input: RowInput): TimelineRow[] {
+  const byRefIndex = new Map<string, number>();
+  input.refs.forEach((r, i) => byRefIndex.set(r, i));
+  const byRef = (ref: string) => {
+    const i = byRefIndex.get(ref);
+    return i === undefined ? undefined : input.events[i];
+  };
+  const milestoneAt = new Map<string, MilestoneKind>();
+  for (const m of input.milestones?.reached ?? []) milestoneAt.set(`${m.kind}@${Date.parse(m.at)}`, m.kind);
+  const taken = new Set<MilestoneKind>();
+  const rows = input.events.map((e, i): TimelineRow => {
+    const data = e.data ?? {};
+    const occurred = e.type === 'note' && isIso(data.occurredAt) ? data.occurredAt : undefined;
+    let milestone: MilestoneKind | null = null;
+    for (const kind of ['declared', 'acknowledged', 'mitigated', 'resolved'] as const) {
+      if (!taken.has(kind) && MILESTONE_TYPES[kind].has(e.type) && milestoneAt.has(`${kind}@${Date.parse(e.ts)}`)) {
+        milestone = kind;
+        taken.add(kind);
+        break;
+      }
+    }
+    const fn = Object.hasOwn(DETAILS, e.type) ? DETAILS[e.type] : otherDetails;
+    const isStep = (e.type === 'runbook_step_started' || e.type === 'runbook_step_finished' || e.type === 'runbook_step_done') && typeof data.runbook === 'string';
+    return {
+      key: input.refs[i],
+      seq: input.seqs?.[i] ?? i,
+      kind: 'event',
+      ts: e.ts,
+      at: occurred ?? e.ts,
+      type: e.type,
+      actor: e.actor,
+      text: e.text,
+      backdated: occurred !== undefined && occurred !== e.ts,
+      starred: input.starred.has(input.refs[i]),
+      starrable: e.type !== 'starred' && e.type !== 'unstarred',
+      milestone,
+      details: fn(data, byRef),
+      runbook: isStep ? { path: data.runbook as string, line: typeof data.line === 'number' && data.line > 0 ? Math.floor(data.line) : 1 } : null,
+    };
+  });
+  // A damaged line has no time: it is shown after the event written before it in the file.
+  const bySeq = rows.map((r) => ({ seq: r.seq, ts: r.ts })).sort((a, b) => a.seq - b.seq);
+  for (const p of input.damaged) {
+    let before = '';
+    for (const r of bySeq) {
+      if (r.seq > p.seq) break;
+      before = r.ts;
+    }
+    rows.push({
+      key: `damaged:${p.line}`, seq: p.seq, kind: 'damaged', ts: before, at: before, type: 'damaged', actor: '', text: `Line ${p.line} could not be read: ${p.message}`,
+      backdated: false, starred: false, starrable: false, milestone: null, details: d('Line as written', p.raw, true), runbook: null,
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,251 @@
+// The timeline panel's app: rows from the host (validated by the protocol), ordered, filtered and
+// virtualized here (at most a screenful or so of rows in the DOM whatever the count).
+import { LitElement, html, nothing } from 'lit';
+import '@lit-labs/virtualizer';
+import type { LitVirtualizer } from '@lit-labs/virtualizer';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import type { TimelineRow } from '../../src/core/timeline/timelineRows';
+import { compareRows, facets, filterRows, formatClock, formatSpan, formatTPlus, timelineMarkdown, type TimelineFilter } from '../../src/core/timeline/timelineView';
+import { savedStateSchema, timelineProtocol, type IncidentInfo, type SavedState, type TimelineToHost, type TimelineToWebview } from '../../src/webviews/timeline/protocol';
+import { validate } from '../../src/webviews/shared/schema';
+import { HostConnection, getState, setState } from '../shared/ipc';
+import { adoptDocumentStyles, baseStyles } from '../shared/styles';
+import { rowView, typeLabel } from './rowView';
+import { timelineStyles } from './styles';
+
+type ValueTarget = EventTarget & { value: string };
+type CheckTarget = EventTarget & { checked: boolean };
+
+class TimelineApp extends LitElement {
+  static override styles = [baseStyles, timelineStyles];
+  static override properties = {
+    incident: { state: true }, shown: { state: true }, filter: { state: true }, utc: { state: true },
+    expanded: { state: true }, unfolded: { state: true }, noteError: { state: true }, busy: { state: true }, follow: { state: true },
+  };
+
+  incident: IncidentInfo | undefined;
+  /** Every row, in time order. */
+  private all: TimelineRow[] = [];
+  private byKey = new Map<string, TimelineRow>();
+  shown: TimelineRow[] = [];
+  filter: TimelineFilter = { types: [], actor: '', text: '', keyOnly: false };
+  utc = true;
+  follow = false;
+  expanded = new Set<string>();
+  unfolded = new Set<string>();
+  noteError = '';
+  busy = false;
+  private paintFor: number | null | undefined;
+  private readonly conn: HostConnection<TimelineToHost, TimelineToWebview>;
+
+  constructor() {
+    super();
+    const saved = getState((v): v is SavedState => validate(savedStateSchema, v).ok);
+    if (saved) this.utc = saved.utc;
+    this.conn = new HostConnection<TimelineToHost, TimelineToWebview>(timelineProtocol, {
+      reset: ({ incident, rows, commandAt }) => {
+        this.incident = incident;
+        this.all = [...rows].sort(compareRows);
+        this.byKey = new Map(this.all.map((r) => [r.key, r]));
+        this.paintFor = commandAt;
+        this.save();
+        this.refilter();
+        void this.afterPaint([]);
+      },
+      update: ({ incident, upsert }) => {
+        this.incident = incident;
+        const fresh: string[] = [];
+        for (const r of upsert) {
+          if (!this.byKey.has(r.key)) fresh.push(r.key);
+          this.byKey.set(r.key, r);
+        }
+        this.all = [...this.byKey.values()].sort(compareRows);
+        const atEnd = this.atEnd();
+        this.refilter();
+        if (fresh.length && (this.follow || atEnd)) void this.scrollToKey(fresh[fresh.length - 1]);
+        void this.afterPaint(fresh);
+      },
+    });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.conn.ready();
+  }
+
+  private save(): void {
+    if (this.incident) setState({ incidentId: this.incident.id, utc: this.utc } satisfies SavedState);
+  }
+
+  private refilter(): void {
+    this.shown = filterRows(this.all, this.filter);
+  }
+
+  private setFilter(change: Partial<TimelineFilter>): void {
+    this.filter = { ...this.filter, ...change };
+    this.refilter();
+  }
+
+  private get list(): LitVirtualizer<TimelineRow> | null {
+    return this.renderRoot.querySelector<LitVirtualizer<TimelineRow>>('lit-virtualizer');
+  }
+
+  private atEnd(): boolean {
+    const l = this.list;
+    return !l || l.scrollTop + l.clientHeight >= l.scrollHeight - 8;
+  }
+
+  private async scrollToKey(key: string): Promise<void> {
+    await this.updateComplete;
+    const i = this.shown.findIndex((r) => r.key === key);
+    if (i >= 0) this.list?.element(i)?.scrollIntoView({ block: 'end' });
+  }
+
+  /** Reports the first paint after a reset (time since the command) and when appended rows are on screen. */
+  private async afterPaint(fresh: string[]): Promise<void> {
+    const paintFor = this.paintFor;
+    this.paintFor = undefined;
+    const deadline = performance.now() + 3000;
+    for (;;) {
+      await this.updateComplete;
+      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+      const rendered = [...this.renderRoot.querySelectorAll<HTMLElement>('.row')];
+      const keys = new Set(rendered.map((e) => e.dataset.key));
+      const waiting = fresh.filter((k) => !keys.has(k));
+      if ((rendered.length > 0 || this.shown.length === 0) && waiting.length === 0 || performance.now() > deadline) {
+        const now = Date.now();
+        for (const k of fresh) if (keys.has(k)) this.conn.notify('shown', { key: k, at: now });
+        document.body.dataset.renderedRows = String(rendered.length);
+        document.body.dataset.totalRows = String(this.all.length);
+        if (paintFor !== undefined) {
+          const mem = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+          this.conn.notify('painted', { sinceCommandMs: paintFor === null ? -1 : now - paintFor, renderedRows: rendered.length, totalRows: this.all.length, heapBytes: mem ? mem.usedJSHeapSize : null });
+        }
+        return;
+      }
+    }
+  }
+
+  private async toggleStar(row: TimelineRow): Promise<void> {
+    await this.conn.request('star', { ref: row.key, star: !row.starred }).catch(() => undefined);
+  }
+
+  private async addNote(e: Event): Promise<void> {
+    e.preventDefault();
+    const textArea = this.renderRoot.querySelector<HTMLElement & { value: string }>('#note-text');
+    const when = this.renderRoot.querySelector<HTMLElement & { value: string }>('#note-when');
+    const text = textArea?.value.trim() ?? '';
+    if (!text) {
+      this.noteError = 'Write the note first.';
+      return;
+    }
+    let occurredAt: string | undefined;
+    if (when?.value) {
+      const t = new Date(when.value).getTime();
+      if (Number.isNaN(t)) {
+        this.noteError = 'That is not a time.';
+        return;
+      }
+      occurredAt = new Date(t).toISOString();
+    }
+    this.busy = true;
+    this.noteError = '';
+    const reply = await this.conn.request('addNote', { text, ...(occurredAt ? { occurredAt } : {}) }).catch(() => ({ ok: false }));
+    this.busy = false;
+    if (reply.ok) {
+      if (textArea) textArea.value = '';
+      if (when) when.value = '';
+    } else {
+      this.noteError = 'The note was not added (see the message in VS Code).';
+    }
+  }
+
+  private exportMarkdown(to: 'clipboard' | 'document'): void {
+    if (!this.incident) return;
+    const markdown = timelineMarkdown(this.shown, { title: this.incident.title, declaredAt: this.incident.declaredAt, utc: this.utc });
+    void this.conn.request('exportMarkdown', { markdown, to }).catch(() => undefined);
+  }
+
+  private toggle(set: 'expanded' | 'unfolded', key: string): void {
+    const next = new Set(this[set]);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    this[set] = next;
+  }
+
+  private header() {
+    const i = this.incident;
+    if (!i) return nothing;
+    return html`<header>
+      <h1>${i.title}</h1>
+      <p class="muted">${i.severity} · ${i.status} · declared ${formatClock(i.declaredAt, this.utc)}</p>
+      <ol class="milestones" aria-label="Milestones">
+        ${i.milestones.map((m) => html`<li>
+          ${m.sincePreviousMs !== null ? html`<span class="span muted" aria-label=${`${formatSpan(m.sincePreviousMs)} later`}>→ ${formatSpan(m.sincePreviousMs)} →</span>` : nothing}
+          <span class="badge milestone-badge">${m.kind}</span> <span class="mono">${formatTPlus(m.afterMs)}</span>
+        </li>`)}
+      </ol>
+      <ul class="targets" aria-label="Targets">
+        ${i.targets.map((t) => html`<li class=${`target ${t.state}`}>${t.name}: <strong>${t.state}</strong> <span class="muted">(${t.detail})</span></li>`)}
+      </ul>
+    </header>`;
+  }
+
+  private toolbar() {
+    const f = facets(this.all);
+    return html`<div class="toolbar" role="toolbar" aria-label="Filter and export">
+      <vscode-textfield type="search" label="Filter text" placeholder="Filter text" aria-label="Filter text" .value=${this.filter.text}
+        @input=${(e: Event) => this.setFilter({ text: (e.target as ValueTarget).value })}></vscode-textfield>
+      <vscode-single-select aria-label="Filter by type" @change=${(e: Event) => { const v = (e.target as ValueTarget).value; this.setFilter({ types: v ? [v] : [] }); }}>
+        <vscode-option value="">All types</vscode-option>
+        ${f.types.map((t) => html`<vscode-option value=${t}>${typeLabel(t)}</vscode-option>`)}
+      </vscode-single-select>
+      <vscode-single-select aria-label="Filter by actor" @change=${(e: Event) => this.setFilter({ actor: (e.target as ValueTarget).value })}>
+        <vscode-option value="">All actors</vscode-option>
+        ${f.actors.map((a) => html`<vscode-option value=${a}>${a}</vscode-option>`)}
+      </vscode-single-select>
+      <vscode-checkbox label="Key moments only" .checked=${this.filter.keyOnly} @change=${(e: Event) => this.setFilter({ keyOnly: (e.target as CheckTarget).checked })}></vscode-checkbox>
+      <vscode-checkbox label="Follow new events" .checked=${this.follow} @change=${(e: Event) => { this.follow = (e.target as CheckTarget).checked; }}></vscode-checkbox>
+      <vscode-button secondary aria-pressed=${this.utc ? 'true' : 'false'} @click=${() => { this.utc = !this.utc; this.save(); }}>${this.utc ? 'Times: UTC' : 'Times: local'}</vscode-button>
+      <vscode-button secondary @click=${() => this.exportMarkdown('clipboard')}>Copy as Markdown</vscode-button>
+      <vscode-button secondary @click=${() => this.exportMarkdown('document')}>Export as Markdown</vscode-button>
+      <vscode-button secondary @click=${() => this.conn.notify('openFile', {})}>Open Timeline File</vscode-button>
+    </div>`;
+  }
+
+  private noteForm() {
+    return html`<form class="note" aria-label="Add a note" @submit=${(e: Event) => void this.addNote(e)}>
+      <vscode-textarea id="note-text" label="Note" aria-label="Note text" placeholder="What happened or what you found" rows="2" resize="vertical"></vscode-textarea>
+      <label class="when">Occurred at (optional, local time)
+        <vscode-textfield id="note-when" type="datetime-local" label="Occurred at" aria-label="Occurred at (optional)"></vscode-textfield></label>
+      <vscode-button ?disabled=${this.busy} @click=${(e: Event) => void this.addNote(e)}>Add Note</vscode-button>
+      ${this.noteError ? html`<span class="error" role="alert">${this.noteError}</span>` : nothing}
+    </form>`;
+  }
+
+  override render() {
+    if (!this.incident) return html`<p class="muted" role="status">Loading the timeline…</p>`;
+    const declaredAt = this.incident.declaredAt;
+    return html`${this.header()}${this.toolbar()}${this.noteForm()}
+      <p class="count muted" role="status" aria-live="polite">${this.shown.length === this.all.length ? `${this.all.length} events` : `Showing ${this.shown.length} of ${this.all.length} events`}</p>
+      <lit-virtualizer scroller role="list" aria-label="Timeline events" .items=${this.shown} .keyFunction=${(r: TimelineRow) => r.key}
+        .renderItem=${(r: TimelineRow) => rowView(r, {
+          expanded: this.expanded.has(r.key), unfolded: this.unfolded, utc: this.utc, declaredAt,
+          toggleExpand: (k) => this.toggle('expanded', k), unfold: (id) => this.toggle('unfolded', id),
+          toggleStar: (row) => void this.toggleStar(row),
+          openRunbook: (path, line) => void this.conn.request('openRunbook', { path, line }).catch(() => undefined),
+        })}></lit-virtualizer>`;
+  }
+}
+
+adoptDocumentStyles();
+customElements.define('timeline-app', TimelineApp);
+const root = document.getElementById('app');
+root?.setAttribute('aria-busy', 'false');
+root?.setAttribute('role', 'main');
+root?.appendChild(document.createElement('timeline-app'));
