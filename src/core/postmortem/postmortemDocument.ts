@@ -23,11 +23,18 @@ export interface PostmortemSection {
   /** The heading's text as a slug (`## What went well` → `what-went-well`); repeated headings get `-2`, `-3`. */
   id: string;
   title: string;
-  /** The body's text without leading blank lines and trailing whitespace. */
+  /** The line of help (a `<!-- … -->` comment right under the heading), not part of `body`. */
+  help: string | undefined;
+  /** Generated regions that open the section (after the help), shown read-only; not part of `body`. */
+  generated: { name: string; content: string }[];
+  /** What the user writes: the rest of the section, without leading blank lines and trailing whitespace. */
   body: string;
-  /** Where `body` is. When the body is empty: the end of the heading line, a point. */
+  /**
+   * Where `body` is. When the body is empty: a point at the end of the last line before it (the
+   * heading, the help or the last generated region's closing marker).
+   */
   range: TextRange;
-  /** True when nothing but whitespace follows the heading. */
+  /** True when `body` is empty (nothing but whitespace after the help and generated regions). */
   empty: boolean;
   /** True when a `## ` heading (or a `# ` one) follows this section. */
   followed: boolean;
@@ -71,6 +78,7 @@ export function sectionId(title: string): string {
   return title.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'section';
 }
 
+const REGION_OPEN = /^\s*<!--\s*incident-desk:([a-z0-9-]+)\s*-->\s*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 function parseFrontMatter(text: string, all: Line[]): { fields: FrontMatterField[]; error?: string; endLine: number } | undefined {
@@ -130,9 +138,40 @@ export function parsePostmortem(text: string): ParsedPostmortem {
   headings.forEach((h, k) => {
     if (h.level !== 2) return;
     const head = all[h.line];
-    const bodyStart = head.next;
     const nextHeading = headings[k + 1];
+    const lastLine = nextHeading ? nextHeading.line : all.length;
     const bodyEnd = nextHeading ? all[nextHeading.line].start : text.length;
+    // The help comment and the generated regions at the top of the section are the form's labels
+    // and read-only blocks; what follows them is the user's text.
+    let i = h.line + 1;
+    let headEnd = head.end;
+    let help: string | undefined;
+    const generated: { name: string; content: string }[] = [];
+    const lineText = (n: number) => text.slice(all[n].start, all[n].end);
+    const skipBlank = () => {
+      let j = i;
+      while (j < lastLine && !lineText(j).trim()) j++;
+      return j;
+    };
+    let j = skipBlank();
+    const comment = j < lastLine ? /^<!--\s*(.*?)\s*-->\s*$/.exec(lineText(j)) : null;
+    if (comment && !REGION_OPEN.test(lineText(j))) {
+      help = comment[1];
+      headEnd = all[j].end;
+      i = j + 1;
+      j = skipBlank();
+    }
+    for (;;) {
+      const open = j < lastLine ? REGION_OPEN.exec(lineText(j)) : null;
+      if (!open) break;
+      const closeAt = all.findIndex((l, n) => n > j && n < lastLine && text.slice(l.start, l.end).trim() === `<!-- /incident-desk:${open[1]} -->`);
+      if (closeAt < 0) break;
+      generated.push({ name: open[1], content: closeAt > j + 1 ? text.slice(all[j + 1].start, all[closeAt - 1].end).replace(/\r\n/g, '\n') : '' });
+      headEnd = all[closeAt].end;
+      i = closeAt + 1;
+      j = skipBlank();
+    }
+    const bodyStart = i < all.length && i < lastLine ? all[i].start : bodyEnd;
     const raw = text.slice(bodyStart, bodyEnd);
     const lead = /^(?:[ \t]*\r?\n)*/.exec(raw)?.[0].length ?? 0;
     const trimmedEnd = raw.replace(/\s+$/, '').length;
@@ -143,8 +182,10 @@ export function parsePostmortem(text: string): ParsedPostmortem {
     sections.push({
       id: n === 1 ? base : `${base}-${n}`,
       title: h.title,
+      help,
+      generated,
       body: empty ? '' : raw.slice(lead, trimmedEnd).replace(/\r\n/g, '\n'),
-      range: empty ? { start: head.end, end: head.end } : { start: bodyStart + lead, end: bodyStart + trimmedEnd },
+      range: empty ? { start: headEnd, end: headEnd } : { start: bodyStart + lead, end: bodyStart + trimmedEnd },
       empty,
       followed: !!nextHeading,
     });

@@ -62,6 +62,19 @@ describe('post-mortem form edits', () => {
     assert.ok(p.sections[2].body.endsWith('```md\n## not a section\n```'));
   });
 
+  it('the help comment and the generated regions under a heading are not the user\'s text', () => {
+    const text = ['## Summary', '', '<!-- What happened. -->', '', '<!-- incident-desk:overview -->', '- Duration: 14m', '<!-- /incident-desk:overview -->', '', '## Impact', '', '<!-- Who noticed. -->', '', 'Everyone.', ''].join('\n');
+    const [summary, impact] = parsePostmortem(text).sections;
+    assert.equal(summary.help, 'What happened.');
+    assert.deepEqual(summary.generated, [{ name: 'overview', content: '- Duration: 14m' }]);
+    assert.equal(summary.body, '');
+    assert.equal(impact.help, 'Who noticed.');
+    assert.equal(impact.body, 'Everyone.');
+    const r = formEdits(text, { kind: 'section', id: 'summary', expected: '', body: 'It broke.' });
+    if (r.kind !== 'edits') return assert.fail(r.kind);
+    assert.equal(applyEdits(text, r.edits), text.replace('<!-- /incident-desk:overview -->\n', '<!-- /incident-desk:overview -->\n\nIt broke.\n'));
+  });
+
   it('a status change is an edit of the value only', () => {
     const r = formEdits(DOC, { kind: 'field', key: 'status', expected: 'draft', value: 'in-review' });
     assert.equal(r.kind, 'edits');
