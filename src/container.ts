@@ -20,6 +20,9 @@ import { LogViews } from './terminals/logViews';
 import { RemoteStepTerminals } from './terminals/remoteStepTerminal';
 import { HostsTreeProvider, type HostNode } from './views/hostsTree';
 import { WALKTHROUGH_COMMANDS } from './commands/walkthrough/walkthroughCommands';
+import { POSTMORTEM_COMMANDS } from './commands/postmortem/postmortemCommands';
+import { registerPostmortemEditor } from './webviews/postmortem/registerPostmortem';
+import type { PostmortemEditorProvider } from './webviews/postmortem/postmortemEditor';
 
 /** The composition root: builds every part once and owns their disposables. */
 export class Container implements vscode.Disposable {
@@ -27,6 +30,8 @@ export class Container implements vscode.Disposable {
   readonly incidents: IncidentsController;
   /** What the user was told (toasts, status bar messages), read back by the integration tests. */
   readonly notices: Notices;
+  /** The post-mortem editor (the tests read its open sessions). */
+  readonly postmortemEditor: PostmortemEditorProvider;
   /** Exposed for the integration tests, which read the real views in the real host. */
   readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch; runbooksTree: RunbooksTreeProvider; runbooks: RunbooksController; hosts: HostsController; hostsTree: HostsTreeProvider; logViews: LogViews };
 
@@ -65,7 +70,10 @@ export class Container implements vscode.Disposable {
     const slaWatch = this.own(new SlaWatch(incidents, log.for('sla'), notices));
     this.views = { incidentsTree, statusBar, slaWatch, runbooksTree, runbooks, hosts, hostsTree, logViews };
 
-    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState)), ...REMOTE_COMMANDS, ...WALKTHROUGH_COMMANDS]) this.own(registerCommand(def, ctx));
+    const postmortem = registerPostmortemEditor(context.extensionUri, incidents, log.for('postmortem'));
+    this.own(postmortem.registration);
+    this.postmortemEditor = postmortem.provider;
+    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState)), ...REMOTE_COMMANDS, ...WALKTHROUGH_COMMANDS, ...POSTMORTEM_COMMANDS]) this.own(registerCommand(def, ctx));
 
     this.own(vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsPolicy(e)) {

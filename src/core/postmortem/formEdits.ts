@@ -71,6 +71,14 @@ function fieldText(kind: 'scalar' | 'list', value: string): string {
   return `[${items.map(yamlScalar).join(', ')}]`;
 }
 
+/**
+ * A section body as the form compares and writes it: `\n` line breaks, no leading blank lines, no
+ * trailing whitespace (so the blank lines between sections stay as they are).
+ */
+export function normalizeBody(body: string): string {
+  return body.replace(/\r\n/g, '\n').replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$/, '');
+}
+
 /** The body as the file writes it: the form's `\n` become the file's line break. */
 function withEol(body: string, eol: string): string {
   const lf = body.replace(/\r\n/g, '\n');
@@ -93,10 +101,8 @@ export function formEdits(text: string, change: FormChange, parsed: ParsedPostmo
   }
   const section = parsed.sections.find((s) => s.id === change.id);
   if (!section) return { kind: 'missing' };
-  if (section.body !== change.expected.replace(/\r\n/g, '\n')) return { kind: 'conflict', current: section.body };
-  // The form shows bodies without leading blank lines and trailing whitespace; writing them so keeps
-  // the blank lines between sections as they are.
-  const body = withEol(change.body.replace(/^(?:[ \t]*\r?\n)+/, '').replace(/\s+$/, ''), parsed.eol);
+  if (section.body !== normalizeBody(change.expected)) return { kind: 'conflict', current: section.body };
+  const body = withEol(normalizeBody(change.body), parsed.eol);
   if (section.empty) {
     if (!body.trim()) return { kind: 'edits', edits: [] };
     // After the heading line: a blank line, then the body; the heading's own line break follows it.
@@ -105,4 +111,36 @@ export function formEdits(text: string, change: FormChange, parsed: ParsedPostmo
   }
   const before = text.slice(section.range.start, section.range.end);
   return { kind: 'edits', edits: minimalEdit(before, body, section.range.start) };
+}
+
+const MARKER = /<!--\s*(\/?)incident-desk:([a-z0-9-]+)\s*-->/g;
+
+/** The insides of the well-formed generated regions, in order: where they start and end. */
+function regionInsides(text: string): TextRange[] {
+  const out: TextRange[] = [];
+  let open: { name: string; end: number } | undefined;
+  for (const m of text.matchAll(MARKER)) {
+    const at = m.index ?? 0;
+    if (!m[1]) open = { name: m[2], end: at + m[0].length };
+    else if (open && open.name === m[2]) {
+      out.push({ start: open.end, end: at });
+      open = undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * The edits that turn `before` into `after` when only the insides of generated regions changed
+ * (Refresh from the record): one minimal edit per region, so the text between regions is not even
+ * touched by an edit. Falls back to one minimal edit when the regions do not line up.
+ */
+export function regionEdits(before: string, after: string): TextEdit[] {
+  const a = regionInsides(before);
+  const b = regionInsides(after);
+  if (a.length === b.length) {
+    const edits = a.flatMap((r, i) => minimalEdit(before.slice(r.start, r.end), after.slice(b[i].start, b[i].end), r.start));
+    if (applyEdits(before, edits) === after) return edits;
+  }
+  return minimalEdit(before, after);
 }

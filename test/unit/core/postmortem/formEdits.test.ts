@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { applyEdits, formEdits, minimalEdit, yamlScalar, type TextEdit } from '../../../../src/core/postmortem/formEdits';
+import { applyEdits, formEdits, minimalEdit, regionEdits, yamlScalar, type TextEdit } from '../../../../src/core/postmortem/formEdits';
 import { parsePostmortem } from '../../../../src/core/postmortem/postmortemDocument';
 import { parse as parseYaml } from 'yaml';
 
@@ -175,6 +175,24 @@ describe('post-mortem form edits', () => {
       const after = parsePostmortem(applyEdits(text, r.edits));
       assert.equal(after.frontMatter!.fields.find((f) => f.key === 'title')!.value, value);
       assert.deepEqual(after.sections.map((s) => s.body), parsed.sections.map((s) => s.body));
+    }), { numRuns: 300 });
+  });
+});
+
+describe('post-mortem refresh edits', () => {
+  const region = (name: string, body: string) => `<!-- incident-desk:${name} -->\n${body}\n<!-- /incident-desk:${name} -->`;
+  it('one edit per changed region; prose between them is outside every edit (property)', () => {
+    const prose = fc.string({ unit: fc.constantFrom('a', ' ', '\n', '<', '!', '-', 'é'), maxLength: 40 });
+    fc.assert(fc.property(prose, prose, prose, prose, prose, prose, prose, (p1, p2, p3, a1, a2, b1, b2) => {
+      const before = `${p1}\n${region('overview', a1)}\n${p2}\n${region('response', b1)}\n${p3}`;
+      const after = `${p1}\n${region('overview', a2)}\n${p2}\n${region('response', b2)}\n${p3}`;
+      const edits = regionEdits(before, after);
+      assert.equal(applyEdits(before, edits), after);
+      const firstClose = before.indexOf('<!-- /incident-desk:overview -->');
+      const secondOpen = before.indexOf('<!-- incident-desk:response -->');
+      if (!/incident-desk/.test(p1 + p2 + p3 + a1 + a2 + b1 + b2)) {
+        for (const e of edits) assert.ok(e.end <= firstClose || e.start >= secondOpen + '<!-- incident-desk:response -->'.length, JSON.stringify(e));
+      }
     }), { numRuns: 300 });
   });
 });
