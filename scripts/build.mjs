@@ -78,11 +78,37 @@ const remoteOptions = {
   external: ['vscode', 'cpu-features', '*.node'],
 };
 
+/**
+ * The webview apps: every `webview-ui/<name>/main.ts` becomes `dist/webview/<name>.js`, an ES
+ * module for the browser (Lit, @vscode-elements/elements) loaded by the panel's page only when a
+ * panel opens; the extension bundle never requires it.
+ * @type {import('esbuild').BuildOptions}
+ */
+const webviewOptions = {
+  entryPoints: Object.fromEntries(fs.readdirSync('webview-ui', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(`webview-ui/${d.name}/main.ts`))
+    .map((d) => [d.name, `webview-ui/${d.name}/main.ts`])),
+  tsconfig: 'webview-ui/tsconfig.json',
+  bundle: true,
+  outdir: 'dist/webview',
+  format: 'esm',
+  platform: 'browser',
+  target: 'chrome120',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  metafile: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [options, cliOptions, remoteOptions, webviewOptions];
+
 if (watch) {
-  for (const o of [options, cliOptions, remoteOptions]) await (await esbuild.context(o)).watch();
+  for (const o of builds) await (await esbuild.context(o)).watch();
   console.log('[build] watching');
 } else {
-  for (const o of [options, cliOptions, remoteOptions]) {
+  fs.rmSync('dist/webview', { recursive: true, force: true });
+  for (const o of builds) {
     const result = await esbuild.build(o);
     const out = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
     for (const [file, info] of out) console.log(`[build] ${file} ${(info.bytes / 1024).toFixed(1)} KiB`);

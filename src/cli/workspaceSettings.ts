@@ -1,5 +1,5 @@
 // The workspace's `.vscode/settings.json` as VS Code reads it (JSON with comments and trailing
-// commas), for the two settings the CLI uses: incidentDesk.hosts and incidentDesk.ssh.knownHostsFiles.
+// commas), for the `incidentDesk.*` settings the CLI uses (hosts, known_hosts files, severities, post-mortem due hours).
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { resolveSettingFile } from '../services/ssh/knownHostsFiles';
@@ -18,14 +18,14 @@ export class SettingsFileError extends Error {
   }
 }
 
-/** Reads the settings; a missing file is no settings, a malformed one throws SettingsFileError. */
-export async function readWorkspaceHostSettings(workspace: string, homeDir: string): Promise<WorkspaceHostSettings> {
+/** Reads `incidentDesk.*` from the workspace's settings: `get('hosts')` for `incidentDesk.hosts`. A missing file is no settings, a malformed one throws SettingsFileError. */
+export async function readWorkspaceSettings(workspace: string): Promise<(key: string) => unknown> {
   const file = path.join(workspace, '.vscode', 'settings.json');
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { hosts: undefined, knownHostsFiles: [] };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return () => undefined;
     throw new SettingsFileError(file, (e as Error).message);
   }
   let parsed: unknown;
@@ -35,13 +35,18 @@ export async function readWorkspaceHostSettings(workspace: string, homeDir: stri
     throw new SettingsFileError(file, `not valid JSON with comments: ${(e as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new SettingsFileError(file, 'expected an object');
-  const get = (key: string): unknown => {
+  return (key: string): unknown => {
     const flat = (parsed as Record<string, unknown>)[`incidentDesk.${key}`];
     if (flat !== undefined) return flat;
     // `"incidentDesk": { "hosts": … }` is read too.
     const section = (parsed as Record<string, unknown>).incidentDesk;
     return typeof section === 'object' && section !== null ? (section as Record<string, unknown>)[key] : undefined;
   };
+}
+
+/** Reads the host settings; a missing file is no settings, a malformed one throws SettingsFileError. */
+export async function readWorkspaceHostSettings(workspace: string, homeDir: string): Promise<WorkspaceHostSettings> {
+  const get = await readWorkspaceSettings(workspace);
   const files = get('ssh.knownHostsFiles');
   return {
     hosts: get('hosts'),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { normalizeDueHours } from '../core/postmortem/due';
 import { buildPolicy, type SeverityPolicy } from '../core/severity/policy';
 
 /** Setting keys, in one place (house style: typed settings module). */
@@ -9,6 +10,7 @@ export const SETTINGS = {
   actor: 'actor',
   statusBarEnabled: 'statusBar.enabled',
   runbookFolders: 'runbookFolders',
+  postmortemDueHours: 'postmortem.dueHours',
 } as const;
 
 export const DEFAULT_RUNBOOK_FOLDERS = ['runbooks', 'docs/runbooks'];
@@ -32,6 +34,15 @@ export function readPolicy(): SeverityPolicy {
 export function readActorSetting(): string {
   const v = vscode.workspace.getConfiguration(SETTINGS.section).get<unknown>(SETTINGS.actor);
   return typeof v === 'string' ? v.trim().slice(0, 100) : '';
+}
+
+/** Hours after resolution within which a post-mortem is due (the two most severe levels). */
+export function readPostmortemDueHours(): number {
+  return normalizeDueHours(vscode.workspace.getConfiguration(SETTINGS.section).get<unknown>(SETTINGS.postmortemDueHours));
+}
+
+export function affectsPostmortemDue(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SETTINGS.section}.${SETTINGS.postmortemDueHours}`);
 }
 
 export function readStatusBarEnabled(): boolean {

@@ -8,6 +8,12 @@ import { readRunbookFolders, SETTINGS } from '../config/settings';
 import type { ComponentLog } from '../log';
 import { setWalkthroughKey, WALKTHROUGH_KEYS } from '../walkthrough/walkthroughKeys';
 
+/**
+ * How long after a listing that found new files to list again: longer than the file watcher takes
+ * to batch and deliver events (its create+delete netting window), short enough to look immediate.
+ */
+const VERIFY_AFTER_MS = 1_000;
+
 /** Where a runbook came from: the extension's own set, or a workspace folder of the user's. */
 export interface RunbookSource {
   runbook: Runbook;
@@ -33,6 +39,7 @@ export class RunbooksController implements vscode.Disposable {
   private generation = 0;
   private sources: RunbookSource[] = [];
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
+  private verifyTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly extensionRoot: string, private readonly log: ComponentLog, private readonly severityIds: () => string[]) {
     this.disposables.push(this.changed, this.diagnostics);
@@ -90,10 +97,19 @@ export class RunbooksController implements vscode.Disposable {
   private async load(): Promise<void> {
     const { extension, workspace } = this.folders();
     const generation = ++this.generation;
+    const known = new Set(this.index.all().map((r) => r.file));
     try {
       await this.index.catalog([extension, ...workspace]);
     } catch (e) {
       this.log.error(`indexing runbooks: ${String(e)}`);
+    }
+    // A file found by this listing may be deleted again before the watcher reports it at all: the
+    // watcher nets a create and a delete that come close together into nothing (seen when a folder
+    // is made and removed within a tenth of a second), so no delete would ever reach us. Listing
+    // once more after that window has passed drops it; a delete after the window is reported.
+    if (this.index.all().some((r) => !known.has(r.file))) {
+      clearTimeout(this.verifyTimer);
+      this.verifyTimer = setTimeout(() => { this.verifyTimer = undefined; void this.load(); }, VERIFY_AFTER_MS);
     }
     this.refreshSources();
     // The rest of each runbook in slices of a few milliseconds: the extension host stays
@@ -170,6 +186,7 @@ export class RunbooksController implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.rescanTimer);
+    clearTimeout(this.verifyTimer);
     vscode.Disposable.from(...this.watchers, ...this.disposables).dispose();
   }
 }

@@ -72,27 +72,45 @@ export class LocalStepRunner implements vscode.Disposable {
       terminal.sendText(command, true);
       return { finished: Promise.resolve({ exitCode: undefined, output: undefined }) };
     }
-    const execution = integration.executeCommand(command);
-    // Read the output as it comes (kept bounded), for the step's `expect`.
+    // VS Code pairs the execution it returns with the one the shell reports by the command line;
+    // when they do not match (seen with zsh under load, a value with quotes, `!!` and backticks),
+    // the one returned never ends and the shell's own execution carries the end and exit code.
+    // The terminal is ours and runs one command at a time, so the first execution to start in it
+    // from now on is this command, whichever object VS Code gives it.
+    let started: vscode.TerminalShellExecution | undefined;
+    // Read the output as it comes (kept bounded), for the step's `expect`: from the execution that
+    // carries it (the shell's own, when VS Code's did not pair with it).
     let output = '';
-    const reading = (async () => {
-      for await (const chunk of execution.read()) {
+    const readFrom = (exec: vscode.TerminalShellExecution) => (async () => {
+      for await (const chunk of exec.read()) {
         output += chunk;
         if (output.length > MAX_EXPECT_OUTPUT * 2) output = output.slice(-MAX_EXPECT_OUTPUT);
       }
     })().catch(() => undefined);
+    let reading: Promise<void> | undefined;
+    const onStart = vscode.window.onDidStartTerminalShellExecution((e) => {
+      if (e.terminal !== terminal || started) return;
+      started = e.execution;
+      onStart.dispose();
+      if (started !== execution) reading = readFrom(started);
+    });
+    // Events come on a later turn: `execution` is set before the listener above can run.
+    const execution = integration.executeCommand(command);
+    if (started !== execution) reading ??= readFrom(execution);
     const finished = new Promise<CommandResult>((resolve) => {
       const sub = vscode.window.onDidEndTerminalShellExecution((e) => {
-        if (e.execution !== execution) return;
+        if (e.execution !== execution && e.execution !== started) return;
         sub.dispose();
         closed.dispose();
+        onStart.dispose();
         // The output stream ends with the execution; a second at most, so a stuck stream cannot hold the result.
-        void Promise.race([reading, new Promise((r) => setTimeout(r, 1000))]).then(() => resolve({ exitCode: e.exitCode, output: output.slice(-MAX_EXPECT_OUTPUT) }));
+        void Promise.race([reading ?? Promise.resolve(), new Promise((r) => setTimeout(r, 1000))]).then(() => resolve({ exitCode: e.exitCode, output: output.slice(-MAX_EXPECT_OUTPUT) }));
       });
       const closed = vscode.window.onDidCloseTerminal((t) => {
         if (t !== terminal) return;
         sub.dispose();
         closed.dispose();
+        onStart.dispose();
         resolve({ exitCode: undefined, output: undefined });
       });
     });

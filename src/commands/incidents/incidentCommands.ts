@@ -12,11 +12,13 @@ import { reopenIncident } from './reopenIncident';
 import { resolveIncident } from './resolveIncident';
 import { setIncidentStatus } from './setIncidentStatus';
 import { showQuickActions } from './showQuickActions';
+import { starIncidentEvent } from './starIncidentEvent';
+import { unstarIncidentEvent } from './unstarIncidentEvent';
 import { useSeverityPreset } from './useSeverityPreset';
 
 /** Every incident command, registered by the container from this one list. */
 export const INCIDENT_COMMANDS: readonly CommandDefinition[] = [
   declareIncident, acknowledgeIncident, setIncidentStatus, changeIncidentSeverity, assignIncidentRole, addIncidentNote,
   copyStatusUpdate, resolveIncident, reopenIncident, focusIncident, openIncidentRecord, openIncidentTimeline,
-  refreshIncidents, retryPendingWrites, useSeverityPreset, showQuickActions,
+  refreshIncidents, retryPendingWrites, useSeverityPreset, showQuickActions, starIncidentEvent, unstarIncidentEvent,
 ];

@@ -1,6 +1,7 @@
 import { formatDuration } from '../util/time';
 import { ROLE_LABELS, STATUS_LABELS, type Incident, type IncidentStatus } from './model';
 import type { TimelineEvent } from '../timeline/events';
+import type { EventType } from '../timeline/eventTypes';
 import { SYSTEM_ACTOR } from '../timeline/events';
 import type { EscalationStep } from '../severity/policy';
 import { applyEvent } from './replay';
@@ -26,7 +27,7 @@ export class ActionError extends Error {
   }
 }
 
-function event(ts: string, type: string, actor: string, text: string, data?: Record<string, unknown>): TimelineEvent {
+function event(ts: string, type: EventType, actor: string, text: string, data?: Record<string, unknown>): TimelineEvent {
   return data ? { ts, type, actor, text, data } : { ts, type, actor, text };
 }
 
@@ -98,8 +99,9 @@ export function assignRole(incident: Incident, role: string, person: string, act
     { role, person, ...(previous ? { previous } : {}) }));
 }
 
-export function addNote(incident: Incident, text: string, actor: string, ts: string): Change {
-  return changeOf(incident.id, event(ts, 'note', actor, text.trim()));
+/** `occurredAt`: the earlier moment the note tells of (ISO); `ts` stays the time it is written. */
+export function addNote(incident: Incident, text: string, actor: string, ts: string, occurredAt?: string): Change {
+  return changeOf(incident.id, event(ts, 'note', actor, text.trim(), occurredAt ? { occurredAt } : undefined));
 }
 
 export function statusUpdatePosted(incident: Incident, kind: string, message: string, actor: string, ts: string): Change {

@@ -50,9 +50,10 @@ function broken(id: string, dir: string, file: string, message: string, line?: n
 /**
  * Reads one incident folder. Never throws for a bad record: the result is a broken entry naming the
  * file and the problem, so one bad folder cannot hide the others. Returns undefined for a folder
- * that holds no incident at all.
+ * that holds no incident at all. `keepDamaged: false` reads only (for `incident-desk check` in CI):
+ * unreadable timeline lines are reported, not copied aside.
  */
-export async function loadIncident(incidentsDir: string, id: string, now: string, onKeepAsideError?: (e: unknown) => void): Promise<IncidentEntry | undefined> {
+export async function loadIncident(incidentsDir: string, id: string, now: string, onKeepAsideError?: (e: unknown) => void, keepDamaged = true): Promise<IncidentEntry | undefined> {
   const dir = path.join(incidentsDir, id);
   const recordFile = path.join(dir, RECORD_FILE);
   const timelineFile = path.join(dir, TIMELINE_FILE);
@@ -69,7 +70,7 @@ export async function loadIncident(incidentsDir: string, id: string, now: string
     const { incident: written, doc, marker } = parseRecord(recordText, id);
     const { events, problems } = timelineBuf ? parseTimeline(timelineBuf) : { events: [], problems: [] };
     const { incident, applied } = catchUp(written, marker, events);
-    if (problems.length) {
+    if (problems.length && keepDamaged) {
       // Copy unreadable lines aside before anything else can happen to the file.
       await keepAside(path.join(dir, DAMAGED_FILE), problems, now).catch((e) => onKeepAsideError?.(e));
     }

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { Emitter } from '../util/emitter';
 import { UnsafePathError } from '../util/fsSafe';
 import { isoNow, utcDate } from '../util/time';
-import type { TimelineProblem } from '../timeline/events';
+import type { TimelineEvent, TimelineProblem } from '../timeline/events';
+import { newEventId } from '../timeline/eventRef';
+import { isEventType } from '../timeline/eventTypes';
 import { changeOf, declare, type Change, type DeclareInput } from './actions';
 import { loadIncident, scanIncidentsFolder, type IncidentEntry, type LoadedIncident } from './incidentLoader';
 import { folderIsFree, writeOp, type PendingOp, type WriteHooks } from './incidentWriter';
@@ -14,6 +16,17 @@ import { incidentId } from './slug';
 import { RETRYABLE_CODES, StoreError } from './storeErrors';
 
 export const INCIDENTS_FOLDER = 'incidents';
+
+/**
+ * Every new event passes here on its way to the disk (extension and CLI alike): it gets its id
+ * (in place, so the caller can reference what it wrote), and a type outside the closed list is a bug.
+ * Changes restored from an earlier session keep what they had: an id added now would make a line
+ * that already reached the timeline look new.
+ */
+function stampEvent(event: TimelineEvent, now: number): void {
+  if (!isEventType(event.type)) throw new Error(`Incident Desk does not write events of type ${JSON.stringify(event.type)} (see EVENT_TYPES)`);
+  if (typeof event.id !== 'string') event.id = newEventId(now);
+}
 
 export interface StoreOptions {
   /** Workspace folder that holds incidents/. */
@@ -266,6 +279,7 @@ export class IncidentStore {
   }
 
   private async enqueue(op: PendingOp): Promise<void> {
+    stampEvent(op.change.event, this.now());
     this.pending.push(op);
     await this.serial(op.id, () => this.flush(op.id));
     if (this.pending.includes(op)) {

@@ -1,6 +1,13 @@
+import type { EventType } from './eventTypes';
+
 /** One line of `timeline.jsonl`. Unknown types and extra fields from newer versions are kept as read. */
 export interface TimelineEvent {
-  /** ISO-8601 UTC with milliseconds. */
+  /**
+   * A ULID given when the event is written (newEventId); events written before ids existed have
+   * none and are referenced by a hash of their line instead (eventRef).
+   */
+  id?: string;
+  /** ISO-8601 UTC with milliseconds: when the event was written. */
   ts: string;
   type: EventType | string;
   /** Who did it (a person's name, or `incident-desk` for automatic events such as escalations). */
@@ -10,19 +17,6 @@ export interface TimelineEvent {
   /** Structured details, per type. */
   data?: Record<string, unknown>;
 }
-
-export type EventType =
-  | 'declared'
-  | 'acknowledged'
-  | 'status_changed'
-  | 'severity_changed'
-  | 'role_assigned'
-  | 'note'
-  | 'status_update'
-  | 'resolved'
-  | 'reopened'
-  | 'escalation'
-  | 'sla_breached';
 
 export const SYSTEM_ACTOR = 'incident-desk';
 

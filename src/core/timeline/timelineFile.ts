@@ -1,5 +1,6 @@
 import { closeSync, constants as C, fstatSync, fsync, open, promises as fsp, readSync, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { eventRef } from './eventRef';
 import { isTimelineEvent, type TimelineEvent, type TimelineProblem } from './events';
 
 export const TIMELINE_FILE = 'timeline.jsonl';
@@ -9,10 +10,12 @@ export const DAMAGED_FILE = 'timeline.damaged.jsonl';
 const NEWLINE = 0x0a;
 const NEWLINE_BUFFER = Buffer.from([NEWLINE]);
 
-/** Serialises one event as a single line (JSON escapes every newline inside strings). */
+/** Serialises one event as a single line (JSON escapes every newline inside strings). The id goes last: lines still read as time, type, actor, text. */
 export function serializeEvent(event: TimelineEvent): string {
-  const { ts, type, actor, text, data } = event;
-  return JSON.stringify(data === undefined ? { ts, type, actor, text } : { ts, type, actor, text, data });
+  const { id, ts, type, actor, text, data } = event;
+  const line: TimelineEvent = data === undefined ? { ts, type, actor, text } : { ts, type, actor, text, data };
+  if (typeof id === 'string') line.id = id;
+  return JSON.stringify(line);
 }
 
 const openFile = promisify(open);
@@ -70,7 +73,22 @@ function jsonErrorColumn(e: unknown): number {
  * from the file. A last line without a newline that does not parse is a torn write.
  */
 export function parseTimeline(buf: Buffer): ParsedTimeline {
-  const events: TimelineEvent[] = [];
+  return scanTimeline(buf, false);
+}
+
+export interface ParsedTimelineWithRefs extends ParsedTimeline {
+  /** `refs[i]` is how other events (a star) reference `events[i]`: its id, or a hash of its line (eventRef). */
+  refs: string[];
+}
+
+/** parseTimeline, plus each event's reference (hashing the lines of events without an id costs a little). */
+export function parseTimelineWithRefs(buf: Buffer): ParsedTimelineWithRefs {
+  return scanTimeline(buf, true) as ParsedTimelineWithRefs;
+}
+
+function scanTimeline(buf: Buffer, withRefs: boolean): ParsedTimeline & { refs?: string[] } {
+  let events: TimelineEvent[] = [];
+  let refs: string[] | undefined = withRefs ? [] : undefined;
   const problems: TimelineProblem[] = [];
   let start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   let line = 0;
@@ -92,14 +110,23 @@ export function parseTimeline(buf: Buffer): ParsedTimeline {
         problem = /^(<{7}|={7}|>{7})/.test(text) ? 'unresolved git merge conflict marker' : `invalid JSON (${e instanceof Error ? e.message : String(e)})`;
         column = jsonErrorColumn(e);
       }
-      if (problem === undefined) events.push(value as TimelineEvent);
-      else problems.push({ line, column, message: complete ? problem : `torn last line (a write was cut short): ${problem}`, torn: !complete, raw: text, offset: start });
+      if (problem === undefined) {
+        events.push(value as TimelineEvent);
+        refs?.push(eventRef(value as TimelineEvent, text));
+      } else {
+        problems.push({ line, column, message: complete ? problem : `torn last line (a write was cut short): ${problem}`, torn: !complete, raw: text, offset: start });
+      }
     }
     start = end + 1;
   }
   // Union merges of two people's appends interleave by file position; show them in time order.
-  if (events.some((e, i) => i > 0 && e.ts < events[i - 1].ts)) events.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
-  return { events, problems };
+  if (events.some((e, i) => i > 0 && e.ts < events[i - 1].ts)) {
+    const order = events.map((_, i) => i).sort((a, b) => (events[a].ts < events[b].ts ? -1 : events[a].ts > events[b].ts ? 1 : 0));
+    const r = refs;
+    events = order.map((i) => events[i]);
+    refs = r && order.map((i) => r[i]);
+  }
+  return refs ? { events, problems, refs } : { events, problems };
 }
 
 export async function readTimeline(file: string): Promise<ParsedTimeline> {

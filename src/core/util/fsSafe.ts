@@ -101,6 +101,33 @@ export async function writeFileAtomic(file: string, data: string, beforeRename?:
   return true;
 }
 
+/**
+ * Creates `file` with `data`, never replacing an existing one: the data is written and fsynced to
+ * a temp file which is then hard-linked to the name (link fails with EEXIST if the name is taken),
+ * so a reader sees no file or the whole file. Returns false when `file` already exists.
+ */
+export async function createFileAtomic(file: string, data: string): Promise<boolean> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await fsp.open(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o644);
+  try {
+    await fh.writeFile(data, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fsp.link(tmp, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await fsp.unlink(tmp).catch(() => undefined);
+  }
+  await fsyncDir(dir);
+  return true;
+}
+
 export class FileTooLargeError extends Error {
   constructor(readonly file: string, readonly size: number, readonly maxBytes: number) {
     super(`${file} is ${Math.ceil(size / 1024)} KiB, over the ${Math.ceil(maxBytes / 1024)} KiB limit`);

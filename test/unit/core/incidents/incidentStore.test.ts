@@ -9,6 +9,7 @@ import type { Incident } from '../../../../src/core/incidents/model';
 import { parseRecord } from '../../../../src/core/incidents/record';
 import { StoreError } from '../../../../src/core/incidents/storeErrors';
 import type { TimelineEvent } from '../../../../src/core/timeline/events';
+import { isEventId } from '../../../../src/core/timeline/eventRef';
 import { parseTimeline } from '../../../../src/core/timeline/timelineFile';
 import { MIN, T0, iso, recordText } from '../../support/fixtures';
 import { TempDirs, makeUnwritable, makeWritable } from '../../support/tempDirs';
@@ -76,7 +77,9 @@ describe('IncidentStore', function () {
       assert.equal(inc.declaredAt, iso(T0));
       assert.equal(inc.declaredBy, 'Dana');
       assert.equal(inc.status, 'investigating');
-      assert.deepEqual(await readEvents(dir, id), [{ ts: iso(T0), type: 'declared', actor: 'Dana', text: 'Declared P1 incident on checkout: Checkout returns 502',
+      const [declared] = await readEvents(dir, id);
+      assert.ok(isEventId(declared.id), `the declared event has an id: ${declared.id}`);
+      assert.deepEqual(await readEvents(dir, id), [{ id: declared.id, ts: iso(T0), type: 'declared', actor: 'Dana', text: 'Declared P1 incident on checkout: Checkout returns 502',
         data: { title: 'Checkout returns 502', severity: 'P1', service: 'checkout', summary: 'Customers cannot pay' } }]);
       const attrs = await fsp.readFile(path.join(dir, '.gitattributes'), 'utf8');
       assert.match(attrs, /^\*\/timeline\.jsonl merge=union$/m);
