@@ -171,7 +171,7 @@ describe('e2e: post-mortem editor', function () {
     // Another editor (a script, here) writes prose everywhere and spoils a generated region.
     const spoilt = draft
       .replace(/(<!-- incident-desk:overview -->\n)[\s\S]*?(<!-- \/incident-desk:overview -->)/, '$1- stale line\n$2')
-      .replace('## Impact\n', '## Impact  \n\nOur own words,  kept\twith odd   spacing.\r\n')
+      .replace('## Impact\n', '## Impact  \n\nOur own words,  kept\twith odd   spacing.\n')
       .replace(/\n$/, '\nTrailing prose without a newline');
     fs.writeFileSync(file, spoilt);
     await wb.until('the form to show the external change', async () => (await textareaValue('summary')) === '' && (await textareaValue('lessons-learned')).endsWith('Trailing prose without a newline') || undefined);
