@@ -15,6 +15,7 @@ import { captureInThemes } from './walkthroughPage';
 import { Workbench, dependentSteps, screenshotFailure } from './workbench';
 
 const ID = '2026-11-20-checkout-502s';
+const RESOLUTION = '<img src=x onerror="window.__pwned=7"> card payments back';
 const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_ROOT, 'docs', 'screenshots');
 const FAILURES = path.join(REPO_ROOT, 'test-results');
 
@@ -94,12 +95,15 @@ describe('e2e: post-mortem editor', function () {
     await page.keyboard.press('Control+s');
   }
 
-  it('Write Post-Mortem creates incidents/<id>.md beside the folder and opens the form', async function () {
+  it('Resolve offers Write Post-Mortem, which creates incidents/<id>.md beside the folder and opens the form', async function () {
     this.timeout(120_000);
-    // The Incidents view lists the resolved incident once the extension has loaded it.
     const container = await wb.openViewContainer('Incident Desk', 'workbench.view.extension.incidentDesk');
-    await container.locator('.monaco-list-row').filter({ hasText: 'Resolved' }).first().waitFor({ timeout: 60_000 });
-    await wb.runCommand('Incident: Write Post-Mortem');
+    await wb.treeRow(container, 'Checkout 502s').first().waitFor({ timeout: 60_000 });
+    await wb.runCommand('Incident: Resolve');
+    await wb.waitForInputBox();
+    await wb.typeAndEnter(RESOLUTION);
+    const offer = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: 'Resolved:' }).locator('.monaco-button').filter({ hasText: 'Write Post-Mortem' });
+    await offer.first().click({ timeout: 30_000 });
     draft = await waitForDisk('the post-mortem file', (t) => t.length > 0);
     assert.match(draft, /^---\nincident: "2026-11-20-checkout-502s"\n/);
     assert.match(draft, /<!-- incident-desk:overview -->/);
@@ -115,6 +119,7 @@ describe('e2e: post-mortem editor', function () {
     const title = await f.locator('postmortem-editor h1').textContent();
     assert.ok(title?.includes('<script>window.__pwned=1</script>'), `title shown as text: ${title}`);
     assert.ok(title?.includes('<img src=x onerror="window.__pwned=2">'));
+    assert.ok(fs.readFileSync(file, 'utf8').includes('onerror'), 'the record\'s untrusted text is in the file');
     const state = await f.evaluate(`(() => {
       const root = document.querySelector('postmortem-editor').shadowRoot;
       return { pwned: window.__pwned ?? null, violations: document.body.dataset.cspViolations,
@@ -185,11 +190,21 @@ describe('e2e: post-mortem editor', function () {
     assert.deepEqual(after.match(/<!-- incident-desk:overview -->[\s\S]*?<!-- \/incident-desk:overview -->/)?.[0], draft.match(/<!-- incident-desk:overview -->[\s\S]*?<!-- \/incident-desk:overview -->/)?.[0]);
   });
 
+  it('Write Post-Mortem from the palette never overwrites: it opens the existing file', async function () {
+    this.timeout(60_000);
+    const before = fs.readFileSync(file, 'utf8');
+    await wb.runCommand('Incident: Write Post-Mortem');
+    await wb.until('the "already exists" message', async () => (await page.locator('.notifications-toasts .notification-list-item').filter({ hasText: 'already exists' }).count()) > 0 || undefined);
+    assert.equal(fs.readFileSync(file, 'utf8'), before);
+    await app();
+  });
+
   it('screenshots in the dark and the light theme', async function () {
     this.timeout(90_000);
     await page.keyboard.press('Escape');
-    await captureInThemes(page, wb, SCREENSHOTS, 'postmortem-editor', () => page.screenshot());
     const f = await app();
-    assert.equal(await f.evaluate('document.body.dataset.cspViolations'), '0', 'no CSP violation in either theme');
+    await f.evaluate('(() => { document.activeElement?.blur?.(); const el = document.querySelector("postmortem-editor"); el?.shadowRoot?.activeElement?.blur?.(); window.scrollTo(0, 0); document.scrollingElement?.scrollTo(0, 0); })()');
+    await captureInThemes(page, wb, SCREENSHOTS, 'postmortem-editor', () => page.screenshot());
+    assert.equal(await (await app()).evaluate('document.body.dataset.cspViolations'), '0', 'no CSP violation in either theme');
   });
 });
