@@ -95,6 +95,16 @@ describe('e2e: post-mortem editor', function () {
     await page.keyboard.press('Control+s');
   }
 
+  /** Saves until the file on disk is `want` (the form sends a change shortly after typing stops). */
+  async function saveUntil(what: string, want: string): Promise<void> {
+    await wb.until(what, async () => {
+      if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === want) return true;
+      await save();
+      await page.waitForTimeout(400);
+      return undefined;
+    });
+  }
+
   it('Resolve offers Write Post-Mortem, which creates incidents/<id>.md beside the folder and opens the form', async function () {
     this.timeout(120_000);
     const container = await wb.openViewContainer('Incident Desk', 'workbench.view.extension.incidentDesk');
@@ -133,23 +143,24 @@ describe('e2e: post-mortem editor', function () {
     const f = await app();
     await f.locator('section[data-section="impact"] vscode-textarea textarea').click();
     await page.keyboard.type('Card payments failed for 65 minutes.');
-    await wb.until('the tab to be dirty', async () => (await page.locator('.tab.active.dirty').count()) > 0 || undefined);
-    await save();
     const expected = formEdits(draft, { kind: 'section', id: 'impact', expected: '', body: 'Card payments failed for 65 minutes.' });
     assert.equal(expected.kind, 'edits');
     if (expected.kind !== 'edits') return;
     assert.equal(expected.edits.length, 1);
     assert.equal(expected.edits[0].start, expected.edits[0].end, 'an insertion, nothing replaced');
-    const want = applyEdits(draft, expected.edits);
-    await waitForDisk('the edited file on disk', (t) => t === want);
+    await saveUntil('the edited file on disk', applyEdits(draft, expected.edits));
   });
 
   it('Ctrl+Z in the form undoes it (VS Code\'s undo), and the form follows', async function () {
     this.timeout(60_000);
-    await page.keyboard.press('Control+z');
-    await wb.until('the impact text to be undone', async () => (await textareaValue('impact')) === '' || undefined);
-    await save();
-    await waitForDisk('the original bytes back on disk', (t) => t === draft);
+    // Typing may have gone out as a few edits (one per pause): each Ctrl+Z is one step of VS Code's undo.
+    await wb.until('the impact text to be undone', async () => {
+      if ((await textareaValue('impact')) === '') return true;
+      await page.keyboard.press('Control+z');
+      await page.waitForTimeout(300);
+      return undefined;
+    });
+    await saveUntil('the original bytes back on disk', draft);
   });
 
   it('an edit in the text editor shows in the form', async function () {
@@ -188,6 +199,26 @@ describe('e2e: post-mortem editor', function () {
     const after = await waitForDisk('the refreshed file', (t) => !t.includes('- stale line'));
     assert.equal(outsideRegions(after), outsideRegions(spoilt));
     assert.deepEqual(after.match(/<!-- incident-desk:overview -->[\s\S]*?<!-- \/incident-desk:overview -->/)?.[0], draft.match(/<!-- incident-desk:overview -->[\s\S]*?<!-- \/incident-desk:overview -->/)?.[0]);
+  });
+
+  it('action items: add one from the form, then tick it, each a minimal edit of the file', async function () {
+    this.timeout(60_000);
+    const before = fs.readFileSync(file, 'utf8');
+    const f = await app();
+    const add = f.locator('section[data-section="action-items"] li.add');
+    await add.locator('vscode-textfield').nth(0).locator('input').fill('Alert on gateway TLS errors');
+    await add.locator('vscode-textfield').nth(1).locator('input').fill('Dana');
+    await add.locator('vscode-textfield').nth(2).locator('input').fill('2026-12-15');
+    await add.locator('vscode-button').filter({ hasText: 'Add' }).click();
+    const line = '- [ ] Alert on gateway TLS errors (owner: Dana, due: 2026-12-15, type: prevent)';
+    const added = formEdits(before, { kind: 'section', id: 'action-items', expected: '', body: line });
+    if (added.kind !== 'edits') return assert.fail(added.kind);
+    const want = applyEdits(before, added.edits);
+    const box = f.locator('section[data-section="action-items"] li[data-line] vscode-checkbox').first();
+    await box.waitFor({ timeout: 20_000 });
+    await saveUntil('the new action item on disk', want);
+    await box.click();
+    await saveUntil('the ticked action item on disk', want.replace('- [ ] Alert on gateway', '- [x] Alert on gateway'));
   });
 
   it('Write Post-Mortem from the palette never overwrites: it opens the existing file', async function () {

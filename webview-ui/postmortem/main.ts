@@ -8,6 +8,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import type { PostmortemSection } from '../../src/core/postmortem/postmortemDocument';
 import { FormSync, type FormKey } from '../../src/webviews/postmortem/formSync';
 import { postmortemProtocol, type postmortemToHost, type postmortemToWebview } from '../../src/webviews/postmortem/protocol';
@@ -115,13 +116,13 @@ export class PostmortemEditorApp extends LitElement {
       const value = this.sync.shown(key);
       let control: TemplateResult;
       if (f.key === 'status') {
-        control = html`<vscode-single-select id=${id} aria-label="Status" .value=${value} @change=${(e: Event) => this.changed(key, (e.target as HTMLSelectElement).value, true)}>
+        control = html`<vscode-single-select id=${id} aria-label="Status" .value=${live(value)} @change=${(e: Event) => this.changed(key, (e.target as HTMLSelectElement).value, true)}>
           ${STATUSES.map((s) => html`<vscode-option value=${s} ?selected=${s === value}>${s}</vscode-option>`)}
         </vscode-single-select>`;
       } else if (READ_ONLY_FIELDS.has(f.key)) {
         control = html`<span id=${id} class="mono">${value || '—'}</span>`;
       } else {
-        control = html`<vscode-textfield id=${id} label=${f.key} .value=${value} @input=${(e: Event) => this.changed(key, (e.target as HTMLInputElement).value)}></vscode-textfield>`;
+        control = html`<vscode-textfield id=${id} label=${f.key} .value=${live(value)} @input=${(e: Event) => this.changed(key, (e.target as HTMLInputElement).value)}></vscode-textfield>`;
       }
       return html`<label for=${id}>${f.key}</label><div>${control}${this.conflictTemplate(key)}</div>`;
     })}</div>`;
@@ -137,7 +138,7 @@ export class PostmortemEditorApp extends LitElement {
       ${s.generated.map((g) => html`<div class="generated" role="group" aria-label=${`${s.title}: from the record (Refresh rewrites this)`}>
         <div class="muted">From the record (Refresh rewrites this part)</div><pre>${g.content}</pre></div>`)}
       ${isActionItems ? actionItemsTemplate(this.sync.shown(key), (body, now) => this.changed(key, body, now)) : nothing}
-      <vscode-textarea label=${isActionItems ? `${s.title} (as text)` : s.title} rows=${isActionItems ? 3 : 5} resize="vertical" .value=${this.sync.shown(key)}
+      <vscode-textarea label=${isActionItems ? `${s.title} (as text)` : s.title} rows=${isActionItems ? 3 : 5} resize="vertical" .value=${live(this.sync.shown(key))}
         @input=${(e: Event) => this.changed(key, (e.target as HTMLTextAreaElement).value)}></vscode-textarea>
       ${this.conflictTemplate(key)}
     </section>`;

@@ -31,6 +31,11 @@ export class FormSync {
   text = '';
   parsed: ParsedPostmortem = parsePostmortem('');
   private readonly drafts = new Map<FormKey, Draft>();
+  /**
+   * What the user last typed, kept after it landed: the file holds it normalised (no trailing
+   * blank), and showing the file's form would take the space just typed away from under the caret.
+   */
+  private readonly typed = new Map<FormKey, string>();
   readonly conflicts = new Map<FormKey, Conflict>();
   /** Failures to show (a section that disappeared, an edit VS Code refused). */
   readonly failures = new Map<FormKey, string>();
@@ -45,7 +50,11 @@ export class FormSync {
 
   /** What the form shows for `key`: the user's draft, else the file's value. */
   shown(key: FormKey): string {
-    return this.drafts.get(key)?.value ?? this.fileValue(key) ?? '';
+    const draft = this.drafts.get(key)?.value;
+    if (draft !== undefined) return draft;
+    const file = this.fileValue(key) ?? '';
+    const typed = this.typed.get(key);
+    return typed !== undefined && norm(key, typed) === norm(key, file) ? typed : file;
   }
 
   /** The document changed (any source). Drafts that landed are dropped; drafts overtaken conflict. */
@@ -71,6 +80,7 @@ export class FormSync {
     const d = this.drafts.get(key);
     if (d) d.value = value;
     else this.drafts.set(key, { base: this.fileValue(key) ?? '', value });
+    this.typed.set(key, value);
     this.failures.delete(key);
   }
 

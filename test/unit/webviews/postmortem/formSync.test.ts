@@ -60,6 +60,19 @@ describe('post-mortem form sync', () => {
     assert.equal(s.shown('field:status'), 'in-review');
   });
 
+  it('a trailing space just typed stays in the form after the (trimmed) text lands in the file', () => {
+    const s = new FormSync();
+    s.setDocument(1, DOC);
+    s.input('section:impact', 'Card ');
+    const n = s.next()!;
+    const h = host(DOC, 1, n.change);
+    s.setDocument(2, h.text);
+    s.settle(n.key, 'Card ', h.result);
+    assert.equal(s.shown('section:impact'), 'Card ');
+    s.setDocument(3, h.text.replace('Card', 'Undone'));
+    assert.equal(s.shown('section:impact'), 'Undone', 'a different text in the file shows as it is');
+  });
+
   it('an edit elsewhere (another section) does not conflict with a draft', () => {
     const s = new FormSync();
     s.setDocument(1, DOC);
