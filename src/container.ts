@@ -23,6 +23,9 @@ import { WALKTHROUGH_COMMANDS } from './commands/walkthrough/walkthroughCommands
 import { PostmortemFiles } from './postmortems/postmortemFiles';
 import { registerFollowups, type FollowupsParts } from './commands/followups/registerFollowups';
 import { TimelineLauncher } from './webviews/timeline/timelineLauncher';
+import { POSTMORTEM_COMMANDS } from './commands/postmortem/postmortemCommands';
+import { registerPostmortemEditor } from './webviews/postmortem/registerPostmortem';
+import type { PostmortemEditorProvider } from './webviews/postmortem/postmortemEditor';
 
 /** The composition root: builds every part once and owns their disposables. */
 export class Container implements vscode.Disposable {
@@ -34,6 +37,8 @@ export class Container implements vscode.Disposable {
   readonly followups: FollowupsParts & { files: PostmortemFiles };
   /** The timeline panels (integration tests and the benchmark read their metrics). */
   readonly timeline: TimelineLauncher;
+  /** The post-mortem editor (the tests read its open sessions). */
+  readonly postmortemEditor: PostmortemEditorProvider;
   /** Exposed for the integration tests, which read the real views in the real host. */
   readonly views: { incidentsTree: IncidentsTreeProvider; statusBar: SlaStatusBar; slaWatch: SlaWatch; runbooksTree: RunbooksTreeProvider; runbooks: RunbooksController; hosts: HostsController; hostsTree: HostsTreeProvider; logViews: LogViews };
 
@@ -75,7 +80,10 @@ export class Container implements vscode.Disposable {
     const slaWatch = this.own(new SlaWatch(incidents, log.for('sla'), notices));
     this.views = { incidentsTree, statusBar, slaWatch, runbooksTree, runbooks, hosts, hostsTree, logViews };
 
-    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState)), ...REMOTE_COMMANDS, ...WALKTHROUGH_COMMANDS]) this.own(registerCommand(def, ctx));
+    const postmortem = registerPostmortemEditor(context.extensionUri, incidents, log.for('postmortem'));
+    this.own(postmortem.registration);
+    this.postmortemEditor = postmortem.provider;
+    for (const def of [...INCIDENT_COMMANDS, ...runbookCommands(new PlaceholderValues(context.workspaceState)), ...REMOTE_COMMANDS, ...WALKTHROUGH_COMMANDS, ...POSTMORTEM_COMMANDS]) this.own(registerCommand(def, ctx));
 
     const followups = registerFollowups(ctx, postmortems, incidents);
     this.own(followups.registration);

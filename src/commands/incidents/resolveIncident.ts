@@ -16,8 +16,9 @@ export const resolveIncident: CommandDefinition = {
     await incidents.requireStore().record(entry.id, resolve(entry.incident, await incidents.actor(), isoNow(), text));
     setWalkthroughKey(WALKTHROUGH_KEYS.resolved);
     if (note === undefined) {
-      void vscode.window.showInformationMessage(`Resolved: ${entry.incident.title}`, 'Copy Resolution Notice').then((p) => {
-        if (p) void vscode.commands.executeCommand('incidentDesk.incident.copyStatusUpdate', entry.id, 'resolved');
+      void vscode.window.showInformationMessage(`Resolved: ${entry.incident.title}`, 'Copy Resolution Notice', 'Write Post-Mortem').then((p) => {
+        if (p === 'Copy Resolution Notice') void vscode.commands.executeCommand('incidentDesk.incident.copyStatusUpdate', entry.id, 'resolved');
+        if (p === 'Write Post-Mortem') void vscode.commands.executeCommand('incidentDesk.incident.writePostmortem', entry.id);
       });
     }
   },
