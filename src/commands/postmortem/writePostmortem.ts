@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { postmortemFileName, renderDraft } from '../../core/postmortem/draft';
 import { redactText } from '../../core/redaction/redact';
-import { createFileExclusive } from '../../core/util/fsSafe';
+import { createFileAtomic } from '../../core/util/fsSafe';
 import { POSTMORTEM_EDITOR_VIEW_TYPE } from '../../webviews/postmortem/postmortemEditor';
 import type { CommandDefinition } from '../commandRunner';
 import { resolveIncident } from '../incidents/incidentArgs';
@@ -20,7 +20,7 @@ export const writePostmortem: CommandDefinition = {
     const uri = vscode.Uri.file(file);
     // The record's text was redacted when it was written; the draft is scanned again before it lands.
     const { text } = await redactText(renderDraft(entry.incident, entry.events, { level: incidents.level(entry.incident), now: Date.now(), authors: [await incidents.actor()] }));
-    const created = await createFileExclusive(file, text);
+    const created = await createFileAtomic(file, text);
     if (!created) void notices.info(`${path.basename(file)} already exists: opened it as it is.`);
     await vscode.commands.executeCommand('vscode.openWith', uri, POSTMORTEM_EDITOR_VIEW_TYPE);
     return uri;

@@ -154,31 +154,3 @@ export async function readFileNoFollow(file: string, maxBytes: number): Promise<
     await fh.close();
   }
 }
-
-/**
- * Creates `file` with `data` only if nothing is there: written to a temp file and fsynced first,
- * then hard-linked into place (link refuses an existing name, atomically), so a reader never sees
- * a partial file and an existing one is never replaced. Returns false when `file` already exists.
- */
-export async function createFileExclusive(file: string, data: string): Promise<boolean> {
-  const dir = path.dirname(file);
-  if (await lstatOrUndefined(file)) return false;
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await fsp.open(tmp, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o644);
-  try {
-    await fh.writeFile(data, 'utf8');
-    await fh.sync();
-    await fh.close();
-    try {
-      await fsp.link(tmp, file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw e;
-    }
-  } finally {
-    await fh.close().catch(() => undefined);
-    await fsp.unlink(tmp).catch(() => undefined);
-  }
-  await fsyncDir(dir);
-  return true;
-}
