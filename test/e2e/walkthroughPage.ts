@@ -16,8 +16,16 @@ export class WalkthroughPage {
   /** Welcome: Open Walkthrough… → this walkthrough; waits for its steps. */
   async open(): Promise<void> {
     const title = this.title;
-    await this.wb.runCommand('Welcome: Open Walkthrough');
-    await this.wb.waitForQuickPick(new RegExp(title));
+    // The command's pick is filled asynchronously and, under load, an Enter that lands while the
+    // walkthrough editor is still settling can be lost: run the command again when no pick shows.
+    for (let attempt = 1; ; attempt++) {
+      await this.wb.runCommand('Welcome: Open Walkthrough');
+      const shown = await this.wb.until(`a quick pick with "${title}"`, async () => (await this.wb.quickInputState())?.rows.some((r) => r.includes(title)), 15_000).catch((e: unknown) => {
+        if (attempt === 3) throw e;
+        return false;
+      });
+      if (shown) break;
+    }
     await this.wb.pickQuickPickItem(title, new RegExp(title));
     await this.page.locator(STEPS).first().waitFor({ timeout: 30_000 });
   }
