@@ -5,7 +5,7 @@
 // post-mortem itself adds.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { eventsWithRefs } from '../src/cli/incidentWorkspace';
+import { eventsWithRefs } from '../src/core/timeline/eventsWithRefs';
 import { loadIncident } from '../src/core/incidents/incidentLoader';
 import type { Incident } from '../src/core/incidents/model';
 import { RECORD_FILE, stringifyRecord } from '../src/core/incidents/record';

@@ -2,13 +2,13 @@
 // post-mortem file beside the incident's folder, or its generated regions refreshed in place.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { generateRegions } from '../core/postmortem/generated';
+import { refreshRedacted } from '../core/postmortem/refresh';
 import { postmortemFileName, renderDraft } from '../core/postmortem/draft';
-import { replaceRegions } from '../core/postmortem/regions';
 import { redactText } from '../core/redaction/redact';
 import { findLevel } from '../core/severity/policy';
 import { createFileAtomic, readFileNoFollow, writeFileAtomic } from '../core/util/fsSafe';
-import { eventsWithRefs, loadOne, openWorkspace, shown } from './incidentWorkspace';
+import { eventsWithRefs } from '../core/timeline/eventsWithRefs';
+import { loadOne, openWorkspace, shown } from './incidentWorkspace';
 import type { IncidentCliCommand } from './incidentArgs';
 
 /** Larger than any post-mortem a team writes by hand. */
@@ -50,11 +50,7 @@ export async function postmortemCommand(command: PostmortemCommand, io: Incident
       return 1;
     }
     const before = buf.toString('utf8');
-    // Only what Incident Desk writes is redacted: the team's own text outside the markers is theirs.
-    const generated = generateRegions(entry.incident, events, options);
-    const contents: Record<string, string> = {};
-    for (const [name, text] of Object.entries(generated)) contents[name] = await redact(text);
-    const result = replaceRegions(before, contents);
+    const result = await refreshRedacted(before, entry.incident, events, options, { patterns: ws.redactPatterns });
     for (const p of result.problems) io.err(`${shown(io.cwd, file)}:${p.line}:${p.column}: ${p.message}`);
     if (result.replaced.length > 0) {
       const written = await writeFileAtomic(file, result.text, async () => (await fsp.readFile(file, 'utf8')) === before);
@@ -63,7 +59,8 @@ export async function postmortemCommand(command: PostmortemCommand, io: Incident
         return 1;
       }
     }
-    io.out(result.replaced.length ? `${shown(io.cwd, file)}: refreshed ${result.replaced.join(', ')}` : `${shown(io.cwd, file)}: already up to date`);
+    if (result.replaced.length) io.out(`${shown(io.cwd, file)}: refreshed ${result.replaced.join(', ')}`);
+    else if (!result.problems.length) io.out(`${shown(io.cwd, file)}: already up to date`);
     return result.problems.length ? 1 : 0;
   }
 

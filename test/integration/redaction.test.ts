@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunbookNode } from '../../src/views/runbooksTree';
+import { lineRef } from '../../src/core/timeline/eventRef';
 import { secretCorpus } from '../fixtures/secrets/corpus';
 import { api, incidentDir, recordOf, timelineOf, waitFor } from './helpers';
 
@@ -108,5 +109,25 @@ describe('redaction: nothing secret lands in files (commands in the real extensi
     assert.equal(shown.length, 1, JSON.stringify(shown));
     assert.equal(shown[0]!.kind, 'error');
     assert.match(shown[0]!.text, /incidentDesk\.redact\.patterns: "ACME-\[0-9" is not a valid regular expression/);
+  });
+  it("Write Post-Mortem: a secret written before the team's pattern existed is redacted in the draft; a star naming an old event by its line makes it a key moment", async () => {
+    const config = vscode.workspace.getConfiguration('incidentDesk');
+    await config.update('redact.patterns', undefined, vscode.ConfigurationTarget.Workspace);
+    const pm = (await vscode.commands.executeCommand<string>('incidentDesk.incident.declare', { title: 'Vendor sync failing', severity: 'P1', service: 'sync' }))!;
+    // A line an older version wrote: no id, a team secret nobody had a pattern for yet.
+    const line = JSON.stringify({ ts: new Date().toISOString(), type: 'note', actor: 'an older version', text: 'vendor key ACME-777777 rejected' });
+    fs.appendFileSync(path.join(incidentDir(pm), 'timeline.jsonl'), line + '\n');
+    const store = (await api()).container.incidents;
+    await vscode.commands.executeCommand('incidentDesk.incidents.refresh');
+    await waitFor(() => store.store?.get(pm)?.events.some((e) => e.text.includes('ACME-777777')) === true, 'the extension to read the old line');
+    // The timeline panel stars an event without an id by the hash of its line.
+    await vscode.commands.executeCommand('incidentDesk.incident.starEvent', { incidentId: pm, ref: lineRef(line) });
+    await config.update('redact.patterns', ['ACME-[0-9]{6}'], vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('incidentDesk.incident.resolve', pm, 'vendor rotated the key');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('incidentDesk.incident.writePostmortem', pm);
+    const text = fs.readFileSync(uri!.fsPath, 'utf8');
+    assert.ok(!text.includes('ACME-777777'), 'the team secret is not in the post-mortem');
+    const moments = text.match(/<!-- incident-desk:key-moments -->([\s\S]*?)<!-- \/incident-desk:key-moments -->/)?.[1] ?? '';
+    assert.match(moments, /· vendor key \[redacted: pattern\] rejected \(an older version\)/, moments);
   });
 });

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { incidentIdOfPostmortem, refreshDraft } from '../../core/postmortem/draft';
+import { incidentIdOfPostmortem } from '../../core/postmortem/draft';
+import { refreshRedacted } from '../../core/postmortem/refresh';
+import { eventsWithRefs } from '../../core/timeline/eventsWithRefs';
 import { parsePostmortem } from '../../core/postmortem/postmortemDocument';
 import type { IncidentsController } from '../../incidents/incidentsController';
 import type { ComponentLog } from '../../log';
@@ -17,7 +19,8 @@ export function registerPostmortemEditor(extensionUri: vscode.Uri, incidents: In
     await incidents.start().catch(() => undefined);
     const entry = incidents.store?.get(id);
     if (!entry || entry.kind !== 'incident') return { text, problem: `No readable incident ${id} in incidents/.` };
-    const r = refreshDraft(text, entry.incident, entry.events, { level: incidents.level(entry.incident), now: Date.now() });
+    const { events, refs } = await eventsWithRefs(entry.dir, entry.events);
+    const r = await refreshRedacted(text, entry.incident, events, { level: incidents.level(entry.incident), now: Date.now(), refs }, incidents.redaction());
     const problems = [...r.problems.map((p) => p.message), ...(r.missing.length ? [`not in the file any more (left out): ${r.missing.join(', ')}`] : [])];
     return problems.length ? { text: r.text, problem: problems.join('; ') } : { text: r.text };
   };

@@ -5,6 +5,7 @@ import { parseActionItems } from '../../../../src/core/postmortem/actionItems';
 import { SECTIONS, incidentIdOfPostmortem, postmortemFileName, refreshDraft, renderDraft } from '../../../../src/core/postmortem/draft';
 import { DEFAULT_DUE_HOURS, postmortemDue, requiresPostmortem } from '../../../../src/core/postmortem/due';
 import { findRegions } from '../../../../src/core/postmortem/regions';
+import { refreshRedacted } from '../../../../src/core/postmortem/refresh';
 import { buildPolicy } from '../../../../src/core/severity/policy';
 import type { TimelineEvent } from '../../../../src/core/timeline/events';
 import { MIN, T0, iso, presetLevel, sampleIncident } from '../../support/fixtures';
@@ -66,6 +67,22 @@ describe('post-mortem draft', () => {
     assert.match(r.text, /- \*\*Time to mitigate:\*\* 40m\n/);
     assert.match(r.text, / {2}- Team lead \(after 15m\) at 2026-11-22 14:15 UTC\n/);
     assert.equal(refreshDraft(r.text, later.incident, later.events, { level: P1, now: T0 + 100 * MIN }).replaced.length, 0, 'nothing left to change');
+  });
+
+  it("refreshRedacted: generated text is redacted with the team's patterns; text outside the markers is kept as written", async () => {
+    const start = play([(i) => acknowledge(i, 'Ravi', at(5)), (i) => addNote(i, 'vendor key ACME-123456 rejected', 'Ravi', at(6))]);
+    // A star on the note puts its text in the key moments region.
+    start.events.push({ ts: at(7), type: 'starred', actor: 'Ravi', text: 'Starred a key moment', data: { ref: start.events.at(-1)!.id } });
+    const draft = renderDraft(start.incident, start.events, { level: P1, now: T0 + 10 * MIN });
+    const mine = draft.replace('## Impact\n', '## Impact\n\nOur own note about ACME-123456 stays ours.\n');
+    const r = await refreshRedacted(mine, start.incident, start.events, { level: P1, now: T0 + 10 * MIN }, { patterns: ['ACME-[0-9]{6}'] });
+    assert.deepEqual(r.replaced, ['key-moments']);
+    const outside = (t: string) => t.replace(/<!-- incident-desk:([a-z-]+) -->[\s\S]*?<!-- \/incident-desk:\1 -->/g, '');
+    assert.equal(outside(r.text), outside(mine), 'nothing outside the markers changed');
+    assert.ok(outside(r.text).includes('ACME-123456 stays ours'));
+    assert.ok(draft.includes('vendor key ACME-123456 rejected (Ravi)'), 'the draft had it in key moments');
+    assert.match(r.text, /· vendor key \[redacted: pattern\] rejected \(Ravi\)\n/);
+    assert.equal(r.text.split('ACME-123456').length, 2, 'only the prose outside the markers still has it');
   });
 });
 
