@@ -177,6 +177,11 @@ describe('e2e: post-mortem editor', function () {
 
   it('git checkout of the older version while open re-renders the form', async function () {
     this.timeout(60_000);
+    // As a user would: the save has finished (the tab is clean) and a moment has passed. A write
+    // in the same instant as VS Code's own save can be taken by it for that save (it keeps the
+    // file's stat from right after writing) and is then never reloaded.
+    await wb.until('the saved tab to be clean', async () => (await page.locator('.tab.dirty').count()) === 0 || undefined);
+    await page.waitForTimeout(1000);
     git(workspace, 'checkout', '--', `incidents/${ID}.md`);
     assert.equal(fs.readFileSync(file, 'utf8'), draft);
     await wb.until('the form to show the checked-out version', async () => (await textareaValue('lessons-learned')) === '' || undefined);
