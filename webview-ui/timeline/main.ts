@@ -251,7 +251,7 @@ class TimelineApp extends LitElement {
       <p class="muted">${i.severity} · ${i.status} · declared ${formatClock(i.declaredAt, this.utc)}</p>
       <ol class="milestones" aria-label="Milestones">
         ${i.milestones.map((m) => html`<li>
-          ${m.sincePreviousMs !== null ? html`<span class="span muted" aria-label=${`${formatSpan(m.sincePreviousMs)} later`}>→ ${formatSpan(m.sincePreviousMs)} →</span>` : nothing}
+          ${m.sincePreviousMs !== null ? html`<span class="span muted"><span class="visually-hidden">${formatSpan(m.sincePreviousMs)} later:</span><span aria-hidden="true">→ ${formatSpan(m.sincePreviousMs)} →</span></span>` : nothing}
           <span class="badge milestone-badge">${m.kind}</span> <span class="mono">${formatTPlus(m.afterMs)}</span>
         </li>`)}
       </ol>
