@@ -256,6 +256,15 @@ describe('e2e: the timeline webview', function () {
     const before = await wb.until('the long timeline', async () => { const x = await state(); return x.rows.length > 0 && /300 events/.test(x.count) ? x : undefined; });
     assert.ok(before.rows.length < LONG_COUNT / 2, `virtualized: ${before.rows.length} rows rendered of ${LONG_COUNT}`);
     const renderedBefore = new Set(before.rows.map((r) => r.key));
+    // Scrolled away with the mouse wheel, the first row (the list's stop) is no longer rendered: Tab must still reach it.
+    const box = await frame.locator('timeline-app lit-virtualizer').boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await wb.until('the first row scrolled out of the DOM', async () => {
+      if (!(await state()).rows.some((r) => r.key === before.rows[0].key)) return true;
+      await page.mouse.wheel(0, 3000);
+      return undefined;
+    });
     // Tab from where the panel put the focus: through the filters and the note form into the list, which is one stop.
     let f: FocusState | undefined;
     for (let n = 0; n < 30 && !f?.key; n++) {
