@@ -28,6 +28,15 @@ function outsideRegions(text: string): string {
   return text.replace(/(<!-- incident-desk:([a-z-]+) -->)[\s\S]*?(<!-- \/incident-desk:\2 -->)/g, '$1…$3');
 }
 
+/** The control that has the focus in the form (the custom element's host), its section and its label. */
+interface FormFocus { tag: string; section: string | null; label: string }
+const FORM_FOCUS = `(() => {
+  const a = document.querySelector('postmortem-editor')?.shadowRoot?.activeElement;
+  if (!a || !document.hasFocus()) return null;
+  return { tag: a.tagName.toLowerCase(), section: a.closest('section')?.dataset.section ?? null,
+    label: a.getAttribute('label') ?? a.getAttribute('aria-label') ?? (a.textContent ?? '').trim() };
+})()`;
+
 describe('e2e: post-mortem editor', function () {
   dependentSteps(this);
   let tmp: string;
@@ -224,6 +233,48 @@ describe('e2e: post-mortem editor', function () {
     await saveUntil('the new action item on disk', want);
     await box.click();
     await saveUntil('the ticked action item on disk', want.replace('- [ ] Alert on gateway', '- [x] Alert on gateway'));
+  });
+
+  /** Presses Tab (or Shift+Tab) until the focused control in the form matches `want`: the keyboard is the only way there. */
+  async function tabTo(key: 'Tab' | 'Shift+Tab', what: string, want: (f: FormFocus) => boolean): Promise<FormFocus> {
+    const f = await app();
+    for (let n = 0; n < 40; n++) {
+      const now = (await f.evaluate(FORM_FOCUS).catch(() => null)) as FormFocus | null;
+      if (now && want(now)) return now;
+      await page.keyboard.press(key);
+    }
+    throw new Error(`${key} never reached ${what}`);
+  }
+
+  it('keyboard only: a section and an action item edited, added and ticked land in the file; controls are named, the form is not an "application"', async function () {
+    this.timeout(90_000);
+    let before = fs.readFileSync(file, 'utf8');
+    await tabTo('Shift+Tab', 'the "Where we got lucky" text', (x) => x.tag === 'vscode-textarea' && x.section === 'where-we-got-lucky');
+    const lucky = 'The gateway vendor answered at 3 a.m.';
+    await page.keyboard.type(lucky);
+    const edit = formEdits(before, { kind: 'section', id: 'where-we-got-lucky', expected: '', body: lucky });
+    if (edit.kind !== 'edits') return assert.fail(edit.kind);
+    await saveUntil('the section typed from the keyboard on disk', applyEdits(before, edit.edits));
+    before = fs.readFileSync(file, 'utf8');
+    await tabTo('Tab', 'the new action item field', (x) => x.label === 'New action item: what');
+    await page.keyboard.type('Page the payments on-call on gateway errors');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Ravi');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('2026-12-20');
+    await tabTo('Tab', 'the Add button', (x) => x.tag === 'vscode-button' && x.label === 'Add');
+    await page.keyboard.press('Enter');
+    const previous = '- [x] Alert on gateway TLS errors (owner: Dana, due: 2026-12-15, type: prevent)';
+    const line = '- [ ] Page the payments on-call on gateway errors (owner: Ravi, due: 2026-12-20, type: prevent)';
+    assert.ok(before.includes(`${previous}\n`));
+    const want = before.replace(`${previous}\n`, `${previous}\n${line}\n`);
+    await saveUntil('the action item added from the keyboard on disk', want);
+    await tabTo('Shift+Tab', 'the new item\'s checkbox', (x) => x.tag === 'vscode-checkbox' && x.label.startsWith('Done: Page the payments'));
+    await page.keyboard.press('Space');
+    await saveUntil('the action item ticked from the keyboard on disk', want.replace(`- [ ] Page the payments`, `- [x] Page the payments`));
+    const f = await app();
+    assert.equal(await f.locator('#app').getAttribute('role'), 'main', 'screen readers keep their reading keys in the form');
+    for (const name of ['Status', 'Type', 'New action item: type']) assert.ok(await f.getByRole('combobox', { name, exact: true }).count() >= 1, `a combobox named "${name}"`);
   });
 
   it('Write Post-Mortem from the palette never overwrites: it opens the existing file', async function () {

@@ -12,8 +12,8 @@ import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
 import { Workbench, dependentSteps, screenshotFailure } from './workbench';
-import { captureInThemes } from './walkthroughPage';
-import { INJECTED_ELEMENTS, appState, timelineFrame, type AppState } from './timelineWebview';
+import { HIGH_CONTRAST, THEMES, captureInThemes, setTheme } from './walkthroughPage';
+import { INJECTED_ELEMENTS, appState, cssColor, focusState, timelineFrame, type AppState, type FocusState } from './timelineWebview';
 
 const CONTAINER_ID = 'workbench.view.extension.incidentDesk';
 const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -31,6 +31,28 @@ interface Line { id?: string; ts: string; type: string; actor: string; text: str
 
 function lines(id: string, workspace: string): Line[] {
   return fs.readFileSync(path.join(workspace, 'incidents', id, 'timeline.jsonl'), 'utf8').split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Line);
+}
+
+const LONG_ID = '2026-11-22-long-night';
+const LONG_TITLE = 'Long night of many events';
+const LONG_COUNT = 300;
+
+/** An incident with far more events than fit the screen; its last event has evidence (a runbook step). */
+function writeLongIncident(workspace: string): void {
+  const dir = path.join(workspace, 'incidents', LONG_ID);
+  fs.mkdirSync(dir, { recursive: true });
+  const t0 = Date.parse('2026-11-22T01:00:00.000Z');
+  const at = (i: number) => new Date(t0 + i * 60_000).toISOString();
+  const id = (i: number) => `01JE${String(i).padStart(22, '0')}`;
+  fs.writeFileSync(path.join(dir, 'incident.yaml'), ['version: 1', `id: ${LONG_ID}`, `title: ${LONG_TITLE}`, 'severity: P3', 'status: resolved', 'service: checkout-api',
+    "summary: ''", 'roles: {}', `declaredAt: ${at(0)}`, 'declaredBy: Dana', `acknowledgedAt: ${at(1)}`, `mitigatedAt: ${at(LONG_COUNT - 1)}`, `resolvedAt: ${at(LONG_COUNT - 1)}`,
+    `lastUpdateAt: ${at(LONG_COUNT - 1)}`, 'escalationsReached: []', ''].join('\n'));
+  const events: Line[] = [{ id: id(0), ts: at(0), type: 'declared', actor: 'Dana', text: `Declared P3 incident on checkout-api: ${LONG_TITLE}`, data: { title: LONG_TITLE, severity: 'P3', service: 'checkout-api', summary: '' } }];
+  for (let i = 1; i < LONG_COUNT - 1; i++) events.push({ id: id(i), ts: at(i), type: 'note', actor: i % 2 ? 'Ravi' : 'Dana', text: `Long night event ${i + 1}` });
+  events.push({ id: id(LONG_COUNT - 1), ts: at(LONG_COUNT - 1), type: 'runbook_step_finished', actor: 'Ravi', text: 'Long night: "Restart the API" on shop-1: exit 0',
+    data: { runbook: 'runbooks/checkout.md', runbookTitle: 'Checkout', section: 'Recover', step: 'Restart the API', line: 9, key: 'runbooks/checkout.md#Recover#Restart the API',
+      command: 'docker compose restart checkout-api', target: 'shop-1', runId: 'r9', exitCode: 0, output: ' Container checkout-api-1  Started' } });
+  fs.writeFileSync(path.join(dir, 'timeline.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
 }
 
 /** `2026-11-20T09:30` in this machine's local time, as a datetime-local field takes it. */
@@ -216,5 +238,94 @@ describe('e2e: the timeline webview', function () {
     assert.equal(s.pwned, undefined);
     assert.equal(s.cspViolations, '0');
     assert.ok(lines(XSS_ID, workspace).length >= 7);
+  });
+
+  /** Presses `key` in the app and waits until the focus matches `want` (the list scrolls and renders on the way). */
+  async function press(key: string, what: string, want: (f: FocusState) => boolean): Promise<FocusState> {
+    await page.keyboard.press(key);
+    return wb.until(`${key}: ${what}`, async () => { const f = await focusState(frame); return f && want(f) ? f : undefined; }, 10_000);
+  }
+
+  it('keyboard only: one tab stop for the list; arrows, Page keys, Home and End move across rows not rendered before; Enter expands; Tab and Enter star', async function () {
+    this.timeout(120_000);
+    writeLongIncident(workspace);
+    await wb.runCommand('Incident: Open Timeline');
+    await wb.waitForQuickPick(/Long night/);
+    await wb.pickQuickPickItem('Long night', /Long night/);
+    frame = await timelineFrame(page, wb, LONG_TITLE, 60_000);
+    const before = await wb.until('the long timeline', async () => { const x = await state(); return x.rows.length > 0 && /300 events/.test(x.count) ? x : undefined; });
+    assert.ok(before.rows.length < LONG_COUNT / 2, `virtualized: ${before.rows.length} rows rendered of ${LONG_COUNT}`);
+    const renderedBefore = new Set(before.rows.map((r) => r.key));
+    // Scrolled away with the mouse wheel, the first row (the list's stop) is no longer rendered: Tab must still reach it.
+    const box = await frame.locator('timeline-app lit-virtualizer').boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await wb.until('the first row scrolled out of the DOM', async () => {
+      if (!(await state()).rows.some((r) => r.key === before.rows[0].key)) return true;
+      await page.mouse.wheel(0, 3000);
+      return undefined;
+    });
+    // Tab from where the panel put the focus: through the filters and the note form into the list, which is one stop.
+    let f: FocusState | undefined;
+    for (let n = 0; n < 30 && !f?.key; n++) {
+      await page.keyboard.press('Tab');
+      f = await wb.until('the focus in the panel', () => focusState(frame), 5000).catch(() => undefined);
+    }
+    assert.ok(f?.isRow && f.pos === 1, `Tab lands on the first row: ${JSON.stringify(f)}`);
+    f = await press('ArrowDown', 'the second row', (x) => x.isRow && x.pos === 2);
+    f = await press('ArrowDown', 'the third row', (x) => x.isRow && x.pos === 3);
+    assert.equal(f.text, 'Long night event 3');
+    f = await press('End', 'the last row', (x) => x.isRow && x.pos === LONG_COUNT);
+    assert.ok(!renderedBefore.has(f.key!), 'the last row was not rendered before End');
+    assert.match(f.text, /Long night: "Restart the API"/);
+    const last = f;
+    f = await press('PageUp', 'a screenful up', (x) => x.isRow && x.pos < LONG_COUNT - 1);
+    assert.ok(f.pos > 1, `PageUp moves a page, not to the top: ${f.pos}`);
+    await press('PageDown', 'a screenful down', (x) => x.isRow && x.pos === LONG_COUNT);
+    await press('ArrowUp', 'the row above', (x) => x.isRow && x.pos === LONG_COUNT - 1);
+    await press('Home', 'the first row', (x) => x.isRow && x.pos === 1);
+    await press('End', 'the last row again', (x) => x.isRow && x.key === last.key);
+    f = await press('Enter', 'the evidence shown', (x) => x.isRow && x.hasDetails);
+    assert.equal(f.expandedButton, 'true');
+    assert.match(f.label, /details shown/);
+    assert.match(await rowText('Long night: "Restart the API"').locator('.details').innerText(), /docker compose restart checkout-api/);
+    // Tab goes into the focused row (its actions), then out of the list: no other row is a stop.
+    f = await press('Tab', 'the star button of the row', (x) => x.key === last.key && /\bstar\b/.test(x.cls));
+    const target = lines(LONG_ID, workspace).at(-1)!;
+    await page.keyboard.press('Enter');
+    await wb.until('the star in timeline.jsonl', async () => lines(LONG_ID, workspace).find((l) => l.type === 'starred' && l.data?.ref === target.id));
+    await wb.until('the row to show starred', async () => (await state()).rows.find((r) => r.key === last.key)?.starred);
+    await press('Escape', 'Escape from the row\'s button back to the row', (x) => x.isRow && x.key === last.key);
+    const stops: (string | null)[] = [];
+    for (let n = 0; n < 8; n++) {
+      await page.keyboard.press('Tab');
+      const x = await focusState(frame);
+      stops.push(x?.key ?? null);
+      if (!x?.key) break;
+    }
+    assert.deepEqual(stops.slice(0, -1).filter((k) => k !== last.key), [], `Tab leaves the list after the row's own actions: ${JSON.stringify(stops)}`);
+    assert.equal(stops.at(-1), null);
+    assert.ok(stops.length >= 3, `the row's star and expand buttons are stops: ${JSON.stringify(stops)}`);
+    for (const name of ['Filter by type', 'Filter by actor']) assert.equal(await frame.getByRole('combobox', { name }).count(), 1, `a combobox named "${name}"`);
+  });
+
+  it('high contrast: the focused row is outlined in the theme\'s focus border colour', async function () {
+    this.timeout(90_000);
+    const dark = await focusState(frame);
+    await setTheme(page, wb, HIGH_CONTRAST);
+    try {
+      // The theme picker took the focus; back in the panel, Tab from the page's start to the list's stop.
+      let f = await focusState(frame);
+      for (let n = 0; n < 30 && !f?.isRow; n++) {
+        await page.keyboard.press('Tab');
+        f = await focusState(frame);
+      }
+      f = await wb.until('the high-contrast focus border', async () => { const x = await focusState(frame); return x?.isRow && x.focusBorder && x.focusBorder !== dark?.focusBorder ? x : undefined; });
+      assert.equal(f.outlineStyle, 'solid');
+      assert.ok(parseFloat(f.outlineWidth) >= 1, f.outlineWidth);
+      assert.equal(f.outlineColor, cssColor(f.focusBorder), `the row's outline is --vscode-focusBorder (${f.focusBorder})`);
+    } finally {
+      await setTheme(page, wb, THEMES[0]);
+    }
   });
 });

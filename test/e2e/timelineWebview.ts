@@ -50,3 +50,46 @@ export const INJECTED_ELEMENTS = `(() => {
   const scripts = [...document.querySelectorAll('script')].filter((e) => /pwned|alert/.test(e.outerHTML)).length;
   return { bad, inDocument, scripts, text: root.textContent };
 })()`;
+
+/** The element that has the focus in the app, its row (position, text) and the outline it is drawn with. */
+export interface FocusState {
+  isRow: boolean;
+  key: string | null;
+  pos: number;
+  text: string;
+  cls: string;
+  label: string;
+  expandedButton: string | null;
+  hasDetails: boolean;
+  outlineColor: string;
+  outlineStyle: string;
+  outlineWidth: string;
+  /** The theme's --vscode-focusBorder, as the webview received it. */
+  focusBorder: string;
+}
+
+const FOCUS_STATE = `(() => {
+  const root = document.querySelector('timeline-app')?.shadowRoot;
+  const a = root?.activeElement;
+  if (!a || !document.hasFocus()) return null;
+  const row = a.closest('.row');
+  const cs = getComputedStyle(a);
+  return { isRow: a === row, key: row?.dataset.key ?? null, pos: Number(row?.getAttribute('aria-posinset') ?? 0),
+    text: row?.querySelector('.text')?.textContent ?? '', cls: String(a.className), label: row?.getAttribute('aria-label') ?? '',
+    expandedButton: row?.querySelector('button.expand')?.getAttribute('aria-expanded') ?? null, hasDetails: !!row?.querySelector('.details'),
+    outlineColor: cs.outlineColor, outlineStyle: cs.outlineStyle, outlineWidth: cs.outlineWidth,
+    focusBorder: getComputedStyle(document.documentElement).getPropertyValue('--vscode-focusBorder').trim() };
+})()`;
+
+export async function focusState(frame: Frame): Promise<FocusState | undefined> {
+  return ((await frame.evaluate(FOCUS_STATE).catch(() => null)) as FocusState | null) ?? undefined;
+}
+
+/** `#rrggbb` or `#rrggbbaa` as getComputedStyle writes a colour. */
+export function cssColor(hex: string): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})?$/i.exec(hex);
+  if (!m) return hex;
+  const [r, g, b] = [m[1], m[2], m[3]].map((h) => parseInt(h, 16));
+  if (m[4] === undefined || m[4].toLowerCase() === 'ff') return `rgb(${r}, ${g}, ${b})`;
+  return `rgba(${r}, ${g}, ${b}, ${Math.round((parseInt(m[4], 16) / 255) * 1000) / 1000})`;
+}

@@ -68,17 +68,21 @@ export class WalkthroughPage {
   }
 }
 
-const THEMES = [
+export interface Theme { name: string; id: string; cls: string }
+
+export const THEMES = [
   { name: 'dark', id: 'Default Dark Modern', cls: 'vs-dark' },
   { name: 'light', id: 'Default Light Modern', cls: 'vs' },
-] as const;
+] as const satisfies readonly Theme[];
+
+export const HIGH_CONTRAST: Theme = { name: 'high-contrast', id: 'Default High Contrast', cls: 'hc-black' };
 
 /**
  * Switches the color theme as a user does: Preferences: Color Theme, type its name, Enter. (F1
  * without Workbench.runCommand's Escape first, which would take the walkthrough editor back to the
  * Welcome page.) Waits until the workbench is drawn in it.
  */
-async function setTheme(page: Page, wb: Workbench, theme: (typeof THEMES)[number]): Promise<void> {
+export async function setTheme(page: Page, wb: Workbench, theme: Theme): Promise<void> {
   const applied = (): Promise<boolean> => page.evaluate(`(() => { const c = document.querySelector('.monaco-workbench')?.classList; return !!c && c.contains(${JSON.stringify(theme.cls)}) && (${JSON.stringify(theme.cls)} === 'vs-dark' || !c.contains('vs-dark')); })()`) as Promise<boolean>;
   if (await applied()) return;
   // F1 can be swallowed while the walkthrough moves to its next step: press again if nothing opened.

@@ -41,7 +41,7 @@ export function actionItemsTemplate(body: string, onChange: OnChange): TemplateR
         <vscode-textfield label="What" .value=${live(it.what)} @change=${(e: Event) => update(i, { ...fields, what: value(e) }, true)}></vscode-textfield>
         <vscode-textfield label="Owner" placeholder="owner" .value=${live(it.owner ?? '')} @change=${(e: Event) => update(i, { ...fields, owner: value(e) || undefined }, true)}></vscode-textfield>
         <vscode-textfield label="Due (YYYY-MM-DD)" placeholder="YYYY-MM-DD" .value=${live(it.due ?? '')} @change=${(e: Event) => update(i, { ...fields, due: value(e) || undefined }, true)}></vscode-textfield>
-        <vscode-single-select aria-label="Type" .value=${live(it.type ?? '')} @change=${(e: Event) => update(i, { ...fields, type: (value(e) || undefined) as ActionItemFields['type'] }, true)}>
+        <vscode-single-select label="Type" aria-label="Type" .value=${live(it.type ?? '')} @change=${(e: Event) => update(i, { ...fields, type: (value(e) || undefined) as ActionItemFields['type'] }, true)}>
           <vscode-option value="" ?selected=${!it.type}>(type)</vscode-option>
           ${ACTION_TYPES.map((t) => html`<vscode-option value=${t} ?selected=${t === it.type}>${t}</vscode-option>`)}
         </vscode-single-select>
@@ -53,7 +53,7 @@ export function actionItemsTemplate(body: string, onChange: OnChange): TemplateR
         @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') add(); }}></vscode-textfield>
       <vscode-textfield label="New action item: owner" placeholder="owner" .value=${live(adding.owner ?? '')} @input=${(e: Event) => { adding.owner = value(e); }}></vscode-textfield>
       <vscode-textfield label="New action item: due" placeholder="YYYY-MM-DD" .value=${live(adding.due ?? '')} @input=${(e: Event) => { adding.due = value(e); }}></vscode-textfield>
-      <vscode-single-select aria-label="New action item: type" .value=${live(adding.type ?? 'prevent')} @change=${(e: Event) => { adding.type = value(e) as ActionItemFields['type']; }}>
+      <vscode-single-select label="New action item: type" aria-label="New action item: type" .value=${live(adding.type ?? 'prevent')} @change=${(e: Event) => { adding.type = value(e) as ActionItemFields['type']; }}>
         ${ACTION_TYPES.map((t) => html`<vscode-option value=${t} ?selected=${t === adding.type}>${t}</vscode-option>`)}
       </vscode-single-select>
       <vscode-button @click=${add}>Add</vscode-button>

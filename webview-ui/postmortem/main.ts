@@ -116,7 +116,7 @@ export class PostmortemEditorApp extends LitElement {
       const value = this.sync.shown(key);
       let control: TemplateResult;
       if (f.key === 'status') {
-        control = html`<vscode-single-select id=${id} aria-label="Status" .value=${live(value)} @change=${(e: Event) => this.changed(key, (e.target as HTMLSelectElement).value, true)}>
+        control = html`<vscode-single-select id=${id} label="Status" aria-label="Status" .value=${live(value)} @change=${(e: Event) => this.changed(key, (e.target as HTMLSelectElement).value, true)}>
           ${STATUSES.map((s) => html`<vscode-option value=${s} ?selected=${s === value}>${s}</vscode-option>`)}
         </vscode-single-select>`;
       } else if (READ_ONLY_FIELDS.has(f.key)) {
@@ -166,6 +166,8 @@ adoptDocumentStyles();
 const root = document.getElementById('app');
 if (root) {
   root.setAttribute('aria-busy', 'false');
+  // A form, not an application: screen readers keep their reading keys (the shell starts it as role="application").
+  root.setAttribute('role', 'main');
   root.setAttribute('aria-label', 'Post-mortem editor');
   root.append(document.createElement('postmortem-editor'));
 }

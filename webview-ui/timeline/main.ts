@@ -3,6 +3,7 @@
 import { LitElement, html, nothing } from 'lit';
 import '@lit-labs/virtualizer';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
+import type { RangeChangedEvent, VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
@@ -15,6 +16,7 @@ import { savedStateSchema, timelineProtocol, type IncidentInfo, type SavedState,
 import { validate } from '../../src/webviews/shared/schema';
 import { HostConnection, getState, setState } from '../shared/ipc';
 import { adoptDocumentStyles, baseStyles } from '../shared/styles';
+import { targetIndex } from './listKeys';
 import { rowView, typeLabel } from './rowView';
 import { timelineStyles } from './styles';
 
@@ -26,6 +28,7 @@ class TimelineApp extends LitElement {
   static override properties = {
     incident: { state: true }, shown: { state: true }, filter: { state: true }, utc: { state: true },
     expanded: { state: true }, unfolded: { state: true }, noteError: { state: true }, busy: { state: true }, follow: { state: true },
+    activeKey: { state: true },
   };
 
   incident: IncidentInfo | undefined;
@@ -40,6 +43,12 @@ class TimelineApp extends LitElement {
   unfolded = new Set<string>();
   noteError = '';
   busy = false;
+  /** The row that is the list's one tab stop (roving tabindex); the first shown row when unset or filtered out. */
+  activeKey: string | undefined;
+  /** The active row was not rendered (scrolled away) at the last render: the list itself took the tab stop, to hand focus to the row. */
+  private listStop = false;
+  private rendered = { first: -1, last: -1 };
+  private visible = { first: 0, last: 0 };
   private paintFor: number | null | undefined;
   private readonly conn: HostConnection<TimelineToHost, TimelineToWebview>;
 
@@ -104,6 +113,62 @@ class TimelineApp extends LitElement {
     await this.updateComplete;
     const i = this.shown.findIndex((r) => r.key === key);
     if (i >= 0) this.list?.element(i)?.scrollIntoView({ block: 'end' });
+  }
+
+  private activeIndex(): number {
+    const i = this.activeKey === undefined ? -1 : this.shown.findIndex((r) => r.key === this.activeKey);
+    return i >= 0 ? i : this.shown.length > 0 ? 0 : -1;
+  }
+
+  private activeOutOfRange(): boolean {
+    const i = this.activeIndex();
+    return i >= 0 && (i < this.rendered.first || i > this.rendered.last);
+  }
+
+  private rowElement(key: string): HTMLElement | undefined {
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('.row')].find((e) => e.dataset.key === key);
+  }
+
+  /** Makes row `index` the active one and focuses it, scrolling the virtualized list until it is rendered. */
+  private async focusRow(index: number): Promise<void> {
+    const row = this.shown[index];
+    if (!row) return;
+    this.activeKey = row.key;
+    await this.updateComplete;
+    let el = this.rowElement(row.key);
+    if (!el) {
+      this.list?.element(index)?.scrollIntoView({ block: 'nearest' });
+      for (let frames = 0; frames < 60 && !el; frames++) {
+        await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+        el = this.rowElement(row.key);
+      }
+    }
+    el?.focus();
+  }
+
+  private onListKeydown(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const target = e.target as HTMLElement;
+    const row = target.closest<HTMLElement>('.row');
+    if (!row) return;
+    const page = Math.max(1, this.visible.last - this.visible.first);
+    const to = targetIndex(e.key, this.activeIndex(), this.shown.length, page);
+    if (to !== undefined) {
+      e.preventDefault();
+      void this.focusRow(to);
+    } else if ((e.key === 'Enter' || e.key === ' ') && target === row) {
+      e.preventDefault();
+      if (row.querySelector('button.expand')) this.toggle('expanded', row.dataset.key ?? '');
+    } else if (e.key === 'Escape' && target !== row) {
+      row.focus();
+    }
+  }
+
+  /** A row or a button in it got focus (keyboard or mouse): it becomes the list's tab stop. */
+  private onListFocusin(e: FocusEvent): void {
+    const key = (e.target as HTMLElement).closest<HTMLElement>('.row')?.dataset.key;
+    if (key !== undefined && key !== this.activeKey) this.activeKey = key;
+    else if (e.target === this.list) void this.focusRow(this.activeIndex());
   }
 
   /** Reports the first paint after a reset (time since the command) and when appended rows are on screen. */
@@ -186,7 +251,7 @@ class TimelineApp extends LitElement {
       <p class="muted">${i.severity} · ${i.status} · declared ${formatClock(i.declaredAt, this.utc)}</p>
       <ol class="milestones" aria-label="Milestones">
         ${i.milestones.map((m) => html`<li>
-          ${m.sincePreviousMs !== null ? html`<span class="span muted" aria-label=${`${formatSpan(m.sincePreviousMs)} later`}>→ ${formatSpan(m.sincePreviousMs)} →</span>` : nothing}
+          ${m.sincePreviousMs !== null ? html`<span class="span muted"><span class="visually-hidden">${formatSpan(m.sincePreviousMs)} later:</span><span aria-hidden="true">→ ${formatSpan(m.sincePreviousMs)} →</span></span>` : nothing}
           <span class="badge milestone-badge">${m.kind}</span> <span class="mono">${formatTPlus(m.afterMs)}</span>
         </li>`)}
       </ol>
@@ -198,14 +263,14 @@ class TimelineApp extends LitElement {
 
   private toolbar() {
     const f = facets(this.all);
-    return html`<div class="toolbar" role="toolbar" aria-label="Filter and export">
+    return html`<div class="toolbar" role="group" aria-label="Filter and export">
       <vscode-textfield type="search" label="Filter text" placeholder="Filter text" aria-label="Filter text" .value=${this.filter.text}
         @input=${(e: Event) => this.setFilter({ text: (e.target as ValueTarget).value })}></vscode-textfield>
-      <vscode-single-select aria-label="Filter by type" @change=${(e: Event) => { const v = (e.target as ValueTarget).value; this.setFilter({ types: v ? [v] : [] }); }}>
+      <vscode-single-select label="Filter by type" aria-label="Filter by type" @change=${(e: Event) => { const v = (e.target as ValueTarget).value; this.setFilter({ types: v ? [v] : [] }); }}>
         <vscode-option value="">All types</vscode-option>
         ${f.types.map((t) => html`<vscode-option value=${t}>${typeLabel(t)}</vscode-option>`)}
       </vscode-single-select>
-      <vscode-single-select aria-label="Filter by actor" @change=${(e: Event) => this.setFilter({ actor: (e.target as ValueTarget).value })}>
+      <vscode-single-select label="Filter by actor" aria-label="Filter by actor" @change=${(e: Event) => this.setFilter({ actor: (e.target as ValueTarget).value })}>
         <vscode-option value="">All actors</vscode-option>
         ${f.actors.map((a) => html`<vscode-option value=${a}>${a}</vscode-option>`)}
       </vscode-single-select>
@@ -231,11 +296,17 @@ class TimelineApp extends LitElement {
   override render() {
     if (!this.incident) return html`<p class="muted" role="status">Loading the timeline…</p>`;
     const declaredAt = this.incident.declaredAt;
+    const activeKey = this.shown[this.activeIndex()]?.key;
+    this.listStop = this.activeOutOfRange();
     return html`${this.header()}${this.toolbar()}${this.noteForm()}
       <p class="count muted" role="status" aria-live="polite">${this.shown.length === this.all.length ? `${this.all.length} events` : `Showing ${this.shown.length} of ${this.all.length} events`}</p>
-      <lit-virtualizer scroller role="list" aria-label="Timeline events" .items=${this.shown} .keyFunction=${(r: TimelineRow) => r.key}
-        .renderItem=${(r: TimelineRow) => rowView(r, {
-          expanded: this.expanded.has(r.key), unfolded: this.unfolded, utc: this.utc, declaredAt,
+      <lit-virtualizer scroller role="list" aria-label="Timeline events (arrow keys, Home, End, Page Up and Page Down move between events; Enter shows details)"
+        tabindex=${this.listStop ? 0 : nothing} .items=${this.shown} .keyFunction=${(r: TimelineRow) => r.key}
+        @keydown=${(e: KeyboardEvent) => this.onListKeydown(e)} @focusin=${(e: FocusEvent) => this.onListFocusin(e)}
+        @rangeChanged=${(e: RangeChangedEvent) => { this.rendered = { first: e.first, last: e.last }; if (this.activeOutOfRange() !== this.listStop) this.requestUpdate(); }}
+        @visibilityChanged=${(e: VisibilityChangedEvent) => { this.visible = { first: e.first, last: e.last }; }}
+        .renderItem=${(r: TimelineRow, index: number) => rowView(r, {
+          expanded: this.expanded.has(r.key), active: r.key === activeKey, index, setSize: this.shown.length, unfolded: this.unfolded, utc: this.utc, declaredAt,
           toggleExpand: (k) => this.toggle('expanded', k), unfold: (id) => this.toggle('unfolded', id),
           toggleStar: (row) => void this.toggleStar(row),
           openRunbook: (path, line) => void this.conn.request('openRunbook', { path, line }).catch(() => undefined),

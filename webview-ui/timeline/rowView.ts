@@ -26,6 +26,11 @@ const FOLD_CHARS = 800;
 
 export interface RowActions {
   expanded: boolean;
+  /** The list's one tab stop (roving tabindex): this row, and the buttons in it, are reachable by Tab. */
+  active: boolean;
+  /** Position in the filtered list (0-based) and its length: the list is virtualized, so screen readers are told. */
+  index: number;
+  setSize: number;
   unfolded: ReadonlySet<string>;
   utc: boolean;
   declaredAt: string;
@@ -44,15 +49,18 @@ function detailView(row: TimelineRow, d: RowDetail, i: number, a: RowActions): T
   return html`<div class="detail">
     <span class="label">${d.label}</span>
     ${d.mono ? html`<pre>${shown}</pre>` : html`<span class="value">${shown}</span>`}
-    ${folded ? html`<button class="link" @click=${() => a.unfold(id)}>Show all (${lines.length} lines)</button>` : nothing}
+    ${folded ? html`<button class="link" tabindex=${a.active ? 0 : -1} @click=${() => a.unfold(id)}>Show all (${lines.length} lines)</button>` : nothing}
   </div>`;
 }
 
 export function rowView(row: TimelineRow, a: RowActions): TemplateResult {
   const when = formatClock(row.at, a.utc);
   const hasDetails = row.details.length > 0 || row.runbook !== null;
-  const label = `${typeLabel(row.type)}${row.actor ? ` by ${row.actor}` : ''}, ${tPlusOf(row, a.declaredAt)}${row.starred ? ', key moment' : ''}${row.milestone ? `, milestone ${row.milestone}` : ''}${row.backdated ? ', backdated' : ''}`;
-  return html`<div class="row ${row.kind} ${row.milestone ? 'milestone' : ''} ${row.starred ? 'starred' : ''}" role="listitem" aria-label=${label} data-key=${row.key}>
+  const label = `${typeLabel(row.type)}${row.actor ? ` by ${row.actor}` : ''}, ${tPlusOf(row, a.declaredAt)}${row.starred ? ', key moment' : ''}${row.milestone ? `, milestone ${row.milestone}` : ''}${row.backdated ? `, backdated (written ${formatClock(row.ts, a.utc)})` : ''}${hasDetails ? (a.expanded ? ', details shown' : ', details hidden') : ''}`;
+  const tab = a.active ? 0 : -1;
+  const textId = `row-text-${a.index}`;
+  return html`<div class="row ${row.kind} ${row.milestone ? 'milestone' : ''} ${row.starred ? 'starred' : ''}" role="listitem" aria-label=${label} aria-describedby=${textId}
+    aria-posinset=${a.index + 1} aria-setsize=${a.setSize} tabindex=${tab} data-key=${row.key}>
     <div class="line">
       <span class="icon" aria-hidden="true">${typeIcon(row.type)}</span>
       <span class="tplus mono">${tPlusOf(row, a.declaredAt)}</span>
@@ -61,18 +69,18 @@ export function rowView(row: TimelineRow, a: RowActions): TemplateResult {
       <span class="actor">${row.actor}</span>
       ${row.milestone ? html`<span class="badge milestone-badge">${row.milestone}</span>` : nothing}
       ${row.backdated ? html`<span class="badge backdated" title=${`written ${formatClock(row.ts, a.utc)}`}>backdated</span>` : nothing}
-      <span class="text">${row.text}</span>
+      <span class="text" id=${textId}>${row.text}</span>
       <span class="actions">
-        ${row.starrable ? html`<button class="icon-button star" aria-pressed=${row.starred ? 'true' : 'false'}
+        ${row.starrable ? html`<button class="icon-button star" tabindex=${tab} aria-pressed=${row.starred ? 'true' : 'false'}
             aria-label=${row.starred ? 'Unstar this key moment' : 'Star as a key moment'} title=${row.starred ? 'Unstar' : 'Star as a key moment'}
             @click=${() => a.toggleStar(row)}>${row.starred ? '★' : '☆'}</button>` : nothing}
-        ${hasDetails ? html`<button class="icon-button expand" aria-expanded=${a.expanded ? 'true' : 'false'} aria-label=${a.expanded ? 'Hide details' : 'Show details'}
+        ${hasDetails ? html`<button class="icon-button expand" tabindex=${tab} aria-expanded=${a.expanded ? 'true' : 'false'} aria-label=${a.expanded ? 'Hide details' : 'Show details'}
             @click=${() => a.toggleExpand(row.key)}>${a.expanded ? '▾' : '▸'}</button>` : nothing}
       </span>
     </div>
     ${a.expanded && hasDetails ? html`<div class="details">
       ${row.details.map((d, i) => detailView(row, d, i, a))}
-      ${row.runbook ? html`<button class="link" @click=${() => a.openRunbook(row.runbook!.path, row.runbook!.line)}>Open the runbook at line ${row.runbook.line}</button>` : nothing}
+      ${row.runbook ? html`<button class="link" tabindex=${tab} @click=${() => a.openRunbook(row.runbook!.path, row.runbook!.line)}>Open the runbook at line ${row.runbook.line}</button>` : nothing}
     </div>` : nothing}
   </div>`;
 }

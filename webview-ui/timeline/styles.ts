@@ -21,6 +21,8 @@ export const timelineStyles = css`
   lit-virtualizer { flex: 1 1 auto; min-height: 200px; border-top: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent)); }
   .row { width: 100%; padding: 3px 4px; border-bottom: 1px solid var(--vscode-editorGroup-border, transparent); }
   .row:focus-within { background: var(--vscode-list-focusBackground); outline: 1px solid var(--vscode-list-focusOutline, transparent); }
+  /* The focused row itself (arrow keys): inset, so the list's clipping never hides it; focusBorder is the high-contrast orange too. */
+  .row:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
   .row.milestone { border-left: 3px solid var(--vscode-charts-blue, var(--vscode-focusBorder)); }
   .row.starred { background: var(--vscode-editor-findMatchHighlightBackground, transparent); }
   .row.damaged { color: var(--vscode-errorForeground); }
@@ -36,7 +38,7 @@ export const timelineStyles = css`
     background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); border: 1px solid var(--vscode-contrastBorder, transparent); }
   .backdated { background: var(--vscode-editorWarning-foreground, var(--vscode-badge-background)); color: var(--vscode-editor-background); }
   .icon-button { background: none; border: 1px solid transparent; color: var(--vscode-foreground); cursor: pointer; font: inherit; padding: 0 4px; min-width: 1.8em; }
-  .icon-button:hover { background: var(--vscode-toolbar-hoverBackground); }
+  .icon-button:hover { background: var(--vscode-toolbar-hoverBackground); outline: 1px dashed var(--vscode-toolbar-hoverOutline, transparent); }
   .icon-button[aria-pressed='true'] { color: var(--vscode-charts-yellow, var(--vscode-foreground)); }
   .details { margin: 4px 0 4px 2.2em; display: grid; gap: 2px; }
   .detail { display: grid; grid-template-columns: 9em 1fr; gap: 6px; align-items: start; }
