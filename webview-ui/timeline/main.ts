@@ -135,7 +135,7 @@ class TimelineApp extends LitElement {
         document.body.dataset.totalRows = String(this.all.length);
         if (paintFor !== undefined) {
           const mem = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-          this.conn.notify('painted', { sinceCommandMs: paintFor === null ? -1 : now - paintFor, renderedRows: rendered.length, totalRows: this.all.length, heapBytes: mem ? mem.usedJSHeapSize : null });
+          this.conn.notify('painted', { at: now, sinceCommandMs: paintFor === null ? -1 : now - paintFor, renderedRows: rendered.length, totalRows: this.all.length, heapBytes: mem ? mem.usedJSHeapSize : null });
         }
         return;
       }
