@@ -1,7 +1,7 @@
 // Issue 11: a post-mortem draft from a 10,000-event incident, ≤ 100 ms. What `incident-desk
 // postmortem` and Write Post-Mortem do: load the incident (record + timeline, every line checked),
-// re-read the timeline for line refs when an old event is starred, compute the milestones and render
-// the draft. The ratio to loading alone (reading and parsing the files, loadIncident) shows what the
+// re-read the timeline for line refs when an old event is starred, compute the milestones, render
+// the draft and scan it for secrets (redactText, default patterns) before it is shown or written. The ratio to loading alone (reading and parsing the files, loadIncident) shows what the
 // post-mortem itself adds.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import { loadIncident } from '../src/core/incidents/incidentLoader';
 import type { Incident } from '../src/core/incidents/model';
 import { RECORD_FILE, stringifyRecord } from '../src/core/incidents/record';
 import { renderDraft } from '../src/core/postmortem/draft';
+import { redactText } from '../src/core/redaction/redact';
 import { PRESETS } from '../src/core/severity/policy';
 import { lineRef, newEventId } from '../src/core/timeline/eventRef';
 import type { TimelineEvent } from '../src/core/timeline/events';
@@ -28,6 +29,8 @@ export interface DraftBenchOptions {
 }
 
 const ID = '2026-11-22-checkout-errors-after-deploy';
+/** The incident writeSampleIncident writes (the timeline benchmark opens it too). */
+export const SAMPLE_INCIDENT_ID = ID;
 const T0 = Date.parse('2026-11-22T14:05:00.000Z');
 const PEOPLE = ['Dana Okafor', 'Jun Watanabe', 'Priya Raman', 'Mateus Costa'];
 
@@ -96,7 +99,7 @@ export async function benchPostmortemDraft(opts: DraftBenchOptions): Promise<Fig
     const draft = (from: string) => timed(async () => {
       const entry = await load(from);
       const { events, refs } = await eventsWithRefs(entry.dir, entry.events);
-      const text = renderDraft(entry.incident, events, { level, now, refs });
+      const { text } = await redactText(renderDraft(entry.incident, events, { level, now, refs }));
       draftChars = text.length;
       keyMoments = (text.match(/ · Note /g) ?? []).length;
     });
@@ -114,13 +117,13 @@ export async function benchPostmortemDraft(opts: DraftBenchOptions): Promise<Fig
     return {
       title: `post-mortem draft (${opts.events.toLocaleString('en-US')} events)`,
       figures: [
-        absoluteFigure('post-mortem draft: load + render, CPU time', 'ms', spreadOf(per('draft', 'cpu')), POSTMORTEM_DRAFT_TARGET_MS),
-        absoluteFigure('post-mortem draft: load + render, wall time', 'ms', spreadOf(per('draft', 'wall')), null),
+        absoluteFigure('post-mortem draft: load + render + redact, CPU time', 'ms', spreadOf(per('draft', 'cpu')), POSTMORTEM_DRAFT_TARGET_MS),
+        absoluteFigure('post-mortem draft: load + render + redact, wall time', 'ms', spreadOf(per('draft', 'wall')), null),
         comparedFigure('post-mortem draft vs reading and parsing the files (loadIncident), CPU time', 'ms', compareRounds(per('draft', 'cpu'), per('load', 'cpu')), null),
         comparedFigure('post-mortem draft of an old timeline (no ids, stars by line hash) vs loadIncident, CPU time', 'ms', compareRounds(per('legacy', 'cpu'), per('load', 'cpu')), null),
       ],
       notes: [
-        `timeline ${opts.events} lines (runbook steps, updates, notes), 20 of them starred; draft ${draftChars} characters. The old-timeline case has no ids: stars name a sha256 of the line, so every line is hashed once more (read again, not parsed again)`,
+        `timeline ${opts.events} lines (runbook steps, updates, notes), 20 of them starred; draft ${draftChars} characters, scanned by redactText (default patterns) as the CLI and Write Post-Mortem do. The old-timeline case has no ids: stars name a sha256 of the line, so every line is hashed once more (read again, not parsed again)`,
         `${opts.rounds} rounds × ${opts.perRound} of each (+${opts.warmup} warm-up), interleaved, a forced GC before each (off the clock); target on CPU time (the machine is shared), wall time for information`,
       ],
     };

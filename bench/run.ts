@@ -1,13 +1,13 @@
 // `npm run bench` (scripts/bench.sh compiles, then runs this): measures, prints a table and writes
 // bench-results.json at the repository root. A measurement, not a test: it exits 0 when a target is
 // missed, and says so; with --strict it exits 2 then. Pick figures by name:
-// `npm run bench -- append load postmortem runbooks size pipeline logs logs-host ssh activation`.
+// `npm run bench -- append load postmortem runbooks size pipeline logs logs-host timeline ssh activation`.
 //
 // Every figure is taken in rounds, ours interleaved with the plain tool (bench/stats.ts), and shows
 // the median over rounds with its min–max.
 //
 // Env: BENCH_QUICK=1 (3 rounds, fewer samples, one host launch), BENCH_ROUNDS=n (rounds for every
-// figure), BENCH_ACTIVATION_LAUNCHES (default 5), BENCH_HOST_LOGS_ROUNDS (default 3),
+// figure), BENCH_ACTIVATION_LAUNCHES (default 5), BENCH_HOST_LOGS_ROUNDS (default 3), BENCH_TIMELINE_ROUNDS (default 3),
 // BENCH_PROFILE=1 (CPU profiles of activation in out/bench/profiles; skews the activation timings),
 // BENCH_EXTENSION_PATH (activate another build of the extension instead of the repository's dist/),
 // BENCH_ACTIVATION_BUDGET_S (default 120: no further host launch once launches took this long).
@@ -28,6 +28,7 @@ import { benchPostmortemDraft } from './postmortemDraft';
 import { benchRunbookIndex } from './runbookIndex';
 import { REPO_ROOT } from './scratch';
 import { benchTimelineAppend } from './timelineAppend';
+import { benchTimelineHost } from './timelineHost';
 
 const quick = process.env.BENCH_QUICK === '1';
 /** Rounds for every figure that repeats (BENCH_ROUNDS overrides; 3 when quick, else 7, or 5 for the slow ones). */
@@ -47,6 +48,8 @@ const BENCHES: Record<string, () => Promise<FigureGroup>> = {
   logs: () => benchDockerLogs({ lines: quick ? 200_000 : 1_000_000, rounds: rounds(5), warmup: 1 }),
   // The same burst followed into a log view in the real extension host (code-server), its memory measured there.
   'logs-host': () => benchHostLogs({ lines: quick ? 200_000 : 1_000_000, rounds: Number(process.env.BENCH_HOST_LOGS_ROUNDS ?? roundsOverride ?? (quick ? 1 : 3)), timeoutMs: 300_000 }),
+  // The timeline webview of a 10,000-event incident in the real extension host: first paint, rows, appends on screen, heap.
+  timeline: () => benchTimelineHost({ events: 10_000, appends: quick ? 10 : 20, rounds: Number(process.env.BENCH_TIMELINE_ROUNDS ?? roundsOverride ?? (quick ? 1 : 3)) }),
   ssh: () => benchSshPrompt({ rounds: rounds(7), perRound: quick ? 1 : 3, warmup: quick ? 1 : 2 }),
   activation: () => benchActivation({
     extensionPath: path.resolve(process.env.BENCH_EXTENSION_PATH ?? REPO_ROOT),

@@ -25,3 +25,9 @@ export const RUNBOOK_UPDATE_TARGET_MS = 20;
 export const VSIX_TARGET_BYTES = 1_500_000;
 /** A post-mortem draft from a 10,000-event incident (load, milestones, render). */
 export const POSTMORTEM_DRAFT_TARGET_MS = 100;
+/** Timeline of a 10,000-event incident, in the real host and webview: Open Timeline to the first rows painted. */
+export const TIMELINE_FIRST_PAINT_TARGET_MS = 300;
+/** Rows in the webview's DOM, whatever the number of events (the list is virtualised). */
+export const TIMELINE_RENDERED_ROWS_TARGET = 200;
+/** An event appended by another process, from its fsync to its row on screen, p95. */
+export const TIMELINE_APPEND_SHOWN_P95_TARGET_MS = 250;

@@ -112,7 +112,18 @@ class TimelineApp extends LitElement {
   private async scrollToKey(key: string): Promise<void> {
     await this.updateComplete;
     const i = this.shown.findIndex((r) => r.key === key);
-    if (i >= 0) this.list?.element(i)?.scrollIntoView({ block: 'end' });
+    if (i < 0) return;
+    // The virtualizer takes new items after this element's update (asynchronously): until it has the
+    // row, element(i) is undefined and the scroll was lost, so "Follow new events" stayed put on a
+    // long timeline (npm run bench -- timeline: appends never on screen). Wait for it, a frame at a time.
+    for (let frame = 0; frame < 60; frame++) {
+      const el = this.list?.element(i);
+      if (el) {
+        el.scrollIntoView({ block: 'end' });
+        return;
+      }
+      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+    }
   }
 
   private activeIndex(): number {
@@ -189,7 +200,7 @@ class TimelineApp extends LitElement {
         document.body.dataset.totalRows = String(this.all.length);
         if (paintFor !== undefined) {
           const mem = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-          this.conn.notify('painted', { sinceCommandMs: paintFor === null ? -1 : now - paintFor, renderedRows: rendered.length, totalRows: this.all.length, heapBytes: mem ? mem.usedJSHeapSize : null });
+          this.conn.notify('painted', { at: now, sinceCommandMs: paintFor === null ? -1 : now - paintFor, renderedRows: rendered.length, totalRows: this.all.length, heapBytes: mem ? mem.usedJSHeapSize : null });
         }
         return;
       }

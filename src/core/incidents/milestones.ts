@@ -165,8 +165,9 @@ function cadenceOutcome(incident: Incident, events: readonly TimelineEvent[], ta
 function escalationsReached(incident: Incident, events: readonly TimelineEvent[], chain: readonly EscalationStep[]): EscalationReached[] {
   const at = new Map<number, { ts: string; notify?: string; afterMinutes?: number }>();
   for (const e of events) {
+    if (e.type !== 'escalation') continue;
     const step = e.data?.step;
-    if (e.type !== 'escalation' || typeof step !== 'number' || at.has(step)) continue;
+    if (typeof step !== 'number' || at.has(step)) continue;
     at.set(step, { ts: e.ts, notify: typeof e.data?.notify === 'string' ? e.data.notify : undefined, afterMinutes: typeof e.data?.afterMinutes === 'number' ? e.data.afterMinutes : undefined });
   }
   const steps = new Set([...incident.escalationsReached, ...at.keys()]);

@@ -31,8 +31,13 @@ export function starredEvents(events: readonly TimelineEvent[], refs?: readonly 
   return events.filter((e, i) => e.type !== 'starred' && e.type !== 'unstarred' && starred.has(refs?.[i] ?? e.id ?? ''));
 }
 
+/** Whitespace other than single inner spaces, or a comment marker: what safeInline rewrites. */
+const NEEDS_CLEANING = /[^\S ]| {2}|^ | $|<!--|-->/;
+
 /** One line of untrusted text, safe inside a markdown list item and a generated region. */
 export function safeInline(text: string): string {
+  // Most text is already one clean line: skip the four passes (thousands of calls in a long draft).
+  if (!NEEDS_CLEANING.test(text)) return text;
   return text.replace(/\s+/g, ' ').trim().replace(/<!--/g, '&lt;!--').replace(/-->/g, '--&gt;');
 }
 
@@ -115,6 +120,7 @@ function runbookSteps(events: readonly TimelineEvent[]): string[] {
   const runs = new Map<string, StepRun>();
   const order: Array<StepRun | TimelineEvent> = [];
   for (const e of events) {
+    if (e.type !== 'runbook_step_started' && e.type !== 'runbook_step_finished' && e.type !== 'runbook_step_done') continue;
     const runId = str(e.data?.runId);
     if (e.type === 'runbook_step_started') {
       const run = { started: e };

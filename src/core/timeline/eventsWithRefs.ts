@@ -9,6 +9,13 @@ import { TIMELINE_FILE, serializeEvent } from './timelineFile';
 import { readFileNoFollow } from '../util/fsSafe';
 
 /**
+ * A line whose last member is a non-empty string `id` (how serializeEvent writes every event since
+ * ids exist): its event is referenced by that id, never by a hash of the line, so it is not hashed.
+ * An unescaped `"` cannot occur inside a JSON string, so the match is the object's own last member.
+ */
+const ENDS_WITH_ID = /"id":"[^"\\]+"}$/;
+
+/**
  * Each event's ref, for key moments: its id, or, for an old event without one that a star names
  * by a hash of its line (`h:`), that hash. Only the raw file has the line, so it is read again
  * then; lines are hashed, not parsed again, and only a line a star names is parsed, to find its
@@ -22,7 +29,7 @@ export async function eventsWithRefs(dir: string, events: TimelineEvent[]): Prom
   const refs = events.map((e) => (typeof e.id === 'string' ? e.id : ''));
   for (let line of buf.toString('utf8').split('\n')) {
     if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (!line.trim()) continue;
+    if (!line.trim() || ENDS_WITH_ID.test(line)) continue;
     const ref = lineRef(line);
     if (!wanted.has(ref)) continue;
     try {

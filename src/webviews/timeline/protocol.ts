@@ -52,8 +52,8 @@ const toHost = {
     openRunbook: request(obj({ path: SHORT, line: num({ int: true, min: 1 }) }), empty()),
     /** Opens the raw timeline.jsonl. */
     openFile: notification(empty()),
-    /** After the first rows of a reset are on screen: how long since the command, how many rows are in the DOM. */
-    painted: notification(obj({ sinceCommandMs: num(), renderedRows: num({ int: true, min: 0 }), totalRows: num({ int: true, min: 0 }), heapBytes: nullable(num()) })),
+    /** After the first rows of a reset are on screen: when (epoch ms), how long since the command, how many rows are in the DOM. */
+    painted: notification(obj({ at: num(), sinceCommandMs: num(), renderedRows: num({ int: true, min: 0 }), totalRows: num({ int: true, min: 0 }), heapBytes: nullable(num()) })),
     /** A row with this key is on screen (tests and the benchmark wait for appended events). */
     shown: notification(obj({ key: str(300), at: num() })),
 };

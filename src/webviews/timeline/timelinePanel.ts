@@ -25,7 +25,8 @@ export interface TimelineDeps {
 
 /** What the app reported, read by the e2e tests and the benchmark. */
 export interface TimelineMetrics {
-  painted: { sinceCommandMs: number; renderedRows: number; totalRows: number; heapBytes: number | null }[];
+  /** `at`: epoch ms of the paint (the benchmark times it from its own executeCommand call). */
+  painted: { at: number; sinceCommandMs: number; renderedRows: number; totalRows: number; heapBytes: number | null }[];
   /** Key of a row → when (epoch ms) it was first on screen. */
   shown: Map<string, number>;
 }

@@ -109,6 +109,16 @@ describe('event ids (ULID) and refs', () => {
     });
   });
 
+  describe('lineRef', () => {
+    it('is stable: the sha256 of the line (UTF-8, without its line end) as stars already written name it', () => {
+      // A fixed value: a change of how lines are hashed (crypto.hash, createHash) must not move old stars.
+      const line = '{"ts":"2026-11-05T10:00:00.000Z","type":"note","actor":"Kim","text":"ünïcode ✓"}';
+      assert.equal(lineRef(line), 'h:53ac00be7c094864');
+      assert.equal(lineRef(line + '\n'), 'h:53ac00be7c094864');
+      assert.equal(lineRef(line + '\r\n'), 'h:53ac00be7c094864');
+    });
+  });
+
   describe('EVENT_TYPES', () => {
     it('is one closed list, holding the types written today that the old union missed, and the stars', () => {
       for (const t of ['runbook_step_started', 'runbook_step_finished', 'runbook_step_done', 'ssh_terminal_opened', 'ssh_terminal_closed', 'evidence', 'container_restarted', 'starred', 'unstarred', 'note', 'declared']) {

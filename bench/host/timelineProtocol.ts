@@ -1,0 +1,39 @@
+// What the timeline probe (runs in the extension host, imports vscode) and its launcher (plain node,
+// drives the page) share: the env var with the request, the handshake files and the result.
+
+/** Env var with the JSON request; the server's environment reaches the extension host. */
+export const TIMELINE_ENV = 'INCIDENT_DESK_BENCH_TIMELINE';
+
+export interface TimelineProbeRequest {
+  readonly incidentId: string;
+  readonly events: number;
+  /** Appends by another process, each timed from its fsync to the row on screen. */
+  readonly appends: number;
+  /** The probe writes this file once the first rows are painted… */
+  readonly paintedFlag: string;
+  /** …and waits for this one: the launcher has ticked "Follow new events" in the panel, as a user would to watch appends. */
+  readonly followFlag: string;
+  /** out/bench/host/timelineAppender.js, run as another process. */
+  readonly appender: string;
+}
+
+export interface TimelineProbeOk {
+  readonly ok: true;
+  /** executeCommand('incidentDesk.incident.openTimeline') to the first rows painted (the webview's paint time, epoch ms). */
+  readonly paintMs: number;
+  /** The webview's own figure: from the command time the host passed it to the paint. */
+  readonly webviewSinceCommandMs: number;
+  readonly renderedRows: number;
+  readonly totalRows: number;
+  /** The webview's performance.memory.usedJSHeapSize at the first paint; null where Chromium does not report it. */
+  readonly heapBytes: number | null;
+  /** The same, panel closed and opened again in the same host (webview code cached). */
+  readonly warmPaintMs: number;
+  readonly warmRenderedRows: number;
+  /** Per append: its fsync returned (in the other process) → its row on screen (epoch ms in the webview); null: not shown within the timeout. */
+  readonly appendShownMs: ReadonlyArray<number | null>;
+  /** Plain read + split + JSON.parse of the same timeline.jsonl in this host, one per run. */
+  readonly parseMs: readonly number[];
+}
+
+export type TimelineProbeResult = TimelineProbeOk | { readonly ok: false; readonly error: string };
