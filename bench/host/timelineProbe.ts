@@ -36,7 +36,7 @@ async function openAndPaint(api: IncidentDeskApi, id: string): Promise<{ ms: num
   const panel = await until('the timeline panel', () => api.container.timeline.panel(id), 30_000);
   const painted = await until('the first paint', () => panel.metrics.painted[before], 30_000);
   const reset = panel.metrics.resets.at(-1);
-  const split = { createdMs: reset ? reset.createdAt - t0 : null, readyMs: reset?.readyAt != null ? reset.readyAt - t0 : null, sentMs: reset ? reset.sentAt - t0 : null, receivedMs: painted.receivedAt - t0, paintedMs: painted.at - t0 };
+  const split = { createdMs: reset ? reset.createdAt - t0 : null, pageMs: painted.pageAt - t0, readyMs: reset?.readyAt != null ? reset.readyAt - t0 : null, sentMs: reset ? reset.sentAt - t0 : null, receivedMs: painted.receivedAt - t0, paintedMs: painted.at - t0 };
   return { ms: painted.at - t0, panel, painted, split };
 }
 

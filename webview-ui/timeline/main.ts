@@ -216,7 +216,7 @@ class TimelineApp extends LitElement {
         document.body.dataset.totalRows = String(this.stream.count);
         if (paintFor !== undefined) {
           const mem = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-          this.conn.notify('painted', { at: now, sinceCommandMs: paintFor === null ? -1 : now - paintFor, renderedRows: rendered.length, totalRows: this.stream.count, heapBytes: mem ? mem.usedJSHeapSize : null, receivedAt: receivedAt ?? now });
+          this.conn.notify('painted', { at: now, sinceCommandMs: paintFor === null ? -1 : now - paintFor, renderedRows: rendered.length, totalRows: this.stream.count, heapBytes: mem ? mem.usedJSHeapSize : null, receivedAt: receivedAt ?? now, pageAt: performance.timeOrigin });
         }
         return;
       }

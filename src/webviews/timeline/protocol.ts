@@ -65,9 +65,10 @@ const toHost = {
       obj({ rows: arr(rowSchema, MORE_ROWS), stale: bool() })),
     /**
      * After the first rows of a reset are on screen: when (epoch ms), how long since the command, how
-     * many rows are in the DOM, and when (epoch ms) the reset message arrived in the app.
+     * many rows are in the DOM, when (epoch ms) the reset message arrived in the app, and when its
+     * page started loading (performance.timeOrigin).
      */
-    painted: notification(obj({ at: num(), sinceCommandMs: num(), renderedRows: num({ int: true, min: 0 }), totalRows: num({ int: true, min: 0 }), heapBytes: nullable(num()), receivedAt: num() })),
+    painted: notification(obj({ at: num(), sinceCommandMs: num(), renderedRows: num({ int: true, min: 0 }), totalRows: num({ int: true, min: 0 }), heapBytes: nullable(num()), receivedAt: num(), pageAt: num() })),
     /** A row with this key is on screen (tests and the benchmark wait for appended events). */
     shown: notification(obj({ key: str(300), at: num() })),
 };

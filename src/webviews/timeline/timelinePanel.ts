@@ -26,7 +26,7 @@ export interface TimelineDeps {
 /** What the app reported, read by the e2e tests and the benchmark. */
 export interface TimelineMetrics {
   /** `at`: epoch ms of the paint (the benchmark times it from its own executeCommand call). */
-  painted: { at: number; sinceCommandMs: number; renderedRows: number; totalRows: number; heapBytes: number | null; receivedAt: number }[];
+  painted: { at: number; sinceCommandMs: number; renderedRows: number; totalRows: number; heapBytes: number | null; receivedAt: number; pageAt: number }[];
   /** Key of a row → when (epoch ms) it was first on screen. */
   shown: Map<string, number>;
   /** Each reset sent (epoch ms): when the app said it was ready, and when the first rows were posted. */
