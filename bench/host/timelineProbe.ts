@@ -14,7 +14,7 @@ import { newEventId } from '../../src/core/timeline/eventRef';
 import { serializeEvent } from '../../src/core/timeline/timelineFile';
 import type { TimelinePanel } from '../../src/webviews/timeline/timelinePanel';
 import { BENCH_RESULTS_ENV, REAL_ID } from './activationProtocol';
-import { TIMELINE_ENV, type TimelineProbeRequest, type TimelineProbeResult } from './timelineProtocol';
+import { TIMELINE_ENV, type TimelineProbeOk, type TimelineProbeRequest, type TimelineProbeResult } from './timelineProtocol';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -29,13 +29,16 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 }
 
 /** Runs the command and waits for the webview's first paint after it; the time is the webview's (epoch ms). */
-async function openAndPaint(api: IncidentDeskApi, id: string): Promise<{ ms: number; panel: TimelinePanel; painted: TimelinePanel['metrics']['painted'][number] }> {
+async function openAndPaint(api: IncidentDeskApi, id: string): Promise<{ ms: number; panel: TimelinePanel; painted: TimelinePanel['metrics']['painted'][number]; split: TimelineProbeOk['split'] }> {
   const before = (await api.container.timeline.panel(id))?.metrics.painted.length ?? 0;
   const t0 = Date.now();
   await vscode.commands.executeCommand('incidentDesk.incident.openTimeline', id);
   const panel = await until('the timeline panel', () => api.container.timeline.panel(id), 30_000);
   const painted = await until('the first paint', () => panel.metrics.painted[before], 30_000);
-  return { ms: painted.at - t0, panel, painted };
+  // An older build (BENCH_EXTENSION_PATH, or a comparison with the code before) may not report the split.
+  const reset = (panel.metrics.resets as TimelinePanel['metrics']['resets'] | undefined)?.at(-1);
+  const split = { createdMs: reset ? reset.createdAt - t0 : null, pageMs: painted.pageAt - t0, readyMs: reset?.readyAt != null ? reset.readyAt - t0 : null, sentMs: reset ? reset.sentAt - t0 : null, receivedMs: painted.receivedAt - t0, paintedMs: painted.at - t0 };
+  return { ms: painted.at - t0, panel, painted, split };
 }
 
 function plainParse(file: string): number {
@@ -88,7 +91,7 @@ async function measure(req: TimelineProbeRequest): Promise<TimelineProbeResult> 
   const warm = await openAndPaint(api, req.incidentId);
   return {
     ok: true, paintMs: cold.ms, webviewSinceCommandMs: cold.painted.sinceCommandMs, renderedRows: cold.painted.renderedRows, totalRows: cold.painted.totalRows,
-    heapBytes: cold.painted.heapBytes, warmPaintMs: warm.ms, warmRenderedRows: warm.painted.renderedRows, appendShownMs, parseMs,
+    heapBytes: cold.painted.heapBytes, split: cold.split, warmPaintMs: warm.ms, warmRenderedRows: warm.painted.renderedRows, appendShownMs, parseMs,
   };
 }
 

@@ -32,6 +32,12 @@ export interface TimelineProbeOk {
   readonly warmRenderedRows: number;
   /** Per append: its fsync returned (in the other process) → its row on screen (epoch ms in the webview); null: not shown within the timeout. */
   readonly appendShownMs: ReadonlyArray<number | null>;
+  /**
+   * Where the first paint's time went, ms after the command: the panel was created, the app's page
+   * started loading (its performance.timeOrigin), the app said it
+   * was ready (its page loaded), the host posted the first rows, the app received them (its clock), it painted them.
+   */
+  readonly split: { createdMs: number | null; pageMs: number; readyMs: number | null; sentMs: number | null; receivedMs: number; paintedMs: number };
   /** Plain read + split + JSON.parse of the same timeline.jsonl in this host, one per run. */
   readonly parseMs: readonly number[];
 }

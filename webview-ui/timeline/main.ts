@@ -1,5 +1,6 @@
 // The timeline panel's app: rows from the host (validated by the protocol), ordered, filtered and
-// virtualized here (at most a screenful or so of rows in the DOM whatever the count).
+// virtualized here (at most a screenful or so of rows in the DOM whatever the count). A reset brings
+// the first screenful; the rest is asked for in ranges once it is painted (RowStream).
 import { LitElement, html, nothing } from 'lit';
 import '@lit-labs/virtualizer';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
@@ -11,8 +12,9 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { TimelineRow } from '../../src/core/timeline/timelineRows';
-import { compareRows, facets, filterRows, formatClock, formatSpan, formatTPlus, timelineMarkdown, type TimelineFilter } from '../../src/core/timeline/timelineView';
-import { savedStateSchema, timelineProtocol, type IncidentInfo, type SavedState, type TimelineToHost, type TimelineToWebview } from '../../src/webviews/timeline/protocol';
+import { RowStream } from '../../src/core/timeline/rowStream';
+import { facets, filterRows, formatClock, formatSpan, formatTPlus, timelineMarkdown, type TimelineFilter } from '../../src/core/timeline/timelineView';
+import { MORE_ROWS, savedStateSchema, timelineProtocol, type IncidentInfo, type SavedState, type TimelineToHost, type TimelineToWebview } from '../../src/webviews/timeline/protocol';
 import { validate } from '../../src/webviews/shared/schema';
 import { HostConnection, getState, setState } from '../shared/ipc';
 import { adoptDocumentStyles, baseStyles } from '../shared/styles';
@@ -32,9 +34,10 @@ class TimelineApp extends LitElement {
   };
 
   incident: IncidentInfo | undefined;
-  /** Every row, in time order. */
-  private all: TimelineRow[] = [];
-  private byKey = new Map<string, TimelineRow>();
+  /** Every row here, in time order (stream.all), and how many are still to come. */
+  private readonly stream = new RowStream();
+  /** Settles once the last reset's rows are all here (End, export: over the whole timeline). */
+  private loading: Promise<void> = Promise.resolve();
   shown: TimelineRow[] = [];
   filter: TimelineFilter = { types: [], actor: '', text: '', keyOnly: false };
   utc = true;
@@ -57,23 +60,18 @@ class TimelineApp extends LitElement {
     const saved = getState((v): v is SavedState => validate(savedStateSchema, v).ok);
     if (saved) this.utc = saved.utc;
     this.conn = new HostConnection<TimelineToHost, TimelineToWebview>(timelineProtocol, {
-      reset: ({ incident, rows, commandAt }) => {
+      reset: ({ incident, rows, total, generation, commandAt }) => {
+        const receivedAt = Date.now();
         this.incident = incident;
-        this.all = [...rows].sort(compareRows);
-        this.byKey = new Map(this.all.map((r) => [r.key, r]));
+        this.stream.reset(rows, total, generation);
         this.paintFor = commandAt;
         this.save();
         this.refilter();
-        void this.afterPaint([]);
+        this.loading = this.afterPaint([], receivedAt).then(() => this.loadRest(generation));
       },
       update: ({ incident, upsert }) => {
         this.incident = incident;
-        const fresh: string[] = [];
-        for (const r of upsert) {
-          if (!this.byKey.has(r.key)) fresh.push(r.key);
-          this.byKey.set(r.key, r);
-        }
-        this.all = [...this.byKey.values()].sort(compareRows);
+        const fresh = this.stream.upsert(upsert);
         const atEnd = this.atEnd();
         this.refilter();
         if (fresh.length && (this.follow || atEnd)) void this.scrollToKey(fresh[fresh.length - 1]);
@@ -92,7 +90,20 @@ class TimelineApp extends LitElement {
   }
 
   private refilter(): void {
-    this.shown = filterRows(this.all, this.filter);
+    this.shown = filterRows(this.stream.all, this.filter);
+  }
+
+  /** Asks for the reset's other rows, a range at a time, after its first rows are painted; filters extend as they come. */
+  private async loadRest(generation: number): Promise<void> {
+    const s = this.stream;
+    while (!s.complete && s.generation === generation) {
+      const reply = await this.conn.request('rows', { generation, from: s.cursor, count: MORE_ROWS }).catch(() => undefined);
+      if (!reply || reply.stale || s.generation !== generation) return;
+      const { fresh, appended } = s.addRange(reply.rows);
+      if (appended) this.shown = fresh.length ? this.shown.concat(filterRows(fresh, this.filter)) : this.shown;
+      else this.refilter();
+      this.requestUpdate();
+    }
   }
 
   private setFilter(change: Partial<TimelineFilter>): void {
@@ -166,7 +177,12 @@ class TimelineApp extends LitElement {
     const to = targetIndex(e.key, this.activeIndex(), this.shown.length, page);
     if (to !== undefined) {
       e.preventDefault();
-      void this.focusRow(to);
+      // Past the rows here while the rest still arrive (End, or down from the last one): once they are all here.
+      if (!this.stream.complete && (e.key === 'End' || to >= this.shown.length - 1)) {
+        void this.loading.then(() => this.focusRow(targetIndex(e.key, this.activeIndex(), this.shown.length, page) ?? to));
+      } else {
+        void this.focusRow(to);
+      }
     } else if ((e.key === 'Enter' || e.key === ' ') && target === row) {
       e.preventDefault();
       if (row.querySelector('button.expand')) this.toggle('expanded', row.dataset.key ?? '');
@@ -183,7 +199,7 @@ class TimelineApp extends LitElement {
   }
 
   /** Reports the first paint after a reset (time since the command) and when appended rows are on screen. */
-  private async afterPaint(fresh: string[]): Promise<void> {
+  private async afterPaint(fresh: string[], receivedAt?: number): Promise<void> {
     const paintFor = this.paintFor;
     this.paintFor = undefined;
     const deadline = performance.now() + 3000;
@@ -197,10 +213,10 @@ class TimelineApp extends LitElement {
         const now = Date.now();
         for (const k of fresh) if (keys.has(k)) this.conn.notify('shown', { key: k, at: now });
         document.body.dataset.renderedRows = String(rendered.length);
-        document.body.dataset.totalRows = String(this.all.length);
+        document.body.dataset.totalRows = String(this.stream.count);
         if (paintFor !== undefined) {
           const mem = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-          this.conn.notify('painted', { at: now, sinceCommandMs: paintFor === null ? -1 : now - paintFor, renderedRows: rendered.length, totalRows: this.all.length, heapBytes: mem ? mem.usedJSHeapSize : null });
+          this.conn.notify('painted', { at: now, sinceCommandMs: paintFor === null ? -1 : now - paintFor, renderedRows: rendered.length, totalRows: this.stream.count, heapBytes: mem ? mem.usedJSHeapSize : null, receivedAt: receivedAt ?? now, pageAt: performance.timeOrigin });
         }
         return;
       }
@@ -241,7 +257,8 @@ class TimelineApp extends LitElement {
     }
   }
 
-  private exportMarkdown(to: 'clipboard' | 'document'): void {
+  private async exportMarkdown(to: 'clipboard' | 'document'): Promise<void> {
+    await this.loading;
     if (!this.incident) return;
     const markdown = timelineMarkdown(this.shown, { title: this.incident.title, declaredAt: this.incident.declaredAt, utc: this.utc });
     void this.conn.request('exportMarkdown', { markdown, to }).catch(() => undefined);
@@ -273,7 +290,7 @@ class TimelineApp extends LitElement {
   }
 
   private toolbar() {
-    const f = facets(this.all);
+    const f = facets(this.stream.all);
     return html`<div class="toolbar" role="group" aria-label="Filter and export">
       <vscode-textfield type="search" label="Filter text" placeholder="Filter text" aria-label="Filter text" .value=${this.filter.text}
         @input=${(e: Event) => this.setFilter({ text: (e.target as ValueTarget).value })}></vscode-textfield>
@@ -288,8 +305,8 @@ class TimelineApp extends LitElement {
       <vscode-checkbox label="Key moments only" .checked=${this.filter.keyOnly} @change=${(e: Event) => this.setFilter({ keyOnly: (e.target as CheckTarget).checked })}></vscode-checkbox>
       <vscode-checkbox label="Follow new events" .checked=${this.follow} @change=${(e: Event) => { this.follow = (e.target as CheckTarget).checked; }}></vscode-checkbox>
       <vscode-button secondary aria-pressed=${this.utc ? 'true' : 'false'} @click=${() => { this.utc = !this.utc; this.save(); }}>${this.utc ? 'Times: UTC' : 'Times: local'}</vscode-button>
-      <vscode-button secondary @click=${() => this.exportMarkdown('clipboard')}>Copy as Markdown</vscode-button>
-      <vscode-button secondary @click=${() => this.exportMarkdown('document')}>Export as Markdown</vscode-button>
+      <vscode-button secondary @click=${() => void this.exportMarkdown('clipboard')}>Copy as Markdown</vscode-button>
+      <vscode-button secondary @click=${() => void this.exportMarkdown('document')}>Export as Markdown</vscode-button>
       <vscode-button secondary @click=${() => this.conn.notify('openFile', {})}>Open Timeline File</vscode-button>
     </div>`;
   }
@@ -304,13 +321,20 @@ class TimelineApp extends LitElement {
     </form>`;
   }
 
+  private countText(): string {
+    const s = this.stream;
+    const n = (x: number) => x.toLocaleString('en-US');
+    if (!s.complete) return this.shown.length === s.all.length ? `Loading events: ${n(s.all.length)} of ${n(s.count)}…` : `Showing ${n(this.shown.length)} of ${n(s.all.length)} loaded so far (${n(s.count)} events, loading…)`;
+    return this.shown.length === s.all.length ? `${s.all.length} events` : `Showing ${this.shown.length} of ${s.all.length} events`;
+  }
+
   override render() {
     if (!this.incident) return html`<p class="muted" role="status">Loading the timeline…</p>`;
     const declaredAt = this.incident.declaredAt;
     const activeKey = this.shown[this.activeIndex()]?.key;
     this.listStop = this.activeOutOfRange();
     return html`${this.header()}${this.toolbar()}${this.noteForm()}
-      <p class="count muted" role="status" aria-live="polite">${this.shown.length === this.all.length ? `${this.all.length} events` : `Showing ${this.shown.length} of ${this.all.length} events`}</p>
+      <p class="count muted" role="status" aria-live="polite">${this.countText()}</p>
       <lit-virtualizer scroller role="list" aria-label="Timeline events (arrow keys, Home, End, Page Up and Page Down move between events; Enter shows details)"
         tabindex=${this.listStop ? 0 : nothing} .items=${this.shown} .keyFunction=${(r: TimelineRow) => r.key}
         @keydown=${(e: KeyboardEvent) => this.onListKeydown(e)} @focusin=${(e: FocusEvent) => this.onListFocusin(e)}

@@ -119,59 +119,113 @@ export interface RowInput {
   milestones: Pick<Milestones, 'reached'> | undefined;
 }
 
-/** Builds every row; which event marks which milestone is decided by type and time. */
-export function buildRows(input: RowInput): TimelineRow[] {
+/**
+ * The rows of a timeline, built one at a time: index `i < events.length` is events[i], the rest are
+ * the damaged lines. The cheap parts (keys, time order, which event marks which milestone, stars)
+ * are worked out for all rows up front; a row's text and details only when it is asked for, so the
+ * view can send the first screenful before it builds the other thousands.
+ */
+export interface RowSet {
+  readonly size: number;
+  /** The key of row i (without building it). */
+  key(i: number): string;
+  /** What can change in a row already sent: its star and its milestone. */
+  sig(i: number): string;
+  row(i: number): TimelineRow;
+  /** Every row index in the view's order (compareRows: where each row is placed, then file order). */
+  order(): number[];
+}
+
+export function rowSet(input: RowInput): RowSet {
+  const n = input.events.length;
   const byRefIndex = new Map<string, number>();
   input.refs.forEach((r, i) => byRefIndex.set(r, i));
   const byRef = (ref: string) => {
     const i = byRefIndex.get(ref);
     return i === undefined ? undefined : input.events[i];
   };
+  // Which event marks which milestone: the first of its types, in the order given, at the milestone's time.
   const milestoneAt = new Map<string, MilestoneKind>();
   for (const m of input.milestones?.reached ?? []) milestoneAt.set(`${m.kind}@${Date.parse(m.at)}`, m.kind);
+  const milestones = new Map<number, MilestoneKind>();
   const taken = new Set<MilestoneKind>();
-  const rows = input.events.map((e, i): TimelineRow => {
-    const data = e.data ?? {};
-    const occurred = e.type === 'note' && isIso(data.occurredAt) ? data.occurredAt : undefined;
-    let milestone: MilestoneKind | null = null;
-    for (const kind of ['declared', 'acknowledged', 'mitigated', 'resolved'] as const) {
-      if (!taken.has(kind) && MILESTONE_TYPES[kind].has(e.type) && milestoneAt.has(`${kind}@${Date.parse(e.ts)}`)) {
-        milestone = kind;
-        taken.add(kind);
-        break;
+  if (milestoneAt.size) {
+    input.events.forEach((e, i) => {
+      for (const kind of ['declared', 'acknowledged', 'mitigated', 'resolved'] as const) {
+        if (!taken.has(kind) && MILESTONE_TYPES[kind].has(e.type) && milestoneAt.has(`${kind}@${Date.parse(e.ts)}`)) {
+          milestones.set(i, kind);
+          taken.add(kind);
+          break;
+        }
       }
-    }
-    const fn = Object.hasOwn(DETAILS, e.type) ? DETAILS[e.type] : otherDetails;
-    const isStep = (e.type === 'runbook_step_started' || e.type === 'runbook_step_finished' || e.type === 'runbook_step_done') && typeof data.runbook === 'string';
-    return {
-      key: input.refs[i],
-      seq: input.seqs?.[i] ?? i,
-      kind: 'event',
-      ts: e.ts,
-      at: occurred ?? e.ts,
-      type: e.type,
-      actor: e.actor,
-      text: e.text,
-      backdated: occurred !== undefined && occurred !== e.ts,
-      starred: input.starred.has(input.refs[i]),
-      starrable: e.type !== 'starred' && e.type !== 'unstarred',
-      milestone,
-      details: fn(data, byRef),
-      runbook: isStep ? { path: data.runbook as string, line: typeof data.line === 'number' && data.line > 0 ? Math.floor(data.line) : 1 } : null,
-    };
-  });
-  // A damaged line has no time: it is shown after the event written before it in the file.
-  const bySeq = rows.map((r) => ({ seq: r.seq, ts: r.ts })).sort((a, b) => a.seq - b.seq);
-  for (const p of input.damaged) {
-    let before = '';
-    for (const r of bySeq) {
-      if (r.seq > p.seq) break;
-      before = r.ts;
-    }
-    rows.push({
-      key: `damaged:${p.line}`, seq: p.seq, kind: 'damaged', ts: before, at: before, type: 'damaged', actor: '', text: `Line ${p.line} could not be read: ${p.message}`,
-      backdated: false, starred: false, starrable: false, milestone: null, details: d('Line as written', p.raw, true), runbook: null,
     });
   }
-  return rows;
+  const seq = (i: number) => (i < n ? input.seqs?.[i] ?? i : input.damaged[i - n].seq);
+  const occurredOf = (e: TimelineEvent) => (e.type === 'note' && isIso(e.data?.occurredAt) ? (e.data.occurredAt as string) : undefined);
+  // A damaged line has no time: it is shown after the event written before it in the file.
+  let befores: string[] | undefined;
+  const before = (k: number): string => {
+    if (!befores) {
+      const bySeq = input.events.map((e, i) => ({ seq: seq(i), ts: e.ts })).sort((a, b) => a.seq - b.seq);
+      befores = input.damaged.map((p) => {
+        let b = '';
+        for (const r of bySeq) {
+          if (r.seq > p.seq) break;
+          b = r.ts;
+        }
+        return b;
+      });
+    }
+    return befores[k];
+  };
+  const at = (i: number) => (i < n ? occurredOf(input.events[i]) ?? input.events[i].ts : before(i - n));
+  const size = n + input.damaged.length;
+  const key = (i: number) => (i < n ? input.refs[i] : `damaged:${input.damaged[i - n].line}`);
+  return {
+    size,
+    key,
+    sig: (i) => (i < n ? `${input.starred.has(input.refs[i]) ? 1 : 0}${milestones.get(i) ?? ''}` : '0'),
+    row: (i) => (i < n ? eventRow(input, i, occurredOf(input.events[i]), milestones.get(i) ?? null, byRef) : damagedRow(input.damaged[i - n], before(i - n))),
+    order: () => {
+      const ats = Array.from({ length: size }, (_, i) => at(i));
+      const seqs = Array.from({ length: size }, (_, i) => seq(i));
+      return Array.from({ length: size }, (_, i) => i).sort((a, b) => (ats[a] < ats[b] ? -1 : ats[a] > ats[b] ? 1 : seqs[a] - seqs[b]));
+    },
+  };
+}
+
+function eventRow(input: RowInput, i: number, occurred: string | undefined, milestone: MilestoneKind | null, byRef: (ref: string) => TimelineEvent | undefined): TimelineRow {
+  const e = input.events[i];
+  const data = e.data ?? {};
+  const fn = Object.hasOwn(DETAILS, e.type) ? DETAILS[e.type] : otherDetails;
+  const isStep = (e.type === 'runbook_step_started' || e.type === 'runbook_step_finished' || e.type === 'runbook_step_done') && typeof data.runbook === 'string';
+  return {
+    key: input.refs[i],
+    seq: input.seqs?.[i] ?? i,
+    kind: 'event',
+    ts: e.ts,
+    at: occurred ?? e.ts,
+    type: e.type,
+    actor: e.actor,
+    text: e.text,
+    backdated: occurred !== undefined && occurred !== e.ts,
+    starred: input.starred.has(input.refs[i]),
+    starrable: e.type !== 'starred' && e.type !== 'unstarred',
+    milestone,
+    details: fn(data, byRef),
+    runbook: isStep ? { path: data.runbook as string, line: typeof data.line === 'number' && data.line > 0 ? Math.floor(data.line) : 1 } : null,
+  };
+}
+
+function damagedRow(p: RowInput['damaged'][number], before: string): TimelineRow {
+  return {
+    key: `damaged:${p.line}`, seq: p.seq, kind: 'damaged', ts: before, at: before, type: 'damaged', actor: '', text: `Line ${p.line} could not be read: ${p.message}`,
+    backdated: false, starred: false, starrable: false, milestone: null, details: d('Line as written', p.raw, true), runbook: null,
+  };
+}
+
+/** Builds every row (events in the order given, then damaged lines); which event marks which milestone is decided by type and time. */
+export function buildRows(input: RowInput): TimelineRow[] {
+  const set = rowSet(input);
+  return Array.from({ length: set.size }, (_, i) => set.row(i));
 }

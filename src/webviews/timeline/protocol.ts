@@ -39,6 +39,11 @@ export const incidentInfoSchema = obj({
 });
 
 export type WireRow = Infer<typeof rowSchema>;
+
+/** Rows in the first message of a reset: the screenful the view opens on (its top), painted before the rest arrive. */
+export const FIRST_ROWS = 200;
+/** Rows the app asks for at a time after its first paint. */
+export const MORE_ROWS = 2000;
 export type IncidentInfo = Infer<typeof incidentInfoSchema>;
 
 const toHost = {
@@ -52,15 +57,29 @@ const toHost = {
     openRunbook: request(obj({ path: SHORT, line: num({ int: true, min: 1 }) }), empty()),
     /** Opens the raw timeline.jsonl. */
     openFile: notification(empty()),
-    /** After the first rows of a reset are on screen: when (epoch ms), how long since the command, how many rows are in the DOM. */
-    painted: notification(obj({ at: num(), sinceCommandMs: num(), renderedRows: num({ int: true, min: 0 }), totalRows: num({ int: true, min: 0 }), heapBytes: nullable(num()) })),
+    /**
+     * The rows of reset `generation` from position `from` in the view's order (after its first rows): a
+     * range of the rows as they were at that reset. `stale`: a newer reset was sent, ignore this.
+     */
+    rows: request(obj({ generation: num({ int: true, min: 0 }), from: num({ int: true, min: 0 }), count: num({ int: true, min: 1, max: MORE_ROWS }) }),
+      obj({ rows: arr(rowSchema, MORE_ROWS), stale: bool() })),
+    /**
+     * After the first rows of a reset are on screen: when (epoch ms), how long since the command, how
+     * many rows are in the DOM, when (epoch ms) the reset message arrived in the app, and when its
+     * page started loading (performance.timeOrigin).
+     */
+    painted: notification(obj({ at: num(), sinceCommandMs: num(), renderedRows: num({ int: true, min: 0 }), totalRows: num({ int: true, min: 0 }), heapBytes: nullable(num()), receivedAt: num(), pageAt: num() })),
     /** A row with this key is on screen (tests and the benchmark wait for appended events). */
     shown: notification(obj({ key: str(300), at: num() })),
 };
 
 const toWebview = {
-    /** Everything, on ready and whenever the file was rewritten (git pull) or stars changed. */
-    reset: notification(obj({ incident: incidentInfoSchema, rows: arr(rowSchema, 1_000_000), commandAt: nullable(num()) })),
+    /**
+     * On ready and whenever the file was rewritten (git pull): the first rows in the view's order (at
+     * most FIRST_ROWS) and how many there are in all (`total`); the app asks for the rest (`rows`,
+     * with this `generation`) once these are painted.
+     */
+    reset: notification(obj({ incident: incidentInfoSchema, rows: arr(rowSchema, FIRST_ROWS), total: num({ int: true, min: 0 }), generation: num({ int: true, min: 0 }), commandAt: nullable(num()) })),
     /** Rows appended (or changed, by key) since the last message. */
     update: notification(obj({ incident: incidentInfoSchema, upsert: arr(rowSchema, 1_000_000) })),
 };

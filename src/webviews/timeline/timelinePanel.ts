@@ -6,13 +6,13 @@ import { starredRefs } from '../../core/incidents/keyMoments';
 import type { Incident } from '../../core/incidents/model';
 import type { SeverityLevel } from '../../core/severity/policy';
 import { TIMELINE_FILE } from '../../core/timeline/timelineFile';
-import { buildRows, type TimelineRow } from '../../core/timeline/timelineRows';
+import { rowSet, type RowSet } from '../../core/timeline/timelineRows';
 import { TimelineTail, type TailDamage, type TailEvent } from '../../core/timeline/timelineTail';
 import { formatSpan } from '../../core/timeline/timelineView';
 import { joinInside } from '../../core/util/fsSafe';
 import type { ComponentLog } from '../../log';
 import { WebviewHost } from '../shared/webviewHost';
-import { timelineProtocol, type IncidentInfo, type TimelineToHost, type TimelineToWebview } from './protocol';
+import { FIRST_ROWS, timelineProtocol, type IncidentInfo, type TimelineToHost, type TimelineToWebview } from './protocol';
 
 /** What a panel needs from the extension. */
 export interface TimelineDeps {
@@ -26,9 +26,27 @@ export interface TimelineDeps {
 /** What the app reported, read by the e2e tests and the benchmark. */
 export interface TimelineMetrics {
   /** `at`: epoch ms of the paint (the benchmark times it from its own executeCommand call). */
-  painted: { at: number; sinceCommandMs: number; renderedRows: number; totalRows: number; heapBytes: number | null }[];
+  painted: { at: number; sinceCommandMs: number; renderedRows: number; totalRows: number; heapBytes: number | null; receivedAt: number; pageAt: number }[];
   /** Key of a row → when (epoch ms) it was first on screen. */
   shown: Map<string, number>;
+  /** Each reset sent (epoch ms): when the app said it was ready, and when the first rows were posted. */
+  resets: { createdAt: number; readyAt: number | null; sentAt: number; rows: number; total: number }[];
+}
+
+interface Built {
+  version: number;
+  incident: Incident;
+  set: RowSet;
+  info: IncidentInfo;
+  /** The view's order, worked out for a reset only (an update needs none). */
+  order?: number[];
+}
+
+/** The rows as they were at a reset: the app asks for ranges of them after its first paint. */
+interface Snapshot {
+  generation: number;
+  set: RowSet;
+  order: number[];
 }
 
 /**
@@ -41,15 +59,22 @@ export class TimelinePanel implements vscode.Disposable {
   private readonly tail: TimelineTail;
   private events: TailEvent[] = [];
   private damaged: TailDamage[] = [];
-  /** starred/milestone of each row the webview has, to send only what changed. */
+  /** starred/milestone of each row the webview has (or will have, from the snapshot), to send only what changed. */
   private sent = new Map<string, string>();
+  private snapshot: Snapshot | undefined;
+  private generation = 0;
+  private readyAt: number | null = null;
+  private readonly createdAt = Date.now();
+  /** Bumped by every read that brought something: `built` is for one version. */
+  private version = 0;
+  private built: Built | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private watcher: FSWatcher | undefined;
   private poll: NodeJS.Timeout | undefined;
   private reading: Promise<void> = Promise.resolve();
   private again = false;
   private pendingRead = false;
-  readonly metrics: TimelineMetrics = { painted: [], shown: new Map() };
+  readonly metrics: TimelineMetrics = { painted: [], shown: new Map(), resets: [] };
   private readonly disposedEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposedEmitter.event;
 
@@ -64,7 +89,10 @@ export class TimelinePanel implements vscode.Disposable {
       protocol: timelineProtocol,
       title: panel.title,
       log: deps.log,
-      onReady: () => void this.resetView(),
+      onReady: () => {
+        this.readyAt = Date.now();
+        void this.resetView();
+      },
       handlers: {
         star: async ({ ref, star }) => ({ ok: typeof (await vscode.commands.executeCommand(star ? 'incidentDesk.incident.starEvent' : 'incidentDesk.incident.unstarEvent', { incidentId, ref })) === 'string' }),
         addNote: async ({ text, occurredAt }) => ({ ok: typeof (await vscode.commands.executeCommand('incidentDesk.incident.addNote', { incidentId, text, ...(occurredAt ? { occurredAt } : {}) })) === 'string' }),
@@ -82,6 +110,11 @@ export class TimelinePanel implements vscode.Disposable {
           return {};
         },
         openFile: () => void vscode.commands.executeCommand('incidentDesk.incident.openTimelineFile', incidentId),
+        rows: ({ generation, from, count }) => {
+          const s = this.snapshot;
+          if (!s || s.generation !== generation) return { rows: [], stale: true };
+          return { rows: s.order.slice(from, from + count).map((i) => s.set.row(i)), stale: false };
+        },
         painted: (p) => {
           this.metrics.painted.push(p);
           deps.log.info(`timeline ${incidentId}: first ${p.renderedRows} of ${p.totalRows} rows painted ${p.sinceCommandMs.toFixed(0)} ms after the command`);
@@ -94,6 +127,8 @@ export class TimelinePanel implements vscode.Disposable {
     this.disposables.push(this.host, panel.onDidDispose(() => this.dispose()));
     this.disposables.push(deps.onDidChangeIncidents(() => this.scheduleRead()));
     this.startWatching(found?.dir);
+    // Read the file while the webview loads its page: the rows are ready when it says it is.
+    this.scheduleRead();
   }
 
   /** Violations the app reported (tests expect none). */
@@ -152,29 +187,56 @@ export class TimelinePanel implements vscode.Disposable {
       this.events.push(...read.events);
       this.damaged.push(...read.damaged);
     }
+    if (read.reset || read.events.length || read.damaged.length) this.version++;
     const found = this.deps.incident(this.incidentId);
     if (!found) return;
     if (found.incident.title) this.panel.title = `Timeline: ${found.incident.title}`;
-    if (!this.host.isReady) return;
-    const { rows, info } = this.build(found);
-    if (forceReset || read.reset) {
-      this.sent = new Map(rows.map((r) => [r.key, sig(r)]));
-      this.host.peer.notify('reset', { incident: info, rows, commandAt: this.commandAt });
-      this.commandAt = null;
+    // Not ready yet (the page is loading): build now, so the first rows go out as soon as it is.
+    const built = this.build(found);
+    const { set, info } = built;
+    if (!this.host.isReady) {
+      built.order ??= set.order();
       return;
     }
-    const upsert = rows.filter((r) => this.sent.get(r.key) !== sig(r));
+    if (forceReset || read.reset) {
+      // The first screenful now; the app asks for the rest (the `rows` request) once it painted them.
+      const order = (built.order ??= set.order());
+      const snapshot: Snapshot = { generation: ++this.generation, set, order };
+      this.snapshot = snapshot;
+      const rows = order.slice(0, FIRST_ROWS).map((i) => set.row(i));
+      this.host.peer.notify('reset', { incident: info, rows, total: order.length, generation: snapshot.generation, commandAt: this.commandAt });
+      this.metrics.resets.push({ createdAt: this.createdAt, readyAt: this.readyAt, sentAt: Date.now(), rows: rows.length, total: order.length });
+      this.commandAt = null;
+      this.sent = new Map(order.map((i) => [set.key(i), set.sig(i)]));
+      return;
+    }
+    const upsert = [];
+    for (let i = 0; i < set.size; i++) {
+      const key = set.key(i);
+      const sig = set.sig(i);
+      if (this.sent.get(key) === sig) continue;
+      this.sent.set(key, sig);
+      upsert.push(set.row(i));
+    }
     if (upsert.length === 0 && read.events.length === 0) return;
-    for (const r of upsert) this.sent.set(r.key, sig(r));
     this.host.peer.notify('update', { incident: info, upsert });
   }
 
-  private build(found: NonNullable<ReturnType<TimelineDeps['incident']>>): { rows: TimelineRow[]; info: IncidentInfo } {
+  /** The rows and header of the events read so far, kept until another read brings more (or the record changed). */
+  private build(found: NonNullable<ReturnType<TimelineDeps['incident']>>): Built {
+    const b = this.built;
+    if (b && b.version === this.version && b.incident === found.incident) return b;
+    const { set, info } = this.buildNow(found);
+    this.built = { version: this.version, incident: found.incident, set, info };
+    return this.built;
+  }
+
+  private buildNow(found: NonNullable<ReturnType<TimelineDeps['incident']>>): { set: RowSet; info: IncidentInfo } {
     const ordered = [...this.events].sort((a, b) => (a.event.ts < b.event.ts ? -1 : a.event.ts > b.event.ts ? 1 : a.seq - b.seq));
     const events = ordered.map((e) => e.event);
     const m = computeMilestones(found.incident, events, found.level, Date.now());
-    const rows = buildRows({
-      events, refs: ordered.map((e) => e.ref), seqs: ordered.map((e) => e.seq), damaged: this.damaged,
+    const set = rowSet({
+      events, refs: ordered.map((e) => e.ref), seqs: ordered.map((e) => e.seq), damaged: [...this.damaged],
       starred: starredRefs(events), milestones: m,
     });
     const i = found.incident;
@@ -191,7 +253,7 @@ export class TimelinePanel implements vscode.Disposable {
       id: i.id, title: i.title, severity: i.severity, status: i.status, declaredAt: i.declaredAt, targets,
       milestones: m.reached.map((r, k) => ({ kind: r.kind, at: r.at, afterMs: r.afterMs, sincePreviousMs: k === 0 ? null : r.afterMs - m.reached[k - 1].afterMs })),
     };
-    return { rows, info };
+    return { set, info };
   }
 
   /** A runbook path from the file: inside the workspace, or `extension:` for a shipped one; nothing else. */
@@ -211,8 +273,4 @@ export class TimelinePanel implements vscode.Disposable {
     this.disposedEmitter.fire();
     this.disposedEmitter.dispose();
   }
-}
-
-function sig(r: TimelineRow): string {
-  return `${r.starred ? 1 : 0}${r.milestone ?? ''}`;
 }
