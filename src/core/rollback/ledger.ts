@@ -37,7 +37,10 @@ export interface LedgerProblem {
 }
 
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+// eslint-disable-next-line no-control-regex -- names must not carry control characters
 const NAME = /^[^\s\u0000-\u001f\u007f]{1,200}$/;
+// eslint-disable-next-line no-control-regex -- nor may who deployed
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_BY = 200;
 
 export function isFullSha(value: unknown): value is string {
@@ -56,7 +59,7 @@ export function ledgerEntryProblems(value: unknown): string[] {
   if (!(typeof v.env === 'string' && NAME.test(v.env))) problems.push(`env: expected a name without spaces such as "production", got ${shown(v.env)}`);
   if (!LEDGER_STATUSES.includes(v.status as LedgerStatus)) problems.push(`status: expected "succeeded" or "failed", got ${shown(v.status)}`);
   if (!isIsoUtc(v.at)) problems.push(`at: expected an ISO-8601 UTC time such as "2026-11-02T10:00:00Z", got ${shown(v.at)}`);
-  if (!(typeof v.by === 'string' && v.by.trim() !== '' && v.by.length <= MAX_BY && !/[\u0000-\u001f\u007f]/.test(v.by))) problems.push(`by: expected who deployed (1-${MAX_BY} characters, one line), got ${shown(v.by)}`);
+  if (!(typeof v.by === 'string' && v.by.trim() !== '' && v.by.length <= MAX_BY && !CONTROL.test(v.by))) problems.push(`by: expected who deployed (1-${MAX_BY} characters, one line), got ${shown(v.by)}`);
   if (!LEDGER_KINDS.includes(v.kind as LedgerKind)) problems.push(`kind: expected "deploy" or "rollback", got ${shown(v.kind)}`);
   if (v.kind === 'rollback') {
     if (!isFullSha(v.from)) problems.push(`from: a rollback names the commit rolled back away from (a full commit id), got ${shown(v.from)}`);

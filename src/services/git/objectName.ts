@@ -3,6 +3,8 @@
 import { GitError } from './gitErrors';
 
 const MAX_NAME = 255;
+// eslint-disable-next-line no-control-regex -- a name with control characters is refused
+const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
 
 /** Returns the name trimmed; throws GitError('badObjectName') saying what is wrong. */
 export function checkObjectName(name: unknown): string {
@@ -12,7 +14,7 @@ export function checkObjectName(name: unknown): string {
   if (n === '') throw bad('it is empty');
   if (n.length > MAX_NAME) throw bad(`longer than ${MAX_NAME} characters`);
   if (n.startsWith('-')) throw bad('it starts with "-" (git would read it as an option)');
-  if (/[\s\u0000-\u001f\u007f]/.test(n)) throw bad('it contains spaces or control characters');
+  if (SPACE_OR_CONTROL.test(n)) throw bad('it contains spaces or control characters');
   if (n.includes('..')) throw bad('it is a range, not one commit');
   if (n.includes(':')) throw bad('it names a path or a search, not a commit');
   if (/[\\*?[]/.test(n)) throw bad('it contains a wildcard or a backslash');
