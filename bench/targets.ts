@@ -25,3 +25,6 @@ export const RUNBOOK_UPDATE_TARGET_MS = 20;
 export const VSIX_TARGET_BYTES = 1_500_000;
 /** A post-mortem draft from a 10,000-event incident (load, milestones, render). */
 export const POSTMORTEM_DRAFT_TARGET_MS = 100;
+/** The last stable commit on a 100,000-commit repository with 2,000 tags and 5,000 ledger lines: ≤ 1 s and ≤ 1.5× the raw git reads. */
+export const LAST_STABLE_TARGET_MS = 1000;
+export const LAST_STABLE_TARGET_RATIO = 1.5;
