@@ -15,6 +15,8 @@ export type DeployCliCommand =
       /** A rollback away from this commit. */
       readonly from?: string;
       readonly repo?: string;
+      /** Merge the remote's ledger before appending (so the push that follows fast-forwards). */
+      readonly fetch: boolean;
     }
   | {
       readonly kind: 'stable';
@@ -49,10 +51,11 @@ export const DEPLOY_OPTIONS = ['sha', 'service', 'env', 'status', 'at', 'by', 'f
 
 export const DEPLOY_USAGE = `  incident-desk deploy record --sha <commit> [--host NAME] [--service S]
                     [--env production] [--status succeeded|failed] [--at ISO]
-                    [--by NAME] [--from <commit>] [--repo DIR]
+                    [--by NAME] [--from <commit>] [--repo DIR] [--no-fetch]
       Records a deploy in the ledger: one JSON line appended to the git note of the
       commit (refs/notes/deploys); no commit on a branch. --from marks it a rollback
-      away from that commit. Then share it: git push origin refs/notes/deploys
+      away from that commit. The remote's ledger is merged in first (unless
+      --no-fetch), so sharing it fast-forwards: git push origin refs/notes/deploys
   incident-desk stable [--repo DIR] [--incident incidents/<id> | --before ISO]
                     [--service S] [--env production] [--json] [--no-fetch]
       The last stable commit, from evidence: the newest commit deployed before the
@@ -84,7 +87,7 @@ export function parseDeployCommand(command: 'deploy' | 'stable', rest: string[],
   if (values.repo !== undefined && values.repo.trim() === '') return usage('--repo needs a folder');
   if (command === 'deploy') {
     if (rest[0] !== 'record' || rest.length !== 1) return usage('deploy takes one subcommand: deploy record --sha <commit>');
-    const stray = (['incident', 'before', 'json', 'no-fetch'] as const).find((k) => values[k] !== undefined);
+    const stray = (['incident', 'before', 'json'] as const).find((k) => values[k] !== undefined);
     if (stray) return usage(`--${stray} is not an option of \`deploy record\``);
     if (!values.sha || values.sha.trim() === '') return usage('deploy record needs --sha <commit>');
     if (values.status !== undefined && !LEDGER_STATUSES.includes(values.status as LedgerStatus)) return usage(`--status ${JSON.stringify(values.status)}: expected succeeded or failed`);
@@ -93,7 +96,7 @@ export function parseDeployCommand(command: 'deploy' | 'stable', rest: string[],
       at = parseIsoTime(values.at);
       if (!at) return usage(`--at ${JSON.stringify(values.at)}: expected an ISO-8601 time with a zone, e.g. 2026-11-02T10:00:00Z`);
     }
-    return { kind: 'deploy-record', sha: values.sha.trim(), host: values.host, service: values.service, env: values.env ?? 'production', status: (values.status as LedgerStatus | undefined) ?? 'succeeded', at, by: values.by?.trim(), from: values.from?.trim(), repo: values.repo };
+    return { kind: 'deploy-record', sha: values.sha.trim(), host: values.host, service: values.service, env: values.env ?? 'production', status: (values.status as LedgerStatus | undefined) ?? 'succeeded', at, by: values.by?.trim(), from: values.from?.trim(), repo: values.repo, fetch: values['no-fetch'] !== true };
   }
   if (rest.length > 0) return usage('stable takes no positional arguments (use --repo DIR, --incident incidents/<id>)');
   const stray = (['sha', 'host', 'status', 'at', 'by', 'from'] as const).find((k) => values[k] !== undefined);

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LEDGER_NOTES_REF, type LedgerEntry } from '../core/rollback/ledger';
 import { isoNow } from '../core/util/time';
-import { appendLedger } from '../services/git/deployLedger';
+import { appendLedger, fetchLedger } from '../services/git/deployLedger';
 import { GitError } from '../services/git/gitErrors';
 import { openRepository } from '../services/git/gitRepository';
 import type { DeployCliCommand } from './deployArgs';
@@ -29,6 +29,10 @@ export async function deployRecordCommand(command: RecordCommand, io: IncidentIo
       kind: from ? 'rollback' : 'deploy',
       ...(from ? { from } : {}),
     };
+    // A CI checkout has not fetched the notes: merging the remote's ledger first lets the push that
+    // follows fast-forward (fails soft: recorded here either way).
+    const fetched = command.fetch ? await fetchLedger(repo) : undefined;
+    if (fetched && !fetched.fetched && fetched.remote) io.err(`incident-desk: the remote's ledger was not merged first: ${fetched.reason}`);
     const line = await appendLedger(repo, entry);
     io.out(line);
     io.err(`recorded on ${sha.slice(0, 12)} in ${LEDGER_NOTES_REF}; share it with: git push origin ${LEDGER_NOTES_REF}`);

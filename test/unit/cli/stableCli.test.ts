@@ -182,6 +182,20 @@ describe('incident-desk deploy record / stable (built CLI, real repositories)', 
     assert.equal(second.body.ledger.entries, 6, 'the four of app, web-2 from a, web-3 of its own');
   });
 
+  it('a CI checkout (shallow, no notes fetched) records, and its push fast-forwards: the remote\'s ledger was merged first', async () => {
+    const dir = await temp.make('idk-stable-ci-');
+    const ci = path.join(dir, 'ci');
+    git(dir, ['clone', '-q', '--depth', '1', `file://${origin}`, ci]);
+    const before = git(origin, ['notes', '--ref=refs/notes/deploys', 'list']).trim().split('\n').length;
+    const r = await cli(['deploy', 'record', '--sha', 'HEAD', '--service', 'web', '--host', 'web-9', '--by', 'ci'], ci);
+    assert.equal(r.code, 0, r.stderr);
+    git(ci, ['push', '-q', 'origin', 'refs/notes/deploys']);
+    const note = git(origin, ['notes', '--ref=refs/notes/deploys', 'show', c4]);
+    assert.match(note, /"host":"web-9"/);
+    assert.match(note, /"host":"web-1"/, 'the records made elsewhere are still there');
+    assert.equal(git(origin, ['notes', '--ref=refs/notes/deploys', 'list']).trim().split('\n').length, before);
+  });
+
   it('a force-pushed history: the live commit off the branch, or not here at all', async () => {
     const dir = await temp.make('idk-stable-force-');
     const mirror = path.join(dir, 'origin.git');
