@@ -72,6 +72,7 @@ describe('incident-desk deploy record / stable (built CLI, real repositories)', 
     await record(c2, '2026-11-01T10:10:00Z');
     await record(merge, '2026-11-01T11:10:00Z');
     await record(c4, '2026-11-01T12:10:00Z', '--host', 'web-1');
+    git(app, ['push', '-q', 'origin', 'refs/notes/deploys']);
     writeIncident(ws, '2026-11-01-web-slow', 'web', '2026-11-01T11:20:00.000Z');
     writeIncident(ws, '2026-11-01-db-disk', 'db', '2026-11-01T10:20:00.000Z');
     writeIncident(ws, ID, 'web', '2026-11-01T12:30:00.000Z');
@@ -165,7 +166,6 @@ describe('incident-desk deploy record / stable (built CLI, real repositories)', 
   });
 
   it('two clones record concurrently; stable fetches and merges the remote\'s ledger', async () => {
-    git(app, ['push', '-q', 'origin', 'refs/notes/deploys']);
     const dir = await temp.make('idk-stable-two-');
     const [a, b] = ['a', 'b'].map((n) => path.join(dir, n)) as [string, string];
     for (const d of [a, b]) git(dir, ['clone', '-q', origin, d]);
@@ -182,13 +182,16 @@ describe('incident-desk deploy record / stable (built CLI, real repositories)', 
     assert.equal(second.body.ledger.entries, 6, 'the four of app, web-2 from a, web-3 of its own');
   });
 
-  it('a CI checkout (shallow, no notes fetched) records, and its push fast-forwards: the remote\'s ledger was merged first', async () => {
+  it('a CI checkout (shallow, no notes fetched, no git identity) records, and its push fast-forwards: the remote\'s ledger was merged first', async () => {
     const dir = await temp.make('idk-stable-ci-');
     const ci = path.join(dir, 'ci');
     git(dir, ['clone', '-q', '--depth', '1', `file://${origin}`, ci]);
     const before = git(origin, ['notes', '--ref=refs/notes/deploys', 'list']).trim().split('\n').length;
-    const r = await cli(['deploy', 'record', '--sha', 'HEAD', '--service', 'web', '--host', 'web-9', '--by', 'ci'], ci);
+    // A runner without a git identity (an empty home): the notes commit is made as Incident Desk.
+    const home = await temp.make('idk-stable-home-');
+    const r = await runCli(['deploy', 'record', '--sha', 'HEAD', '--service', 'web', '--host', 'web-9', '--by', 'ci'], { cwd: ci, env: { ...process.env, HOME: home, XDG_CONFIG_HOME: home } });
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(git(ci, ['log', '-1', '--format=%an <%ae>', 'refs/notes/deploys']).trim(), 'Incident Desk <incident-desk@localhost>');
     git(ci, ['push', '-q', 'origin', 'refs/notes/deploys']);
     const note = git(origin, ['notes', '--ref=refs/notes/deploys', 'show', c4]);
     assert.match(note, /"host":"web-9"/);
