@@ -99,6 +99,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         repo: { type: 'string' },
         before: { type: 'string' },
         'no-fetch': { type: 'boolean' },
+        push: { type: 'boolean' },
       },
     });
   } catch (e) {

@@ -17,6 +17,8 @@ export type DeployCliCommand =
       readonly repo?: string;
       /** Merge the remote's ledger before appending (so the push that follows fast-forwards). */
       readonly fetch: boolean;
+      /** Push the ledger afterwards (merging a concurrent record first; never forced). */
+      readonly push: boolean;
     }
   | {
       readonly kind: 'stable';
@@ -44,18 +46,21 @@ export interface DeployOptionValues {
   before?: string;
   json?: boolean;
   'no-fetch'?: boolean;
+  push?: boolean;
 }
 
 /** The options only these commands take (the others refuse them). */
-export const DEPLOY_OPTIONS = ['sha', 'service', 'env', 'status', 'at', 'by', 'from', 'repo', 'before', 'no-fetch'] as const;
+export const DEPLOY_OPTIONS = ['sha', 'service', 'env', 'status', 'at', 'by', 'from', 'repo', 'before', 'no-fetch', 'push'] as const;
 
 export const DEPLOY_USAGE = `  incident-desk deploy record --sha <commit> [--host NAME] [--service S]
                     [--env production] [--status succeeded|failed] [--at ISO]
-                    [--by NAME] [--from <commit>] [--repo DIR] [--no-fetch]
+                    [--by NAME] [--from <commit>] [--repo DIR] [--no-fetch] [--push]
       Records a deploy in the ledger: one JSON line appended to the git note of the
       commit (refs/notes/deploys); no commit on a branch. --from marks it a rollback
       away from that commit. The remote's ledger is merged in first (unless
-      --no-fetch), so sharing it fast-forwards: git push origin refs/notes/deploys
+      --no-fetch), so sharing it fast-forwards: git push origin refs/notes/deploys,
+      or --push (a push refused because another job pushed first is merged and
+      tried again; never forced).
   incident-desk stable [--repo DIR] [--incident incidents/<id> | --before ISO]
                     [--service S] [--env production] [--json] [--no-fetch]
       The last stable commit, from evidence: the newest commit deployed before the
@@ -96,10 +101,10 @@ export function parseDeployCommand(command: 'deploy' | 'stable', rest: string[],
       at = parseIsoTime(values.at);
       if (!at) return usage(`--at ${JSON.stringify(values.at)}: expected an ISO-8601 time with a zone, e.g. 2026-11-02T10:00:00Z`);
     }
-    return { kind: 'deploy-record', sha: values.sha.trim(), host: values.host, service: values.service, env: values.env ?? 'production', status: (values.status as LedgerStatus | undefined) ?? 'succeeded', at, by: values.by?.trim(), from: values.from?.trim(), repo: values.repo, fetch: values['no-fetch'] !== true };
+    return { kind: 'deploy-record', sha: values.sha.trim(), host: values.host, service: values.service, env: values.env ?? 'production', status: (values.status as LedgerStatus | undefined) ?? 'succeeded', at, by: values.by?.trim(), from: values.from?.trim(), repo: values.repo, fetch: values['no-fetch'] !== true, push: values.push === true };
   }
   if (rest.length > 0) return usage('stable takes no positional arguments (use --repo DIR, --incident incidents/<id>)');
-  const stray = (['sha', 'host', 'status', 'at', 'by', 'from'] as const).find((k) => values[k] !== undefined);
+  const stray = (['sha', 'host', 'status', 'at', 'by', 'from', 'push'] as const).find((k) => values[k] !== undefined);
   if (stray) return usage(`--${stray} is not an option of \`stable\``);
   if (values.incident !== undefined && values.before !== undefined) return usage('--incident and --before both say when: give one');
   if (values.incident !== undefined && values.incident.trim() === '') return usage('--incident needs a folder (incidents/<id>)');

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LEDGER_NOTES_REF, type LedgerEntry } from '../core/rollback/ledger';
 import { isoNow } from '../core/util/time';
-import { appendLedger, fetchLedger } from '../services/git/deployLedger';
+import { appendLedger, fetchLedger, pushLedger } from '../services/git/deployLedger';
 import { GitError } from '../services/git/gitErrors';
 import { openRepository } from '../services/git/gitRepository';
 import type { DeployCliCommand } from './deployArgs';
@@ -35,7 +35,16 @@ export async function deployRecordCommand(command: RecordCommand, io: IncidentIo
     if (fetched && !fetched.fetched && fetched.remote) io.err(`incident-desk: the remote's ledger was not merged first: ${fetched.reason}`);
     const line = await appendLedger(repo, entry);
     io.out(line);
-    io.err(`recorded on ${sha.slice(0, 12)} in ${LEDGER_NOTES_REF}; share it with: git push origin ${LEDGER_NOTES_REF}`);
+    if (!command.push) {
+      io.err(`recorded on ${sha.slice(0, 12)} in ${LEDGER_NOTES_REF}; share it with: git push origin ${LEDGER_NOTES_REF}`);
+      return 0;
+    }
+    const pushed = await pushLedger(repo);
+    if (!pushed.pushed) {
+      io.err(`incident-desk: recorded on ${sha.slice(0, 12)} here, but not pushed: ${pushed.reason}`);
+      return 1;
+    }
+    io.err(`recorded on ${sha.slice(0, 12)} in ${LEDGER_NOTES_REF} and pushed to ${pushed.remote}`);
     return 0;
   } catch (e) {
     if (!GitError.is(e)) throw e;

@@ -108,3 +108,26 @@ export async function fetchLedger(repo: GitRepository, remote?: string): Promise
 async function mergeNotes(repo: GitRepository, tracking: string): Promise<void> {
   await repo.raw([...(await identityArgs(repo)), 'notes', `--ref=${LEDGER_NOTES_REF}`, 'merge', '--quiet', '--strategy=cat_sort_uniq', tracking]);
 }
+
+/**
+ * Pushes the ledger (never forced). Refused because another clone pushed first: its records are
+ * fetched and merged, then the push is tried again (a few times). Returns why not, or undefined.
+ */
+export async function pushLedger(repo: GitRepository, remote?: string, attempts = 4): Promise<{ pushed: boolean; remote?: string; reason?: string }> {
+  const remotes = await repo.remotes();
+  const name = remote ?? (remotes.includes('origin') ? 'origin' : remotes[0]);
+  if (!name || !remotes.includes(name)) return { pushed: false, reason: name ? `no remote named ${JSON.stringify(name)}` : 'no remote to push to' };
+  let why = '';
+  for (let i = 0; i < attempts; i++) {
+    try {
+      await repo.raw(['push', '--quiet', '--no-verify', '--end-of-options', name, `${LEDGER_NOTES_REF}:${LEDGER_NOTES_REF}`]);
+      return { pushed: true, remote: name };
+    } catch (e) {
+      why = (e instanceof Error ? e.message : String(e)).split('\n').find((l) => /rejected|error|fatal/i.test(l)) ?? String(e);
+      if (!/rejected|fetch first|non-fast-forward|stale info|cannot lock ref/i.test(why)) break;
+    }
+    const merged = await fetchLedger(repo, name);
+    if (!merged.fetched) return { pushed: false, remote: name, reason: merged.reason };
+  }
+  return { pushed: false, remote: name, reason: why.trim() };
+}

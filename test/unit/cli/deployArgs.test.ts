@@ -10,9 +10,9 @@ const message = (argv: string[]) => {
 describe('CLI arguments of deploy record and stable', () => {
   it('deploy record: every option, defaults production and succeeded, --at to UTC', () => {
     assert.deepEqual(parseCliArgs(['deploy', 'record', '--sha', 'v1.2', '--host', 'web-1', '--service', 'web', '--env', 'staging', '--status', 'failed', '--at', '2026-11-02T12:00:00+02:00', '--by', 'CI bot', '--from', 'v1.3', '--repo', 'app']), {
-      kind: 'deploy-record', sha: 'v1.2', host: 'web-1', service: 'web', env: 'staging', status: 'failed', at: '2026-11-02T10:00:00.000Z', by: 'CI bot', from: 'v1.3', repo: 'app', fetch: true,
+      kind: 'deploy-record', sha: 'v1.2', host: 'web-1', service: 'web', env: 'staging', status: 'failed', at: '2026-11-02T10:00:00.000Z', by: 'CI bot', from: 'v1.3', repo: 'app', fetch: true, push: false,
     });
-    assert.deepEqual(parseCliArgs(['deploy', 'record', '--sha', 'HEAD']), { kind: 'deploy-record', sha: 'HEAD', host: undefined, service: undefined, env: 'production', status: 'succeeded', at: undefined, by: undefined, from: undefined, repo: undefined, fetch: true });
+    assert.deepEqual(parseCliArgs(['deploy', 'record', '--sha', 'HEAD']), { kind: 'deploy-record', sha: 'HEAD', host: undefined, service: undefined, env: 'production', status: 'succeeded', at: undefined, by: undefined, from: undefined, repo: undefined, fetch: true, push: false });
     assert.equal((parseCliArgs(['deploy', 'record', '--sha', 'HEAD', '--no-fetch']) as { fetch: boolean }).fetch, false);
   });
 
@@ -30,6 +30,7 @@ describe('CLI arguments of deploy record and stable', () => {
     assert.match(message(['deploy', 'record', '--sha', 'x', '--json']), /not an option of `deploy record`/);
     assert.match(message(['stable', '--incident', 'incidents/x', '--before', '2026-11-02T10:00Z']), /give one/);
     assert.match(message(['stable', '--sha', 'x']), /not an option of `stable`/);
+    assert.match(message(['stable', '--push']), /not an option of `stable`/);
     assert.match(message(['stable', 'extra']), /no positional arguments/);
     assert.match(message(['report', '--service', 'web']), /option of `deploy record` or `stable`/);
     assert.match(message(['lint', 'x', '--host', 'h']), /option of `run`/);

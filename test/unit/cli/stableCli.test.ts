@@ -199,6 +199,18 @@ describe('incident-desk deploy record / stable (built CLI, real repositories)', 
     assert.equal(git(origin, ['notes', '--ref=refs/notes/deploys', 'list']).trim().split('\n').length, before);
   });
 
+  it('two CI jobs record with --push at once: both records reach the remote, no force', async () => {
+    const dir = await temp.make('idk-stable-push-');
+    const jobs = ['job-1', 'job-2'].map((n) => path.join(dir, n));
+    for (const j of jobs) git(dir, ['clone', '-q', '--depth', '1', `file://${origin}`, j]);
+    const results = await Promise.all(jobs.map((j, i) => cli(['deploy', 'record', '--sha', 'HEAD', '--service', 'web', '--host', `push-${i}`, '--by', 'ci', '--push'], j)));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const note = git(origin, ['notes', '--ref=refs/notes/deploys', 'show', c4]);
+    assert.match(note, /"host":"push-0"/);
+    assert.match(note, /"host":"push-1"/);
+    assert.match(note, /"host":"web-1"/);
+  });
+
   it('a force-pushed history: the live commit off the branch, or not here at all', async () => {
     const dir = await temp.make('idk-stable-force-');
     const mirror = path.join(dir, 'origin.git');

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { LedgerEntry } from '../../../../src/core/rollback/ledger';
-import { appendLedger, fetchLedger, readLedger } from '../../../../src/services/git/deployLedger';
+import { appendLedger, fetchLedger, pushLedger, readLedger } from '../../../../src/services/git/deployLedger';
 import { GitError } from '../../../../src/services/git/gitErrors';
 import { openRepository } from '../../../../src/services/git/gitRepository';
 import { TempDirs } from '../../support/tempDirs';
@@ -114,6 +114,19 @@ describe('deploy ledger in git notes (real repositories)', function () {
       assert.deepEqual(ledger.problems, []);
       assert.deepEqual(ledger.entries.map(sortKey).sort(), [shared, ea, eb].map(sortKey).sort(), r.root);
     }
+  });
+
+  it('pushLedger: a push refused because another clone pushed first is merged and tried again, never forced', async () => {
+    const a = await openRepository(clone('a'));
+    const b = await openRepository(clone('b'));
+    await appendLedger(a, entry(c1, '2026-11-01T10:10:00Z', { host: 'a' }));
+    await appendLedger(b, entry(c1, '2026-11-01T10:10:00Z', { host: 'b' }));
+    assert.deepEqual(await pushLedger(a), { pushed: true, remote: 'origin' });
+    assert.deepEqual(await pushLedger(b), { pushed: true, remote: 'origin' });
+    assert.equal(git(origin, ['notes', '--ref=refs/notes/deploys', 'show', c1]).split('\n').filter((l) => l.startsWith('{')).length, 2);
+    const lone = RepoBuilder.init(path.join(ws, 'lone'));
+    lone.commit('x', '2026-11-01T10:00:00Z');
+    assert.deepEqual(await pushLedger(await openRepository(lone.dir)), { pushed: false, reason: 'no remote to push to' });
   });
 
   it('a clone with no ledger of its own takes the remote one on fetch', async () => {
