@@ -192,6 +192,19 @@ export class GitRepository {
     return undefined;
   }
 
+  /**
+   * Where a commit (a host's answer, say) stands against the comparison branch: unknown here, or
+   * how many commits it is ahead of and behind the branch. Undefined branch: none to compare with.
+   */
+  async compareWithBranch(sha: string): Promise<{ known: false } | { known: true; branch?: string; ahead: number; behind: number }> {
+    if (!(await this.hasCommit(sha))) return { known: false };
+    const branch = await this.comparisonBranch();
+    if (!branch) return { known: true, ahead: 0, behind: 0 };
+    const out = (await run(this.git, ['rev-list', '--left-right', '--count', `${sha}...${branch.sha}`])).trim();
+    const [ahead, behind] = out.split(/\s+/).map(Number);
+    return { known: true, branch: branch.name, ahead: ahead ?? 0, behind: behind ?? 0 };
+  }
+
   /** Uncommitted changes (tracked and untracked), porcelain paths. */
   async dirtyPaths(): Promise<string[]> {
     const out = await run(this.git, ['status', '--porcelain=v1', '-z', '--untracked-files=normal']);

@@ -142,7 +142,16 @@ describe('git adapter (real repositories)', function () {
     assert.deepEqual(facts.branch, { name: 'origin/main', containsLive: false });
     assert.deepEqual(facts.dirty, ['src/a.ts']);
     assert.equal(await r.isAncestor(c2, rewritten), true);
+    assert.deepEqual(await r.compareWithBranch(c4), { known: true, branch: 'origin/main', ahead: 1, behind: 1 }, 'the old live commit: one ahead (off the branch), one behind');
     assert.equal(await r.isAncestor(merge, c4), true);
     assert.equal(await r.isAncestor(c4, merge), false);
+  });
+
+  it('a commit against the branch: behind, ahead (off the branch), or unknown here', async () => {
+    const r = await openRepository(repo.dir);
+    assert.deepEqual(await r.compareWithBranch(c2), { known: true, branch: 'main', ahead: 0, behind: 3 });
+    assert.deepEqual(await r.compareWithBranch(c4), { known: true, branch: 'main', ahead: 0, behind: 0 });
+    assert.deepEqual(await r.compareWithBranch(side), { known: true, branch: 'main', ahead: 0, behind: 2 });
+    assert.deepEqual(await r.compareWithBranch('e'.repeat(40)), { known: false });
   });
 });
