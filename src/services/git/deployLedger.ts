@@ -57,7 +57,17 @@ export async function readLedger(repo: GitRepository): Promise<Ledger> {
  * wrong, GitError('unknownRevision') for a commit that is not here. Read back after writing: a
  * record lost to a concurrent one is written again.
  */
-export async function appendLedger(repo: GitRepository, entry: LedgerEntry): Promise<string> {
+export function appendLedger(repo: GitRepository, entry: LedgerEntry): Promise<string> {
+  // One append at a time per repository in this process (another process is met by the read-back).
+  const previous = appending.get(repo) ?? Promise.resolve();
+  const mine = previous.then(() => appendOnce(repo, entry), () => appendOnce(repo, entry));
+  appending.set(repo, mine.catch(() => undefined));
+  return mine;
+}
+
+const appending = new WeakMap<GitRepository, Promise<unknown>>();
+
+async function appendOnce(repo: GitRepository, entry: LedgerEntry): Promise<string> {
   const problems = ledgerEntryProblems(entry);
   if (problems.length) throw new GitError('badLedgerEntry', `not a ledger entry: ${problems.join('; ')}`);
   if (!(await repo.hasCommit(entry.sha))) throw new GitError('unknownRevision', `${entry.sha} is not a commit in ${repo.root}${repo.shallow ? ' (a shallow clone: fetch more history)' : ''}`);

@@ -79,6 +79,14 @@ describe('deploy ledger in git notes (real repositories)', function () {
     assert.equal((await readLedger(r)).entries.length, 8);
   });
 
+  it('two writers on one clone at once (as two processes): a record lost to the other is written again', async () => {
+    const dir = clone('a');
+    const [r1, r2] = [await openRepository(dir), await openRepository(dir)];
+    const mk = (who: string, i: number) => entry(i % 2 ? c1 : c2, `2026-11-01T12:0${i}:00Z`, { host: `${who}-${i}` });
+    await Promise.all([0, 1, 2, 3].flatMap((i) => [appendLedger(r1, mk('one', i)), appendLedger(r2, mk('two', i))]));
+    assert.equal((await readLedger(r1)).entries.length, 8);
+  });
+
   it('fails soft without a remote, with a remote that has no ledger, and with one that cannot be reached', async () => {
     const lone = RepoBuilder.init(path.join(ws, 'lone'));
     lone.commit('x', '2026-11-01T10:00:00Z');
