@@ -30,6 +30,8 @@ const DOCKERFILE = ['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/*
 const ENV = ['**/.env', '**/.env.*', '**/*.env'];
 const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock', 'Gemfile.lock', 'poetry.lock', 'Pipfile.lock', 'uv.lock', 'Cargo.lock', 'go.sum', 'composer.lock', 'mix.lock', 'pubspec.lock', 'packages.lock.json'].map((f) => `**/${f}`);
 
+export const SHALLOW_RISK: Risk = { kind: 'shallow', detail: 'shallow clone: older commits, tags and ledger entries may be missing (git fetch --unshallow to see all)' };
+
 const matcher = (globs: readonly string[]) => (globs.length ? picomatch([...globs], { dot: true }) : () => false);
 
 function listed(files: readonly string[], max = 5): string {
@@ -56,7 +58,7 @@ export function rangeRisks(facts: RangeFacts, migrationGlobs: readonly string[])
   if (facts.branch && !facts.branch.containsLive) {
     risks.push({ kind: 'unreachable', detail: `the live commit ${facts.to.slice(0, 12)} is not on ${facts.branch.name} (history rewritten by a force push?): a redeploy from the branch would not bring it back, and the range is computed from the commits themselves` });
   }
-  if (facts.shallow) risks.push({ kind: 'shallow', detail: 'shallow clone: older commits, tags and ledger entries may be missing (git fetch --unshallow to see all)' });
+  if (facts.shallow) risks.push(SHALLOW_RISK);
   if (facts.dirty.length) risks.push({ kind: 'dirty', detail: `uncommitted changes in the work tree: ${listed([...facts.dirty])}` });
   return risks;
 }

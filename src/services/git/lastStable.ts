@@ -3,7 +3,7 @@
 // from the stable commit to the live one. What the CLI prints and the rollback wizard shows.
 import { deploysFromEvidence } from '../../core/rollback/deploys';
 import type { LedgerProblem } from '../../core/rollback/ledger';
-import { type Risk, rangeRisks } from '../../core/rollback/risks';
+import { type Risk, SHALLOW_RISK, rangeRisks } from '../../core/rollback/risks';
 import { type IncidentFact, type StableAnswer, findLastStable } from '../../core/rollback/stable';
 import { fetchLedger, readLedger } from './deployLedger';
 import type { GitRepository } from './gitRepository';
@@ -56,9 +56,9 @@ export async function lastStableReport(repo: GitRepository, req: StableRequest):
     const [haveStable, haveLive] = await Promise.all([repo.hasCommit(answer.stable.sha), repo.hasCommit(answer.live.sha)]);
     if (!haveStable) notes.push(`the stable commit ${answer.stable.sha.slice(0, 12)} is not in this repository: fetch it before rolling back`);
     if (haveStable && haveLive) risks = rangeRisks(await repo.rangeFacts(answer.stable.sha, answer.live.sha), req.migrationGlobs);
-    else if (!haveLive) {
-      risks.push({ kind: 'unreachable', detail: `the live commit ${answer.live.sha.slice(0, 12)} is not in this repository (history rewritten by a force push, or not fetched): what the rollback undoes cannot be shown` });
-      if (repo.shallow) risks.push({ kind: 'shallow', detail: 'shallow clone: older commits, tags and ledger entries may be missing (git fetch --unshallow to see all)' });
+    else {
+      if (!haveLive) risks.push({ kind: 'unreachable', detail: `the live commit ${answer.live.sha.slice(0, 12)} is not in this repository (history rewritten by a force push, or not fetched): what the rollback undoes cannot be shown` });
+      if (repo.shallow) risks.push(SHALLOW_RISK);
     }
   }
   return {
