@@ -1,7 +1,7 @@
 // `npm run bench` (scripts/bench.sh compiles, then runs this): measures, prints a table and writes
 // bench-results.json at the repository root. A measurement, not a test: it exits 0 when a target is
 // missed, and says so; with --strict it exits 2 then. Pick figures by name:
-// `npm run bench -- append load postmortem runbooks size pipeline logs logs-host timeline ssh activation`.
+// `npm run bench -- append load postmortem runbooks size stable pipeline logs logs-host timeline ssh activation`.
 //
 // Every figure is taken in rounds, ours interleaved with the plain tool (bench/stats.ts), and shows
 // the median over rounds with its min–max.
@@ -23,6 +23,7 @@ import { renderTable, rounded } from './figures';
 import { benchLogPipelineGroup } from './logPipelineMicro';
 import type { FigureGroup } from './figures';
 import { benchIncidentLoad } from './incidentLoad';
+import { benchLastStable } from './lastStable';
 import { benchPackageSize } from './packageSize';
 import { benchPostmortemDraft } from './postmortemDraft';
 import { benchRunbookIndex } from './runbookIndex';
@@ -42,6 +43,8 @@ const BENCHES: Record<string, () => Promise<FigureGroup>> = {
   postmortem: () => benchPostmortemDraft({ events: 10_000, rounds: rounds(7), perRound: quick ? 3 : 10, warmup: quick ? 2 : 5 }),
   runbooks: () => benchRunbookIndex({ runbooks: 1000, rounds: rounds(5), perRound: quick ? 1 : 2, warmup: quick ? 1 : 2 }),
   size: () => benchPackageSize(),
+  // A 100,000-commit repository made with git fast-import (~1 min to build on a shared machine).
+  stable: () => benchLastStable({ commits: quick ? 20_000 : 100_000, tags: quick ? 400 : 2000, ledgerLines: quick ? 1000 : 5000, rounds: rounds(5), perRound: quick ? 1 : 2, warmup: 1 }),
   // The pipeline alone on synthetic lines in memory (no daemon): time and what it retains.
   pipeline: () => benchLogPipelineGroup(quick ? 200_000 : 1_000_000, rounds(3)),
   // Real daemons, started and stopped by the bench (test/services): ~2 min for the log figure.

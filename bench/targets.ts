@@ -31,3 +31,6 @@ export const TIMELINE_FIRST_PAINT_TARGET_MS = 300;
 export const TIMELINE_RENDERED_ROWS_TARGET = 200;
 /** An event appended by another process, from its fsync to its row on screen, p95. */
 export const TIMELINE_APPEND_SHOWN_P95_TARGET_MS = 250;
+/** The last stable commit on a 100,000-commit repository with 2,000 tags and 5,000 ledger lines: ≤ 1 s and ≤ 1.5× the raw git reads. */
+export const LAST_STABLE_TARGET_MS = 1000;
+export const LAST_STABLE_TARGET_RATIO = 1.5;

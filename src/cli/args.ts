@@ -1,5 +1,6 @@
 // Command-line arguments of `incident-desk`, parsed into a command or a usage error.
 import { parseArgs } from 'node:util';
+import { DEPLOY_OPTIONS, DEPLOY_USAGE, type DeployCliCommand, parseDeployCommand } from './deployArgs';
 import { INCIDENT_USAGE, type IncidentCliCommand, parseIncidentCommand } from './incidentArgs';
 
 export type CliCommand =
@@ -9,6 +10,7 @@ export type CliCommand =
   | { readonly kind: 'runbook'; readonly file: string; readonly json: boolean }
   | RunCommand
   | IncidentCliCommand
+  | DeployCliCommand
   | { readonly kind: 'usage'; readonly message: string };
 
 /** `incident-desk run`: one runbook step, locally or on a host. */
@@ -57,6 +59,7 @@ export const USAGE = `Usage:
       Exit status: the failing command's, 0 when all succeeded; 2 before anything
       runs for a usage problem.
 ${INCIDENT_USAGE}
+${DEPLOY_USAGE}
   incident-desk --help | --version
 
 Exit status: 0 ok, 1 problems found (or a file could not be read), 2 usage error.`;
@@ -86,6 +89,17 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         refresh: { type: 'boolean' },
         due: { type: 'string' },
         since: { type: 'string' },
+        sha: { type: 'string' },
+        service: { type: 'string' },
+        env: { type: 'string' },
+        status: { type: 'string' },
+        at: { type: 'string' },
+        by: { type: 'string' },
+        from: { type: 'string' },
+        repo: { type: 'string' },
+        before: { type: 'string' },
+        'no-fetch': { type: 'boolean' },
+        push: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -96,8 +110,11 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
   const [command, ...rest] = positionals;
-  const runOnly = (['set', 'host', 'incident', 'dry-run', 'yes', 'accept-new', 'trust-workspace', 'allow-dangerous'] as const).filter((k) => values[k] !== undefined);
+  const deploy = command === 'deploy' || command === 'stable';
+  const runOnly = (['set', 'host', 'incident', 'dry-run', 'yes', 'accept-new', 'trust-workspace', 'allow-dangerous'] as const).filter((k) => values[k] !== undefined && !(deploy && (k === 'host' || k === 'incident')));
   if (command !== 'run' && runOnly.length > 0) return { kind: 'usage', message: `--${runOnly[0]} is an option of \`run\`` };
+  const deployOnly = DEPLOY_OPTIONS.find((k) => values[k] !== undefined);
+  if (deployOnly && !deploy) return { kind: 'usage', message: `--${deployOnly} is an option of \`deploy record\` or \`stable\`` };
   const incidentOnly = (['write', 'refresh', 'due', 'since'] as const).find((k) => values[k] !== undefined);
   if (incidentOnly && command !== 'postmortem' && command !== 'check' && command !== 'report') return { kind: 'usage', message: `--${incidentOnly} is an option of \`postmortem\`, \`check\` or \`report\`` };
   switch (command) {
@@ -113,6 +130,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       return { kind: 'runbook', file: rest[0], json: values.json === true };
     case 'run':
       return parseRun(rest, values);
+    case 'deploy':
+    case 'stable':
+      if (values.strict || values.quiet) return { kind: 'usage', message: '--strict and --quiet are options of `lint`' };
+      return parseDeployCommand(command, rest, values);
     case 'postmortem':
     case 'check':
     case 'report':

@@ -7,10 +7,12 @@ import type { Runbook, RunbookSection } from '../core/runbooks/model';
 import { RunbookFileError, readRunbookFile } from '../core/runbooks/runbookFile';
 import { USAGE, parseCliArgs } from './args';
 import { checkCommand } from './checkCommand';
+import { deployRecordCommand } from './deployRecordCommand';
 import { askOnTerminal } from './confirm';
 import { type IncidentIo, postmortemCommand } from './postmortemCommand';
 import { reportCommand } from './reportCommand';
 import { type RunIo, runStepCommand } from './runCommand';
+import { stableCommand } from './stableCommand';
 import { SettingsFileError } from './workspaceSettings';
 import { RedactionError } from '../core/redaction/redact';
 
@@ -63,6 +65,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return settingsProblem(io, () => checkCommand(command, incidentIo(io)));
     case 'report':
       return settingsProblem(io, () => reportCommand(command, incidentIo(io)));
+    case 'deploy-record':
+      return deployRecordCommand(command, incidentIo(io));
+    case 'stable':
+      return settingsProblem(io, () => stableCommand(command, incidentIo(io)));
     case 'runbook': {
       let runbook: Runbook;
       try {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { normalizeDueHours } from '../core/postmortem/due';
+import { normalizeMigrationGlobs, normalizeStableMinutes, normalizeTagPatterns } from '../core/rollback/deploySettings';
 import { buildPolicy, type SeverityPolicy } from '../core/severity/policy';
 
 /** Setting keys, in one place (house style: typed settings module). */
@@ -120,4 +121,27 @@ export function affectsHosts(e: vscode.ConfigurationChangeEvent): boolean {
 
 export function affectsDockerEndpoint(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(DOCKER_ALLOW_INSECURE_TCP_KEY);
+}
+
+/** The deploy evidence and the rollback risks (src/core/rollback/deploySettings.ts normalises them; the CLI reads the same keys). */
+export const DEPLOY_SETTINGS = {
+  tagPatterns: 'deploy.tagPatterns',
+  stableMinutes: 'deploy.stableMinutes',
+  migrationGlobs: 'rollback.migrationGlobs',
+} as const;
+
+export function readDeployTagPatterns(): string[] {
+  return normalizeTagPatterns(cfg().get<unknown>(DEPLOY_SETTINGS.tagPatterns));
+}
+
+export function readStableMinutes(): number {
+  return normalizeStableMinutes(cfg().get<unknown>(DEPLOY_SETTINGS.stableMinutes));
+}
+
+export function readMigrationGlobs(): string[] {
+  return normalizeMigrationGlobs(cfg().get<unknown>(DEPLOY_SETTINGS.migrationGlobs));
+}
+
+export function affectsDeployEvidence(e: vscode.ConfigurationChangeEvent): boolean {
+  return Object.values(DEPLOY_SETTINGS).some((k) => e.affectsConfiguration(`${SETTINGS.section}.${k}`));
 }
