@@ -1,0 +1,193 @@
+import * as assert from 'node:assert/strict';
+import { type FollowResult, cancelDetached, followDetached, readDetachedState, startDetached } from '../../../../src/services/ssh/detachedCommand';
+import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
+import { isAlive, sleep } from '../../../services/processes';
+import { type Sshd, startSshd } from '../../../services/sshd';
+import { TempDirs } from '../../support/tempDirs';
+import { type HostWorld, hostWorld, waitFor } from './hostWorld';
+
+// Host commands detached from the SSH session, on a real sshd: output and status after the end, a
+// connection killed mid-run and a new one reattaching, a command killed on the host, cancel.
+
+const temp = new TempDirs();
+after(() => temp.cleanup());
+
+let runCount = 0;
+const runId = (what: string) => `${what}-${process.pid}-${++runCount}`;
+
+interface Collected {
+  stdout: string;
+  stderr: string;
+}
+
+function collector(): Collected & { onData: (s: 'stdout' | 'stderr', c: Buffer) => void } {
+  const c = {
+    stdout: '',
+    stderr: '',
+    onData: (s: 'stdout' | 'stderr', chunk: Buffer) => {
+      if (s === 'stdout') c.stdout += chunk.toString('utf8');
+      else c.stderr += chunk.toString('utf8');
+    },
+  };
+  return c;
+}
+
+function ended(r: FollowResult) {
+  assert.equal(r.kind, 'ended', JSON.stringify(r));
+  return (r as Extract<FollowResult, { kind: 'ended' }>).outcome;
+}
+
+describe('detached host commands on a real sshd', function () {
+  this.timeout(90_000);
+  let sshd: Sshd;
+  let world: HostWorld;
+  let conn: SshConnection;
+
+  before(async () => {
+    sshd = await startSshd();
+    world = await hostWorld(sshd, temp);
+    conn = await world.connect();
+  });
+  after(async () => {
+    conn?.end();
+    await sshd?.stop();
+  });
+
+  it('runs in its work dir; output (stdout and stderr apart) and the real exit status after completion', async () => {
+    const ref = { id: runId('basic') };
+    await world.sh(conn, 'mkdir -p site');
+    await startDetached(conn, { ...ref, command: 'pwd; echo out-line; echo err-line >&2; printf "no newline"; exit 3', cwd: 'site' });
+    const c = collector();
+    const outcome = ended(await followDetached(conn, ref, undefined, { onData: c.onData }));
+    assert.deepEqual(outcome, { outcome: 'exited', exitCode: 3, cancelled: false });
+    assert.match(c.stdout, /\/site\nout-line\nno newline$/);
+    assert.equal(c.stderr, 'err-line\n');
+    // Read again later (another window): the same answer, and the output from any offset.
+    assert.deepEqual(await readDetachedState(conn, ref), { state: 'ended', outcome });
+    const again = collector();
+    ended(await followDetached(conn, ref, { stdout: c.stdout.length - 'no newline'.length, stderr: 0 }, { onData: again.onData }));
+    assert.equal(again.stdout, 'no newline');
+    // A second start with the same id is refused, not run twice.
+    await assert.rejects(startDetached(conn, { ...ref, command: 'true' }), /already exists/);
+  });
+
+  it('a cwd that does not exist: the command does not run, the status says it failed', async () => {
+    const ref = { id: runId('nocwd') };
+    await startDetached(conn, { ...ref, command: 'echo should-not-run', cwd: 'no/such/dir' });
+    const c = collector();
+    const outcome = ended(await followDetached(conn, ref, undefined, { onData: c.onData }));
+    assert.deepEqual(outcome, { outcome: 'exited', exitCode: 1, cancelled: false });
+    assert.equal(c.stdout, '');
+    assert.match(c.stderr, /no\/such\/dir/);
+  });
+
+  it('streams live: output arrives while the command still runs', async () => {
+    const ref = { id: runId('live') };
+    await startDetached(conn, { ...ref, command: 'echo first; sleep 2; echo second' });
+    const c = collector();
+    const following = followDetached(conn, ref, undefined, { onData: c.onData });
+    await waitFor(() => c.stdout.includes('first'), 10_000, 'first line');
+    assert.equal((await readDetachedState(conn, ref)).state, 'running');
+    assert.ok(!c.stdout.includes('second'));
+    assert.deepEqual(ended(await following), { outcome: 'exited', exitCode: 0, cancelled: false });
+    assert.equal(c.stdout, 'first\nsecond\n');
+  });
+
+  it('connection killed mid-run: the command goes on; a new connection reattaches, reads the rest once, and the real exit status', async () => {
+    const own = await world.connect();
+    const ref = { id: runId('drop') };
+    await startDetached(own, { ...ref, command: 'i=0; while [ $i -lt 40 ]; do echo line-$i; echo e-$i >&2; i=$((i + 1)); sleep 0.05; done; exit 7' });
+    const c = collector();
+    const following = followDetached(own, ref, undefined, { onData: c.onData });
+    await waitFor(() => c.stdout.includes('line-5\n'), 10_000, 'line-5');
+    assert.ok((await sshd.dropConnections()) > 0, 'sshd had connection processes to end');
+    // Every connection went: the next tests use a new one.
+    conn = await world.connect();
+    const first = await following;
+    assert.equal(first.kind, 'detached', JSON.stringify(first));
+    assert.equal(own.closed, true);
+    assert.ok(!c.stdout.includes('line-39'), 'the drop came before the end');
+    assert.deepEqual(first.offsets, { stdout: Buffer.byteLength(c.stdout), stderr: Buffer.byteLength(c.stderr) });
+    const again = await world.connect();
+    try {
+      const outcome = ended(await followDetached(again, ref, first.offsets, { onData: c.onData }));
+      assert.deepEqual(outcome, { outcome: 'exited', exitCode: 7, cancelled: false });
+    } finally {
+      again.end();
+    }
+    const expected = (p: string) => Array.from({ length: 40 }, (_, i) => `${p}-${i}\n`).join('');
+    assert.equal(c.stdout, expected('line'), 'every line once, in order');
+    assert.equal(c.stderr, expected('e'));
+  });
+
+  it('a command killed on the host: reported as ended by SIGKILL (137), not as success', async () => {
+    const ref = { id: runId('killed') };
+    await startDetached(conn, { ...ref, command: 'echo started; sleep 60' });
+    const c = collector();
+    const following = followDetached(conn, ref, undefined, { onData: c.onData });
+    await waitFor(() => c.stdout.includes('started'), 10_000, 'started');
+    const state = await readDetachedState(conn, ref);
+    assert.ok(state.state === 'running' && state.pid !== undefined);
+    // Someone on the host kills it (the OOM killer, an operator).
+    process.kill(-state.pid, 'SIGKILL');
+    assert.deepEqual(ended(await following), { outcome: 'exited', exitCode: 137, signal: 'KILL', cancelled: false });
+  });
+
+  it('the wrapper killed too (as in a host restart): the outcome is unknown, never success', async () => {
+    const ref = { id: runId('vanished') };
+    await startDetached(conn, { ...ref, command: 'sleep 60' });
+    const state = await readDetachedState(conn, ref);
+    assert.ok(state.state === 'running' && state.pid !== undefined);
+    const wrapper = Number((await world.sh(conn, `cat .incident-desk/runs/${ref.id}/wpid`)).trim());
+    process.kill(-wrapper, 'SIGKILL');
+    await waitFor(() => !isAlive(wrapper), 5000, 'the wrapper to go');
+    // Only the wrapper went: the command still runs, but its status can no longer be known.
+    const orphan = await readDetachedState(conn, ref);
+    assert.ok(orphan.state === 'ended' && orphan.outcome.outcome === 'unknown' && orphan.outcome.reason === 'vanished', JSON.stringify(orphan));
+    assert.match(orphan.outcome.outcome === 'unknown' ? orphan.outcome.message : '', new RegExp(`pid ${state.pid}, still runs`));
+    process.kill(-state.pid, 'SIGKILL');
+    const outcome = ended(await followDetached(conn, ref));
+    assert.equal(outcome.outcome, 'unknown');
+    assert.equal(outcome.outcome === 'unknown' && outcome.reason, 'vanished');
+    assert.doesNotMatch(outcome.outcome === 'unknown' ? outcome.message : '', /still runs/);
+  });
+
+  it('no such run: unknown (notFound), and a status file that does not hold a status: unknown (statusUnreadable)', async () => {
+    const missing = await readDetachedState(conn, { id: runId('missing') });
+    assert.ok(missing.state === 'ended' && missing.outcome.outcome === 'unknown' && missing.outcome.reason === 'notFound');
+    const ref = { id: runId('garbled') };
+    await startDetached(conn, { ...ref, command: 'true' });
+    ended(await followDetached(conn, ref));
+    await world.sh(conn, `echo 0 > .incident-desk/runs/${ref.id}/status`);
+    const garbled = await readDetachedState(conn, ref);
+    assert.ok(garbled.state === 'ended' && garbled.outcome.outcome === 'unknown' && garbled.outcome.reason === 'statusUnreadable', JSON.stringify(garbled));
+  });
+
+  it('cancel: SIGTERM to the process group (a trap answers), the follower sees the end; the processes are gone', async () => {
+    const ref = { id: runId('cancel') };
+    await startDetached(conn, { ...ref, command: 'trap "echo got-term; exit 5" TERM; echo ready; sleep 60 & wait' });
+    const c = collector();
+    const following = followDetached(conn, ref, undefined, { onData: c.onData });
+    await waitFor(() => c.stdout.includes('ready'), 10_000, 'ready');
+    const running = await readDetachedState(conn, ref);
+    assert.ok(running.state === 'running' && running.pid !== undefined);
+    const state = await cancelDetached(conn, ref, 5000);
+    assert.deepEqual(state, { state: 'ended', outcome: { outcome: 'exited', exitCode: 5, cancelled: true } });
+    assert.deepEqual(ended(await following), { outcome: 'exited', exitCode: 5, cancelled: true });
+    assert.match(c.stdout, /got-term/);
+    await sleep(200);
+    assert.equal(isAlive(running.pid), false);
+    assert.equal((await world.sh(conn, `pgrep -g ${running.pid} || true`)).trim(), '', 'the sleep in its group is gone too');
+  });
+
+  it('cancel of a command that ignores SIGTERM: SIGKILL after the grace period, reported as killed', async () => {
+    const ref = { id: runId('stubborn') };
+    await startDetached(conn, { ...ref, command: 'trap "" TERM; echo ready; while :; do sleep 0.1; done' });
+    const c = collector();
+    const following = followDetached(conn, ref, undefined, { onData: c.onData });
+    await waitFor(() => c.stdout.includes('ready'), 10_000, 'ready');
+    const state = await cancelDetached(conn, ref, 800);
+    assert.deepEqual(state, { state: 'ended', outcome: { outcome: 'exited', exitCode: 137, signal: 'KILL', cancelled: true } });
+    assert.equal(ended(await following).outcome, 'exited');
+  });
+});
