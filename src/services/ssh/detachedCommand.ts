@@ -270,3 +270,66 @@ export async function cancelDetached(target: RemoteExecutor, ref: DetachedRunRef
   }
   return readDetachedState(target, ref);
 }
+
+export interface FollowToEndOptions extends FollowOptions {
+  /** Attempts to connect again after a drop before the outcome is given up as unknown (default 3). */
+  readonly reconnectAttempts?: number;
+  /** Pause before each attempt (default 1000 ms). */
+  readonly reconnectDelayMs?: number;
+  /** Told of each lost connection and each reattach, for the log and the wizard. */
+  readonly onReattach?: (event: { readonly kind: 'lost'; readonly reason: string } | { readonly kind: 'reattached'; readonly offsets: OutputOffsets }) => void;
+}
+
+/**
+ * Follows a run to its end across dropped connections: after a drop, `connect()` is tried again
+ * and the follow goes on from the offsets reached. When the host cannot be reached again, the
+ * outcome is `unknown` (connectionLost): the command may have finished, or still run, and nobody
+ * can say it succeeded. Connections made here are the caller's to end (they are returned).
+ */
+export async function followToEnd(
+  first: RemoteExecutor,
+  connect: () => Promise<RemoteExecutor>,
+  ref: DetachedRunRef,
+  opts: FollowToEndOptions = {},
+): Promise<{ readonly outcome: DetachedOutcome; readonly offsets: OutputOffsets; readonly connections: RemoteExecutor[] }> {
+  const connections: RemoteExecutor[] = [];
+  let target = first;
+  let offsets: OutputOffsets = { stdout: 0, stderr: 0 };
+  for (;;) {
+    const result = await followDetached(target, ref, offsets, opts);
+    offsets = result.offsets;
+    if (result.kind === 'ended') return { outcome: result.outcome, offsets, connections };
+    if (result.reason === 'stopped following') {
+      return { outcome: { outcome: 'unknown', reason: 'connectionLost', message: 'Stopped following before the run ended; it may still run', cancelled: false }, offsets, connections };
+    }
+    opts.onReattach?.({ kind: 'lost', reason: result.reason });
+    let next: RemoteExecutor | undefined;
+    let lastError = result.reason;
+    for (let attempt = 0; attempt < (opts.reconnectAttempts ?? 3) && !next; attempt++) {
+      await new Promise((r) => setTimeout(r, opts.reconnectDelayMs ?? 1000));
+      try {
+        next = await connect();
+      } catch (e) {
+        lastError = (e as Error)?.message ?? String(e);
+      }
+    }
+    if (!next) {
+      return {
+        outcome: { outcome: 'unknown', reason: 'connectionLost', message: `The connection to the host was lost while the command ran and could not be made again (${lastError}); whether it finished is unknown`, cancelled: false },
+        offsets,
+        connections,
+      };
+    }
+    connections.push(next);
+    target = next;
+    opts.onReattach?.({ kind: 'reattached', offsets });
+  }
+}
+
+/** Removes an ended run's folder; a run still going is left alone (false). */
+export async function removeDetachedRun(target: RemoteExecutor, ref: DetachedRunRef): Promise<boolean> {
+  const state = await readDetachedState(target, ref);
+  if (state.state === 'running') return false;
+  const { stdout } = await runHostScript(target, [runDir(ref), `rm -rf -- "$dir" && echo "removed"`, `echo ${SCRIPT_END}`].join('\n'));
+  return scriptValue(scriptLines(stdout), 'removed') !== undefined;
+}

@@ -10,7 +10,8 @@ import type { Sshd } from '../../../services/sshd';
 import type { TempDirs } from '../../support/tempDirs';
 
 export interface HostWorld {
-  connect(): Promise<SshConnection>;
+  /** Logs in as the server's user; `port`: the same profile on another port (nothing listening there: unreachable). */
+  connect(port?: number): Promise<SshConnection>;
   /** Runs `command` through the login user's shell; stdout, or a failure with stderr. */
   sh(conn: SshConnection, command: string): Promise<string>;
 }
@@ -22,8 +23,8 @@ export async function hostWorld(sshd: Sshd, temp: TempDirs): Promise<HostWorld> 
   const trustStore = new TrustStore(path.join(dir, 'store', 'known_hosts'), { protectedFiles: [knownHosts] });
   const profile: HostProfile = { name: 'rollback-host', host: sshd.host, port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath, source: 'settings' };
   return {
-    connect: () =>
-      connectSsh(profile, {
+    connect: (port?: number) =>
+      connectSsh(port === undefined ? profile : { ...profile, port }, {
         hostKey: { knownHostsFiles: [knownHosts], trustStore, ask: async () => 'reject' },
         agentSocket: false,
         homeDir: dir,

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { type FollowResult, cancelDetached, followDetached, readDetachedState, startDetached } from '../../../../src/services/ssh/detachedCommand';
+import { type FollowResult, cancelDetached, followDetached, followToEnd, readDetachedState, removeDetachedRun, startDetached } from '../../../../src/services/ssh/detachedCommand';
 import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
+import { SshError } from '../../../../src/services/ssh/sshError';
 import { isAlive, sleep } from '../../../services/processes';
-import { type Sshd, startSshd } from '../../../services/sshd';
+import { type Sshd, freePort, startSshd } from '../../../services/sshd';
 import { TempDirs } from '../../support/tempDirs';
 import { type HostWorld, hostWorld, waitFor } from './hostWorld';
 
@@ -118,6 +119,53 @@ describe('detached host commands on a real sshd', function () {
     const expected = (p: string) => Array.from({ length: 40 }, (_, i) => `${p}-${i}\n`).join('');
     assert.equal(c.stdout, expected('line'), 'every line once, in order');
     assert.equal(c.stderr, expected('e'));
+  });
+
+  it('followToEnd: a drop mid-run is reattached by itself; a run that finished while disconnected gives the rest of its output and its status', async () => {
+    const own = await world.connect();
+    const ref = { id: runId('auto') };
+    await startDetached(own, { ...ref, command: 'i=0; while [ $i -lt 20 ]; do echo n-$i; i=$((i + 1)); sleep 0.05; done; exit 4' });
+    const c = collector();
+    const events: string[] = [];
+    let dropped = false;
+    const following = followToEnd(own, async () => {
+      // Reconnect only once the run is over: everything after the drop is read from the files.
+      await waitFor(() => dropped, 10_000, 'the drop');
+      await sleep(1500);
+      return world.connect();
+    }, ref, { onData: c.onData, reconnectDelayMs: 10, onReattach: (e) => events.push(e.kind) });
+    await waitFor(() => c.stdout.includes('n-3\n'), 10_000, 'n-3');
+    assert.ok((await sshd.dropConnections()) > 0);
+    dropped = true;
+    conn = await world.connect();
+    const { outcome, connections } = await following;
+    for (const extra of connections) (extra as SshConnection).end();
+    assert.deepEqual(outcome, { outcome: 'exited', exitCode: 4, cancelled: false });
+    assert.deepEqual(events, ['lost', 'reattached']);
+    assert.equal(c.stdout, Array.from({ length: 20 }, (_, i) => `n-${i}\n`).join(''));
+    assert.equal(await removeDetachedRun(conn, ref), true);
+    const gone = await readDetachedState(conn, ref);
+    assert.ok(gone.state === 'ended' && gone.outcome.outcome === 'unknown' && gone.outcome.reason === 'notFound');
+  });
+
+  it('followToEnd: the host cannot be reached again: unknown (connectionLost), never success, although the command did finish', async () => {
+    const own = await world.connect();
+    const ref = { id: runId('lost') };
+    await startDetached(own, { ...ref, command: 'echo begun; sleep 1; exit 0' });
+    const c = collector();
+    const port = await freePort();
+    const unreachable = () => world.connect(port);
+    const following = followToEnd(own, unreachable, ref, { onData: c.onData, reconnectAttempts: 2, reconnectDelayMs: 50 });
+    await waitFor(() => c.stdout.includes('begun'), 10_000, 'begun');
+    assert.ok((await sshd.dropConnections()) > 0);
+    conn = await world.connect();
+    const { outcome } = await following;
+    assert.equal(outcome.outcome, 'unknown');
+    assert.ok(outcome.outcome === 'unknown' && outcome.reason === 'connectionLost' && /could not be made again/.test(outcome.message), JSON.stringify(outcome));
+    await assert.rejects(unreachable(), (e) => SshError.is(e, 'unreachable'));
+    // Asked later, the host has the real status: unknown was the honest answer then, not a wrong one.
+    ended(await followDetached(conn, ref));
+    assert.deepEqual(await readDetachedState(conn, ref), { state: 'ended', outcome: { outcome: 'exited', exitCode: 0, cancelled: false } });
   });
 
   it('a command killed on the host: reported as ended by SIGKILL (137), not as success', async () => {
