@@ -87,11 +87,13 @@ export function liveCommitScript(q: LiveCommitQuery): string {
 }
 
 /** The answer from the script's output (pure: unit-tested with made-up output). */
-export function parseLiveCommit(stdout: string, q: LiveCommitQuery): LiveCommit {
+export function parseLiveCommit(stdout: string, q: LiveCommitQuery, stderr = ''): LiveCommit {
   const lines = scriptLines(stdout);
   const notes: string[] = [];
   if (!lines.some((l) => l.key === SCRIPT_END)) {
-    return { kind: 'unknown', notes: ['the host stopped answering before it said what it runs'] };
+    // No end line: cut short, or sh never ran (a login shell like nologin, a missing sh); its words say which.
+    const said = stderr.trim().replace(/\s+/g, ' ').slice(0, 300);
+    return { kind: 'unknown', notes: [`the host did not finish saying what it runs${said ? `: ${said}` : ''}`] };
   }
   const get = (key: string) => lines.find((l) => l.key === key)?.value.trim();
 
@@ -158,8 +160,8 @@ export function parseLiveCommit(stdout: string, q: LiveCommitQuery): LiveCommit 
 /** Asks the host; a connection that cannot run the script makes the answer `unreachable`. */
 export async function readLiveCommit(target: RemoteExecutor, q: LiveCommitQuery): Promise<LiveCommit> {
   try {
-    const { stdout } = await runHostScript(target, liveCommitScript(q));
-    return parseLiveCommit(stdout, q);
+    const { stdout, stderr } = await runHostScript(target, liveCommitScript(q));
+    return parseLiveCommit(stdout, q, stderr);
   } catch (e) {
     const error = SshError.is(e) ? e : new SshError('channelFailed', `Cannot ask the host what it runs: ${(e as Error)?.message ?? String(e)}`, undefined, { cause: e });
     return { kind: 'unreachable', error, notes: [error.message] };
