@@ -147,23 +147,28 @@ export function parseStatus(stdout: string): DetachedState | undefined {
 /**
  * Streams `out` on stdout and `err` on stderr from the offsets on, until the status file is there
  * (or the wrapper is gone) and everything before it was sent. The bytes are the files' bytes, so
- * the caller's count of what arrived is the offset to go on from.
+ * the caller's count of what arrived is the offset to go on from. It looks again after 20 ms,
+ * doubling the pause while nothing comes, up to `maxPollSeconds`: quick for short commands, few
+ * processes on the host during a long quiet build.
  */
-export function followScript(ref: DetachedRunRef, from: OutputOffsets, pollSeconds = 0.1): string {
+export function followScript(ref: DetachedRunRef, from: OutputOffsets, maxPollSeconds = 0.5): string {
   if (!Number.isSafeInteger(from.stdout) || !Number.isSafeInteger(from.stderr) || from.stdout < 0 || from.stderr < 0) throw new Error('bad offsets');
+  const max = Math.min(500, Math.max(2, Math.round(maxPollSeconds * 100)));
   return [
     runDir(ref),
     ALIVE,
     'cd "$dir" 2>/dev/null || exit 3',
-    `o=${from.stdout}; e=${from.stderr}; w=$(cat wpid 2>/dev/null)`,
+    `o=${from.stdout}; e=${from.stderr}; w=$(cat wpid 2>/dev/null); d=2; max=${max}`,
     'size() { n=$(wc -c < "$1" 2>/dev/null) || n=0; echo $((n + 0)); }',
     'while :; do',
-    '  fin=0',
+    '  fin=0; got=0',
     '  if [ -f status ]; then fin=1; elif [ -z "$w" ] || ! alive "$w"; then [ -f status ] || fin=1; fi',
-    '  n=$(size out); if [ "$n" -gt "$o" ]; then tail -c +$((o + 1)) out 2>/dev/null | head -c $((n - o)); o=$n; fi',
-    '  n=$(size err); if [ "$n" -gt "$e" ]; then tail -c +$((e + 1)) err 2>/dev/null | head -c $((n - e)) >&2; e=$n; fi',
+    '  n=$(size out); if [ "$n" -gt "$o" ]; then tail -c +$((o + 1)) out 2>/dev/null | head -c $((n - o)); o=$n; got=1; fi',
+    '  n=$(size err); if [ "$n" -gt "$e" ]; then tail -c +$((e + 1)) err 2>/dev/null | head -c $((n - e)) >&2; e=$n; got=1; fi',
     '  [ $fin = 1 ] && exit 0',
-    `  sleep ${pollSeconds} 2>/dev/null || sleep 1`,
+    '  if [ $got = 1 ]; then d=2; else d=$((d * 2)); [ $d -gt $max ] && d=$max; fi',
+    // Fractional sleep is GNU and busybox; a POSIX-only sleep waits a whole second.
+    "  sleep $(printf '%d.%02d' $((d / 100)) $((d % 100))) 2>/dev/null || sleep 1",
     'done',
   ].join('\n');
 }
@@ -202,7 +207,8 @@ export async function readDetachedState(target: RemoteExecutor, ref: DetachedRun
 export interface FollowOptions {
   /** Output as it arrives; stdout and stderr are the command's own. */
   readonly onData?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
-  readonly pollSeconds?: number;
+  /** The longest pause between looks at the output files while nothing comes (default 0.5 s). */
+  readonly maxPollSeconds?: number;
   /** Receives a stop function: the follower ends (the run goes on). */
   readonly started?: (stop: () => void) => void;
 }
@@ -222,7 +228,7 @@ export async function followDetached(target: RemoteExecutor, ref: DetachedRunRef
   let stopped = false;
   const offsets = () => ({ stdout, stderr });
   try {
-    const { outcome } = await runHostScript(target, followScript(ref, from, opts.pollSeconds), {
+    const { outcome } = await runHostScript(target, followScript(ref, from, opts.maxPollSeconds), {
       keepOutput: false,
       onData: (stream, chunk) => {
         if (stream === 'stdout') stdout += chunk.length;

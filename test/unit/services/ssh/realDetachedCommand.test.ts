@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { type FollowResult, cancelDetached, followDetached, followToEnd, readDetachedState, removeDetachedRun, startDetached } from '../../../../src/services/ssh/detachedCommand';
 import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
 import { SshError } from '../../../../src/services/ssh/sshError';
@@ -70,6 +71,19 @@ describe('detached host commands on a real sshd', function () {
     assert.equal(again.stdout, 'no newline');
     // A second start with the same id is refused, not run twice.
     await assert.rejects(startDetached(conn, { ...ref, command: 'true' }), /already exists/);
+  });
+
+  it('large and binary output arrives byte for byte (offsets count bytes, not characters)', async () => {
+    const ref = { id: runId('bytes') };
+    await startDetached(conn, { ...ref, command: "seq 1 200000; printf '\\377\\000\\376\\303'; printf '\\351t\\351' >&2" });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const result = await followDetached(conn, ref, undefined, { onData: (s, c) => (s === 'stdout' ? out : err).push(c) });
+    assert.deepEqual(ended(result), { outcome: 'exited', exitCode: 0, cancelled: false });
+    const expected = Buffer.concat([execFileSync('seq', ['1', '200000'], { maxBuffer: 16 << 20 }), Buffer.from([0xff, 0x00, 0xfe, 0xc3])]);
+    assert.ok(Buffer.concat(out).equals(expected), `stdout: ${Buffer.concat(out).length} bytes, expected ${expected.length}`);
+    assert.ok(Buffer.concat(err).equals(Buffer.from([0xe9, 0x74, 0xe9])));
+    assert.deepEqual(result.offsets, { stdout: expected.length, stderr: 3 });
   });
 
   it('a cwd that does not exist: the command does not run, the status says it failed', async () => {
