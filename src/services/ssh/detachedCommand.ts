@@ -151,7 +151,7 @@ export function parseStatus(stdout: string): DetachedState | undefined {
  * doubling the pause while nothing comes, up to `maxPollSeconds`: quick for short commands, few
  * processes on the host during a long quiet build.
  */
-export function followScript(ref: DetachedRunRef, from: OutputOffsets, maxPollSeconds = 0.5): string {
+export function followScript(ref: DetachedRunRef, from: OutputOffsets, maxPollSeconds = 0.25): string {
   if (!Number.isSafeInteger(from.stdout) || !Number.isSafeInteger(from.stderr) || from.stdout < 0 || from.stderr < 0) throw new Error('bad offsets');
   const max = Math.min(500, Math.max(2, Math.round(maxPollSeconds * 100)));
   return [
@@ -207,7 +207,7 @@ export async function readDetachedState(target: RemoteExecutor, ref: DetachedRun
 export interface FollowOptions {
   /** Output as it arrives; stdout and stderr are the command's own. */
   readonly onData?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
-  /** The longest pause between looks at the output files while nothing comes (default 0.5 s). */
+  /** The longest pause between looks at the output files while nothing comes (default 0.25 s). */
   readonly maxPollSeconds?: number;
   /** Receives a stop function: the follower ends (the run goes on). */
   readonly started?: (stop: () => void) => void;
