@@ -55,6 +55,18 @@ describe('detached host commands on a real sshd', function () {
     await sshd?.stop();
   });
 
+  /** Starts `command`, follows it, and waits until `marker` is out and the host reports it running. */
+  async function startedRun(what: string, command: string, marker: string) {
+    const ref = { id: runId(what) };
+    await startDetached(conn, { ...ref, command });
+    const c = collector();
+    const following = followDetached(conn, ref, undefined, { onData: c.onData });
+    await waitFor(() => c.stdout.includes(marker), 10_000, marker);
+    const state = await readDetachedState(conn, ref);
+    assert.ok(state.state === 'running' && state.pid !== undefined, JSON.stringify(state));
+    return { ref, c, following, pid: state.pid };
+  }
+
   it('runs in its work dir; output (stdout and stderr apart) and the real exit status after completion', async () => {
     const ref = { id: runId('basic') };
     await world.sh(conn, 'mkdir -p site');
@@ -183,15 +195,9 @@ describe('detached host commands on a real sshd', function () {
   });
 
   it('a command killed on the host: reported as ended by SIGKILL (137), not as success', async () => {
-    const ref = { id: runId('killed') };
-    await startDetached(conn, { ...ref, command: 'echo started; sleep 60' });
-    const c = collector();
-    const following = followDetached(conn, ref, undefined, { onData: c.onData });
-    await waitFor(() => c.stdout.includes('started'), 10_000, 'started');
-    const state = await readDetachedState(conn, ref);
-    assert.ok(state.state === 'running' && state.pid !== undefined);
+    const { following, pid } = await startedRun('killed', 'echo started; sleep 60', 'started');
     // Someone on the host kills it (the OOM killer, an operator).
-    process.kill(-state.pid, 'SIGKILL');
+    process.kill(-pid, 'SIGKILL');
     assert.deepEqual(ended(await following), { outcome: 'exited', exitCode: 137, signal: 'KILL', cancelled: false });
   });
 
@@ -226,28 +232,18 @@ describe('detached host commands on a real sshd', function () {
   });
 
   it('cancel: SIGTERM to the process group (a trap answers), the follower sees the end; the processes are gone', async () => {
-    const ref = { id: runId('cancel') };
-    await startDetached(conn, { ...ref, command: 'trap "echo got-term; exit 5" TERM; echo ready; sleep 60 & wait' });
-    const c = collector();
-    const following = followDetached(conn, ref, undefined, { onData: c.onData });
-    await waitFor(() => c.stdout.includes('ready'), 10_000, 'ready');
-    const running = await readDetachedState(conn, ref);
-    assert.ok(running.state === 'running' && running.pid !== undefined);
+    const { ref, c, following, pid } = await startedRun('cancel', 'trap "echo got-term; exit 5" TERM; echo ready; sleep 60 & wait', 'ready');
     const state = await cancelDetached(conn, ref, 5000);
     assert.deepEqual(state, { state: 'ended', outcome: { outcome: 'exited', exitCode: 5, cancelled: true } });
     assert.deepEqual(ended(await following), { outcome: 'exited', exitCode: 5, cancelled: true });
     assert.match(c.stdout, /got-term/);
     await sleep(200);
-    assert.equal(isAlive(running.pid), false);
-    assert.equal((await world.sh(conn, `pgrep -g ${running.pid} || true`)).trim(), '', 'the sleep in its group is gone too');
+    assert.equal(isAlive(pid), false);
+    assert.equal((await world.sh(conn, `pgrep -g ${pid} || true`)).trim(), '', 'the sleep in its group is gone too');
   });
 
   it('cancel of a command that ignores SIGTERM: SIGKILL after the grace period, reported as killed', async () => {
-    const ref = { id: runId('stubborn') };
-    await startDetached(conn, { ...ref, command: 'trap "" TERM; echo ready; while :; do sleep 0.1; done' });
-    const c = collector();
-    const following = followDetached(conn, ref, undefined, { onData: c.onData });
-    await waitFor(() => c.stdout.includes('ready'), 10_000, 'ready');
+    const { ref, following } = await startedRun('stubborn', 'trap "" TERM; echo ready; while :; do sleep 0.1; done', 'ready');
     const state = await cancelDetached(conn, ref, 800);
     assert.deepEqual(state, { state: 'ended', outcome: { outcome: 'exited', exitCode: 137, signal: 'KILL', cancelled: true } });
     assert.equal(ended(await following).outcome, 'exited');
