@@ -13,6 +13,8 @@ export interface HostScriptResult {
    * arrives under load, which leaves the outcome unknown although the script ran.
    */
   readonly outcome: RemoteExecOutcome;
+  /** Cancelled by `timeoutMs`. */
+  readonly timedOut?: boolean;
 }
 
 export interface HostScriptOptions {
@@ -22,6 +24,11 @@ export interface HostScriptOptions {
   readonly started?: (execution: { cancel(): void }) => void;
   /** False: the output only goes to onData, the result's stdout and stderr stay empty (a long follow). */
   readonly keepOutput?: boolean;
+  /**
+   * Cancels the script when it has not ended by then (a hung `docker ps` or git hook must not hang
+   * the caller); the result then says `timedOut`, and its output is what came before.
+   */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -42,8 +49,20 @@ export async function runHostScript(target: RemoteExecutor, script: string, opts
   opts.started?.(execution);
   execution.write(Buffer.from(`{\n${script}\n}\n`, 'utf8'));
   execution.endInput();
-  const outcome = await execution.done;
-  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), outcome };
+  let timedOut = false;
+  const timer =
+    opts.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          execution.cancel();
+        }, opts.timeoutMs);
+  try {
+    const outcome = await execution.done;
+    return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), outcome, ...(timedOut ? { timedOut } : {}) };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The `key<TAB>value` lines a host script printed, in order (values may hold further tabs). */

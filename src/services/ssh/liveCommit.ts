@@ -46,6 +46,8 @@ export interface LiveCommitQuery {
   readonly service?: string;
   /** Narrows the containers to this compose project. */
   readonly project?: string;
+  /** How long the host may take to answer (default 30 s); longer is `unknown`, saying so. */
+  readonly timeoutMs?: number;
 }
 
 /** The script printing what each source knows, one `key<TAB>value` line each; user values only as quoted words. */
@@ -157,10 +159,14 @@ export function parseLiveCommit(stdout: string, q: LiveCommitQuery, stderr = '')
   return found;
 }
 
+const DEFAULT_TIMEOUT_MS = 30_000;
+
 /** Asks the host; a connection that cannot run the script makes the answer `unreachable`. */
 export async function readLiveCommit(target: RemoteExecutor, q: LiveCommitQuery): Promise<LiveCommit> {
   try {
-    const { stdout, stderr } = await runHostScript(target, liveCommitScript(q));
+    const timeoutMs = q.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const { stdout, stderr, timedOut } = await runHostScript(target, liveCommitScript(q), { timeoutMs });
+    if (timedOut) return { kind: 'unknown', notes: [`the host did not say what it runs within ${Math.round(timeoutMs / 1000)} s (a hung git or docker?); stopped asking`] };
     return parseLiveCommit(stdout, q, stderr);
   } catch (e) {
     const error = SshError.is(e) ? e : new SshError('channelFailed', `Cannot ask the host what it runs: ${(e as Error)?.message ?? String(e)}`, undefined, { cause: e });

@@ -133,6 +133,14 @@ describe('readLiveCommit against a real sshd (git clone of the login user, REVIS
     await assert.rejects(fsp.access(canary), 'no command was run from a value');
   });
 
+  it('a host that hangs (a git hook that never returns) is unknown after the timeout, said so, not waited on forever', async () => {
+    await world.sh(conn, `git clone -q ${path.join(shared, 'repo.bundle')} hung && printf '#!/bin/sh\\nsleep 6\\n' > hang.sh && chmod +x hang.sh && git -C hung config core.fsmonitor "$HOME/hang.sh"`);
+    const started = Date.now();
+    const live = await readLiveCommit(conn, { workDir: 'hung', timeoutMs: 1500 });
+    assert.ok(Date.now() - started < 8000, 'the caller was not held for the hook');
+    assert.deepEqual(live, { kind: 'unknown', notes: ['the host did not say what it runs within 2 s (a hung git or docker?); stopped asking'] });
+  });
+
   it('unreachable: a closed connection is said so, with its typed reason', async () => {
     const gone = await world.connect();
     gone.end();
