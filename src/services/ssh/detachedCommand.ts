@@ -39,6 +39,7 @@ export type DetachedUnknownReason =
   | 'statusUnreadable' // a status file is there but does not say an exit status
   | 'notFound'; // no such run on the host
 
+/** In both: `cancelled` says a cancel was asked for before the run ended (it may have ended on its own meanwhile). */
 export type DetachedOutcome =
   /** The command ended with `exitCode`; above 128, `signal` names the signal that ended it (sh's convention). */
   | { readonly outcome: 'exited'; readonly exitCode: number; readonly signal?: string; readonly cancelled: boolean }
@@ -178,7 +179,8 @@ export function cancelScript(ref: DetachedRunRef, signal: 'TERM' | 'KILL'): stri
     runDir(ref),
     SIGNAL_GROUP,
     `cd "$dir" 2>/dev/null || { echo ${SCRIPT_END}; exit 0; }`,
-    '[ -f cancel ] || date +%s > cancel',
+    // A run that already ended was not cancelled: no mark then.
+    '[ -f status ] || [ -f cancel ] || date +%s > cancel',
     // The runner writes pgid as its first act: wait a moment for a run started an instant ago.
     'i=0; while [ ! -s pgid ] && [ $i -lt 20 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i + 1)); done',
     'p=$(cat pgid 2>/dev/null)',

@@ -248,4 +248,11 @@ describe('detached host commands on a real sshd', function () {
     assert.deepEqual(state, { state: 'ended', outcome: { outcome: 'exited', exitCode: 137, signal: 'KILL', cancelled: true } });
     assert.equal(ended(await following).outcome, 'exited');
   });
+
+  it('cancel of a run that already ended changes nothing: its status stays, not marked cancelled', async () => {
+    const ref = { id: runId('late') };
+    await startDetached(conn, { ...ref, command: 'exit 0' });
+    ended(await followDetached(conn, ref));
+    assert.deepEqual(await cancelDetached(conn, ref, 100), { state: 'ended', outcome: { outcome: 'exited', exitCode: 0, cancelled: false } });
+  });
 });
