@@ -1,6 +1,7 @@
 // Shared by the rollback's host tests: a real sshd, connections to it trusting its key through a
 // temp known_hosts (never the real ~/.ssh), and a helper that runs a command as the login user.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { HostProfile } from '../../../../src/services/ssh/hostProfiles';
@@ -51,4 +52,42 @@ export function waitFor(predicate: () => boolean, timeoutMs: number, what: strin
     };
     tick();
   });
+}
+
+export function git(cwd: string, args: string[], date = '2026-01-10T10:00:00Z'): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd },
+  }).trim();
+}
+
+/** A small history: two commits and a tag; returns the repo and its commits. */
+export async function fixtureRepo(dir: string): Promise<{ repo: string; first: string; second: string }> {
+  const repo = path.join(dir, 'src');
+  await fsp.mkdir(repo);
+  git(repo, ['init', '-q', '-b', 'main']);
+  await fsp.writeFile(path.join(repo, 'compose.yaml'), 'services:\n  web:\n    image: busybox\n');
+  git(repo, ['add', '.']);
+  git(repo, ['commit', '-q', '-m', 'first']);
+  const first = git(repo, ['rev-parse', 'HEAD']);
+  await fsp.writeFile(path.join(repo, 'app.txt'), 'v2\n');
+  git(repo, ['add', '.']);
+  git(repo, ['commit', '-q', '-m', 'second'], '2026-01-11T10:00:00Z');
+  git(repo, ['tag', 'v2']);
+  return { repo, first, second: git(repo, ['rev-parse', 'HEAD']) };
+}
+
+/**
+ * The fixture repository cloned on the host as `name` in the login user's home, by that user (git
+ * refuses a repository owned by someone else). The bundle's folder is given to the user to read.
+ */
+export async function cloneFixtureOnHost(sshd: Sshd, world: HostWorld, conn: SshConnection, temp: TempDirs, name: string): Promise<{ shared: string; bundle: string; first: string; second: string }> {
+  const shared = await temp.make('ids-live-');
+  const { repo, first, second } = await fixtureRepo(shared);
+  const bundle = path.join(shared, 'repo.bundle');
+  git(repo, ['bundle', 'create', '-q', bundle, '--all']);
+  sshd.giveToUser(shared);
+  await world.sh(conn, `git clone -q ${bundle} ${name} && git -C ${name} checkout -q main`);
+  return { shared, bundle, first, second };
 }

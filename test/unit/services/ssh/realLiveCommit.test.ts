@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { readLiveCommit } from '../../../../src/services/ssh/liveCommit';
 import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
 import { type Sshd, startSshd } from '../../../services/sshd';
 import { TempDirs } from '../../support/tempDirs';
-import { type HostWorld, hostWorld } from './hostWorld';
+import { type HostWorld, cloneFixtureOnHost, git, hostWorld } from './hostWorld';
 
 // What a host runs now, asked of a real sshd whose login user owns a clone of a fixture repository
 // built here (fixed dates, a tag), a folder with a REVISION file, and a repository owned by root,
@@ -14,30 +13,6 @@ import { type HostWorld, hostWorld } from './hostWorld';
 
 const temp = new TempDirs();
 after(() => temp.cleanup());
-
-function git(cwd: string, args: string[], date = '2026-01-10T10:00:00Z'): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd },
-  }).trim();
-}
-
-/** A small history: two commits and a tag; returns the repo and its commits. */
-async function fixtureRepo(dir: string): Promise<{ repo: string; first: string; second: string }> {
-  const repo = path.join(dir, 'src');
-  await fsp.mkdir(repo);
-  git(repo, ['init', '-q', '-b', 'main']);
-  await fsp.writeFile(path.join(repo, 'compose.yaml'), 'services:\n  web:\n    image: busybox\n');
-  git(repo, ['add', '.']);
-  git(repo, ['commit', '-q', '-m', 'first']);
-  const first = git(repo, ['rev-parse', 'HEAD']);
-  await fsp.writeFile(path.join(repo, 'app.txt'), 'v2\n');
-  git(repo, ['add', '.']);
-  git(repo, ['commit', '-q', '-m', 'second'], '2026-01-11T10:00:00Z');
-  git(repo, ['tag', 'v2']);
-  return { repo, first, second: git(repo, ['rev-parse', 'HEAD']) };
-}
 
 describe('readLiveCommit against a real sshd (git clone of the login user, REVISION, root-owned repo)', function () {
   this.timeout(60_000);
@@ -51,14 +26,9 @@ describe('readLiveCommit against a real sshd (git clone of the login user, REVIS
     sshd = await startSshd();
     world = await hostWorld(sshd, temp);
     conn = await world.connect();
-    // The bundle is read by the login user: its folder is given to that user.
-    shared = await temp.make('ids-live-');
-    const { repo, first, second } = await fixtureRepo(shared);
-    commits = { first, second };
-    git(repo, ['bundle', 'create', '-q', path.join(shared, 'repo.bundle'), '--all']);
-    sshd.giveToUser(shared);
-    // The clone is made by the login user itself, so git trusts it (it refuses a repository owned by someone else).
-    await world.sh(conn, `git clone -q ${path.join(shared, 'repo.bundle')} app && git -C app checkout -q main`);
+    const cloned = await cloneFixtureOnHost(sshd, world, conn, temp, 'app');
+    shared = cloned.shared;
+    commits = { first: cloned.first, second: cloned.second };
   });
   after(async () => {
     conn?.end();
