@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { HostProfile } from '../../../../src/services/ssh/hostProfiles';
 import { type SshConnection, connectSsh } from '../../../../src/services/ssh/sshConnection';
 import { TrustStore } from '../../../../src/services/ssh/trustStore';
-import type { Sshd } from '../../../services/sshd';
+import { type Sshd, type SshdOptions, startSshd } from '../../../services/sshd';
 import type { TempDirs } from '../../support/tempDirs';
 
 export interface HostWorld {
@@ -90,4 +90,39 @@ export async function cloneFixtureOnHost(sshd: Sshd, world: HostWorld, conn: Ssh
   sshd.giveToUser(shared);
   await world.sh(conn, `git clone -q ${bundle} ${name} && git -C ${name} checkout -q main`);
   return { shared, bundle, first, second };
+}
+
+/**
+ * For a describe block: a real sshd started before its tests and stopped after them, and
+ * connections to it that are all ended after them too.
+ */
+export function realHost(temp: TempDirs, opts: SshdOptions = {}): { readonly sshd: Sshd; readonly world: HostWorld; connect(): Promise<SshConnection> } {
+  let sshd: Sshd | undefined;
+  let world: HostWorld | undefined;
+  const conns: SshConnection[] = [];
+  before(async () => {
+    sshd = await startSshd(opts);
+    world = await hostWorld(sshd, temp);
+  });
+  after(async () => {
+    for (const c of conns) c.end();
+    await sshd?.stop();
+  });
+  const started = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('the host is not started yet (use it inside a test)');
+    return v;
+  };
+  return {
+    get sshd() {
+      return started(sshd);
+    },
+    get world() {
+      return started(world);
+    },
+    async connect() {
+      const c = await started(world).connect();
+      conns.push(c);
+      return c;
+    },
+  };
 }

@@ -4,11 +4,9 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { type HostLockHandle, type HostLockResult, acquireHostLock, releaseHostLock, renewHostLock } from '../../../../src/services/ssh/hostLock';
 import type { RemoteExecOutcome, RemoteExecution, RemoteExecutor } from '../../../../src/services/ssh/remoteExec';
-import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
 import { sleep } from '../../../services/processes';
-import { type Sshd, startSshd } from '../../../services/sshd';
 import { TempDirs } from '../../support/tempDirs';
-import { type HostWorld, hostWorld } from './hostWorld';
+import { realHost } from './hostWorld';
 
 // "One rollback per host at a time", on a real sshd: the lock lives on the host, so every taker
 // below is a separate SSH connection, as two windows on two laptops would be.
@@ -23,23 +21,8 @@ function acquired(r: HostLockResult): HostLockHandle {
 
 describe('host lock on a real sshd', function () {
   this.timeout(90_000);
-  let sshd: Sshd;
-  let world: HostWorld;
-  const conns: SshConnection[] = [];
-  const connect = async () => {
-    const c = await world.connect();
-    conns.push(c);
-    return c;
-  };
-
-  before(async () => {
-    sshd = await startSshd();
-    world = await hostWorld(sshd, temp);
-  });
-  after(async () => {
-    for (const c of conns) c.end();
-    await sshd?.stop();
-  });
+  const host = realHost(temp);
+  const connect = () => host.connect();
 
   it('acquire; a second holder is refused and shown who holds it, for which incident; only the token releases it', async () => {
     const [a, b] = [await connect(), await connect()];
@@ -61,7 +44,7 @@ describe('host lock on a real sshd', function () {
     assert.deepEqual(await releaseHostLock(a, lock), { kind: 'lost', holder: undefined }, 'released once');
     const next = acquired(await acquireHostLock(b, { name: 'one', who: 'bob' }));
     assert.deepEqual(await releaseHostLock(b, next), { kind: 'ok' });
-    assert.equal((await world.sh(a, 'ls -A .incident-desk/locks')).trim(), '', 'nothing left behind');
+    assert.equal((await host.world.sh(a, 'ls -A .incident-desk/locks')).trim(), '', 'nothing left behind');
   });
 
   it('stale: shown with its holder, taken over only with takeOver (and only the holding shown); the old holder then finds it lost', async () => {
@@ -135,7 +118,7 @@ describe('host lock on a real sshd', function () {
     const lock = acquired(await acquireHostLock(a, { name: 'quote', who, incidentId: '`id`' }));
     const seen = await acquireHostLock(a, { name: 'quote', who: 'x' });
     assert.ok(seen.kind === 'held' && seen.holder?.who === who && seen.holder.incidentId === '`id`', JSON.stringify(seen));
-    assert.equal((await world.sh(a, 'ls /tmp | grep -c ids-lock-pwned || true')).trim(), '0');
+    assert.equal((await host.world.sh(a, 'ls /tmp | grep -c ids-lock-pwned || true')).trim(), '0');
     assert.deepEqual(await releaseHostLock(a, lock), { kind: 'ok' });
   });
 });

@@ -3,10 +3,8 @@ import { followToEnd, startDetached } from '../../../../src/services/ssh/detache
 import { acquireHostLock, releaseHostLock } from '../../../../src/services/ssh/hostLock';
 import { readLiveCommit } from '../../../../src/services/ssh/liveCommit';
 import { shellWord } from '../../../../src/core/runbooks/placeholderFill';
-import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
-import { type Sshd, startSshd } from '../../../services/sshd';
 import { TempDirs } from '../../support/tempDirs';
-import { type HostWorld, cloneFixtureOnHost, hostWorld } from './hostWorld';
+import { cloneFixtureOnHost, realHost } from './hostWorld';
 
 // The host parts of a rollback together, as the wizard will use them, on a real sshd: two windows
 // on one host, the lock deciding which rolls back; the checkout run detached (the connection
@@ -17,27 +15,12 @@ after(() => temp.cleanup());
 
 describe('host rollback parts together (real sshd, a clone owned by the login user)', function () {
   this.timeout(90_000);
-  let sshd: Sshd;
-  let world: HostWorld;
-  const conns: SshConnection[] = [];
-  const connect = async () => {
-    const c = await world.connect();
-    conns.push(c);
-    return c;
-  };
-
-  before(async () => {
-    sshd = await startSshd();
-    world = await hostWorld(sshd, temp);
-  });
-  after(async () => {
-    for (const c of conns) c.end();
-    await sshd?.stop();
-  });
+  const host = realHost(temp);
+  const connect = () => host.connect();
 
   it('lock, a detached checkout of the target surviving a drop, live commit = target, release; the second window waits its turn', async () => {
     const [windowA, windowB] = [await connect(), await connect()];
-    const { first: target, second: live } = await cloneFixtureOnHost(sshd, world, windowA, temp, 'shop');
+    const { first: target, second: live } = await cloneFixtureOnHost(host.sshd, host.world, windowA, temp, 'shop');
     assert.ok((await readLiveCommit(windowA, { workDir: 'shop' })).kind === 'found');
 
     const lock = await acquireHostLock(windowA, { who: 'alice', incidentId: '2026-01-12-checkout-500s' });
@@ -56,7 +39,7 @@ describe('host rollback parts together (real sshd, a clone owned by the login us
         output += c.toString();
         if (!dropped && output.includes('from')) {
           dropped = true;
-          void sshd.dropConnections();
+          void host.sshd.dropConnections();
         }
       },
     });
