@@ -218,7 +218,7 @@ export interface FollowOptions {
 export type FollowResult =
   | { readonly kind: 'ended'; readonly outcome: DetachedOutcome; readonly offsets: OutputOffsets }
   /** The connection went (or the follower was stopped) before the end: reattach with `offsets`. */
-  | { readonly kind: 'detached'; readonly offsets: OutputOffsets; readonly reason: string };
+  | { readonly kind: 'detached'; readonly offsets: OutputOffsets; readonly reason: string; /** Ended by the caller's stop, not by the connection. */ readonly stopped?: boolean };
 
 /**
  * Follows the run from `from` until it ends, then reads its outcome. A dropped connection ends the
@@ -243,7 +243,7 @@ export async function followDetached(target: RemoteExecutor, ref: DetachedRunRef
           execution.cancel();
         }),
     });
-    if (stopped) return { kind: 'detached', offsets: offsets(), reason: 'stopped following' };
+    if (stopped) return { kind: 'detached', offsets: offsets(), reason: 'stopped following', stopped: true };
     if (outcome.outcome === 'unknown' && (outcome.reason === 'connectionDropped' || outcome.reason === 'connectionClosed')) {
       return { kind: 'detached', offsets: offsets(), reason: outcome.message };
     }
@@ -307,7 +307,7 @@ export async function followToEnd(
     const result = await followDetached(target, ref, offsets, opts);
     offsets = result.offsets;
     if (result.kind === 'ended') return { outcome: result.outcome, offsets, connections };
-    if (result.reason === 'stopped following') {
+    if (result.stopped) {
       return { outcome: { outcome: 'unknown', reason: 'connectionLost', message: 'Stopped following before the run ended; it may still run', cancelled: false }, offsets, connections };
     }
     opts.onReattach?.({ kind: 'lost', reason: result.reason });

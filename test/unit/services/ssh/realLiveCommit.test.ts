@@ -103,6 +103,13 @@ describe('readLiveCommit against a real sshd (git clone of the login user, REVIS
     await assert.rejects(fsp.access(canary), 'no command was run from a value');
   });
 
+  it('git warnings on stderr (an fsmonitor hook that answers nothing) leave a clean work dir clean', async () => {
+    await world.sh(conn, `git clone -q ${path.join(shared, 'repo.bundle')} warned && printf '#!/bin/sh\\nexit 0\\n' > quiet.sh && chmod +x quiet.sh && git -C warned config core.fsmonitor "$HOME/quiet.sh"`);
+    assert.match(await world.sh(conn, 'git -C warned status --porcelain --untracked-files=no 2>&1'), /warning/i, 'git does warn here');
+    const live = await readLiveCommit(conn, { workDir: 'warned' });
+    assert.ok(live.kind === 'found' && live.source === 'git' && live.sha === commits.second && live.dirty === false, JSON.stringify(live));
+  });
+
   it('a host that hangs (a git hook that never returns) is unknown after the timeout, said so, not waited on forever', async () => {
     await world.sh(conn, `git clone -q ${path.join(shared, 'repo.bundle')} hung && printf '#!/bin/sh\\nsleep 6\\n' > hang.sh && chmod +x hang.sh && git -C hung config core.fsmonitor "$HOME/hang.sh"`);
     const started = Date.now();
