@@ -33,9 +33,8 @@ export interface HostScriptOptions {
 
 /**
  * Runs `script` with `sh` on the host. The script is one `{ … }` group, so sh reads all of it
- * before running anything and a command that reads stdin cannot swallow the rest; stdin is then
- * closed. Rejects (SshError) only when the command could not be started (connection gone, channel
- * refused).
+ * before running anything and a command that reads stdin cannot swallow the rest. Rejects
+ * (SshError) only when the command could not be started (connection gone, channel refused).
  */
 export async function runHostScript(target: RemoteExecutor, script: string, opts: HostScriptOptions = {}): Promise<HostScriptResult> {
   const out: Buffer[] = [];
@@ -47,8 +46,10 @@ export async function runHostScript(target: RemoteExecutor, script: string, opts
     },
   });
   opts.started?.(execution);
-  execution.write(Buffer.from(`{\n${script}\n}\n`, 'utf8'));
-  execution.endInput();
+  // Its own stdin is /dev/null, and `exit` follows it, so sh never waits for more input; stdin is
+  // never ended, because ssh2 sends no "signal" request on a channel after its EOF, and cancel
+  // (a timeout, a follower stopped) needs one.
+  execution.write(Buffer.from(`{\n${script}\n} < /dev/null\nexit\n`, 'utf8'));
   let timedOut = false;
   const timer =
     opts.timeoutMs === undefined

@@ -120,6 +120,21 @@ describe('detached host commands on a real sshd', function () {
     assert.equal(c.stdout, 'first\nsecond\n');
   });
 
+  it('stop following (the wizard closed): the run goes on; a later follow from the offsets gets the rest and the status', async () => {
+    const ref = { id: runId('stop') };
+    await startDetached(conn, { ...ref, command: 'echo one; sleep 1; echo two; exit 2' });
+    const c = collector();
+    let stop: (() => void) | undefined;
+    const following = followDetached(conn, ref, undefined, { onData: c.onData, started: (s) => (stop = s) });
+    await waitFor(() => c.stdout.includes('one'), 10_000, 'one');
+    stop!();
+    const first = await following;
+    assert.ok(first.kind === 'detached' && first.stopped === true, JSON.stringify(first));
+    assert.equal((await readDetachedState(conn, ref)).state, 'running');
+    assert.deepEqual(ended(await followDetached(conn, ref, first.offsets, { onData: c.onData })), { outcome: 'exited', exitCode: 2, cancelled: false });
+    assert.equal(c.stdout, 'one\ntwo\n');
+  });
+
   it('connection killed mid-run: the command goes on; a new connection reattaches, reads the rest once, and the real exit status', async () => {
     const own = await world.connect();
     const ref = { id: runId('drop') };
