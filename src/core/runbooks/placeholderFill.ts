@@ -223,3 +223,14 @@ export function fillPlaceholders(run: string, values: Readonly<Record<string, st
   text += run.slice(at);
   return { text, missing: dedupe(missing), refused };
 }
+
+/**
+ * `value` as one shell word for the interpreter of `language` (default `sh`): the same quoting
+ * runbook steps get for a placeholder in an unquoted word, for code that builds a command for a
+ * host itself (the rollback's `git -C <workDir>`, a lock's holder, a run folder). Throws on a NUL
+ * byte, which no shell can pass to a program.
+ */
+export function shellWord(value: string, language = 'sh'): string {
+  if (value.includes('\0')) throw new Error('a shell word cannot hold a NUL byte');
+  return word(value, interpreterFor(language) ?? (interpreterFor('sh') as Interpreter));
+}
