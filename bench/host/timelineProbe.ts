@@ -14,7 +14,7 @@ import { newEventId } from '../../src/core/timeline/eventRef';
 import { serializeEvent } from '../../src/core/timeline/timelineFile';
 import type { TimelinePanel } from '../../src/webviews/timeline/timelinePanel';
 import { BENCH_RESULTS_ENV, REAL_ID } from './activationProtocol';
-import { TIMELINE_ENV, type TimelineProbeOk, type TimelineProbeRequest, type TimelineProbeResult } from './timelineProtocol';
+import { TIMELINE_ENV, type TimelineProbeBare, type TimelineProbeOk, type TimelineProbeRequest, type TimelineProbeResult } from './timelineProtocol';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -39,6 +39,32 @@ async function openAndPaint(api: IncidentDeskApi, id: string): Promise<{ ms: num
   const reset = (panel.metrics.resets as TimelinePanel['metrics']['resets'] | undefined)?.at(-1);
   const split = { createdMs: reset ? reset.createdAt - t0 : null, pageMs: painted.pageAt - t0, readyMs: reset?.readyAt != null ? reset.readyAt - t0 : null, sentMs: reset ? reset.sentAt - t0 : null, receivedMs: painted.receivedAt - t0, paintedMs: painted.at - t0 };
   return { ms: painted.at - t0, panel, painted, split };
+}
+
+/** Opens a bare webview (one inline script that posts its clock back); ms from createWebviewPanel to its script and to its page's start. */
+async function openBare(): Promise<{ scriptMs: number; pageMs: number }> {
+  const nonce = Math.random().toString(36).slice(2);
+  const t0 = Date.now();
+  const panel = vscode.window.createWebviewPanel('incidentDeskBenchBare', 'Bare webview', vscode.ViewColumn.Active, { enableScripts: true });
+  try {
+    const got = new Promise<{ at: number; origin: number }>((resolve) => panel.webview.onDidReceiveMessage((m: { at: number; origin: number }) => resolve(m)));
+    panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'"></head><body><p>bare</p><script nonce="${nonce}">acquireVsCodeApi().postMessage({ at: Date.now(), origin: performance.timeOrigin });</script></body></html>`;
+    const m = await Promise.race([got, sleep(30_000).then(() => { throw new Error('the bare webview did not post back'); })]);
+    return { scriptMs: m.at - t0, pageMs: m.origin - t0 };
+  } finally {
+    panel.dispose();
+  }
+}
+
+async function measureBare(): Promise<TimelineProbeBare> {
+  // As for the timeline: the extension is active and its views are up before the first webview opens.
+  const ext = vscode.extensions.getExtension<IncidentDeskApi>(REAL_ID);
+  if (!ext) throw new Error(`${REAL_ID} is not loaded`);
+  await ext.activate();
+  const cold = await openBare();
+  await sleep(300);
+  const warm = await openBare();
+  return { ok: true, bare: true, scriptMs: cold.scriptMs, pageMs: cold.pageMs, warmScriptMs: warm.scriptMs };
 }
 
 function plainParse(file: string): number {
@@ -91,7 +117,7 @@ async function measure(req: TimelineProbeRequest): Promise<TimelineProbeResult> 
   const warm = await openAndPaint(api, req.incidentId);
   return {
     ok: true, paintMs: cold.ms, webviewSinceCommandMs: cold.painted.sinceCommandMs, renderedRows: cold.painted.renderedRows, totalRows: cold.painted.totalRows,
-    heapBytes: cold.painted.heapBytes, split: cold.split, warmPaintMs: warm.ms, warmRenderedRows: warm.painted.renderedRows, appendShownMs, parseMs,
+    heapBytes: cold.painted.heapBytes, split: cold.split, warmPaintMs: warm.ms, warmSplit: warm.split, warmRenderedRows: warm.painted.renderedRows, appendShownMs, parseMs,
   };
 }
 
@@ -101,7 +127,8 @@ export async function run(): Promise<void> {
   if (!file || !raw) throw new Error(`${BENCH_RESULTS_ENV} and ${TIMELINE_ENV} must be set`);
   let result: TimelineProbeResult;
   try {
-    result = await measure(JSON.parse(raw) as TimelineProbeRequest);
+    const req = JSON.parse(raw) as TimelineProbeRequest;
+    result = fs.existsSync(req.bareFlag) ? await measureBare() : await measure(req);
   } catch (e) {
     result = { ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) };
   }

@@ -15,6 +15,24 @@ export interface TimelineProbeRequest {
   readonly followFlag: string;
   /** out/bench/host/timelineAppender.js, run as another process. */
   readonly appender: string;
+  /** While this file exists, a round measures only the plain tool: a bare webview, the first in its window (TimelineProbeBare). */
+  readonly bareFlag: string;
+}
+
+/**
+ * The plain tool for the first paint: a bare webview panel (createWebviewPanel, a page with one
+ * nonce'd inline script that posts Date.now() back), the first webview in a fresh window, as the
+ * timeline's cold open is. What VS Code itself takes to show any webview.
+ */
+export interface TimelineProbeBare {
+  readonly ok: true;
+  readonly bare: true;
+  /** createWebviewPanel to the page's script running (its Date.now(), epoch ms). */
+  readonly scriptMs: number;
+  /** createWebviewPanel to the page starting to load (its performance.timeOrigin). */
+  readonly pageMs: number;
+  /** The same, the panel closed and a second one opened in the same window. */
+  readonly warmScriptMs: number;
 }
 
 export interface TimelineProbeOk {
@@ -29,6 +47,7 @@ export interface TimelineProbeOk {
   readonly heapBytes: number | null;
   /** The same, panel closed and opened again in the same host (webview code cached). */
   readonly warmPaintMs: number;
+  readonly warmSplit: TimelineProbeOk['split'];
   readonly warmRenderedRows: number;
   /** Per append: its fsync returned (in the other process) → its row on screen (epoch ms in the webview); null: not shown within the timeout. */
   readonly appendShownMs: ReadonlyArray<number | null>;
@@ -42,4 +61,4 @@ export interface TimelineProbeOk {
   readonly parseMs: readonly number[];
 }
 
-export type TimelineProbeResult = TimelineProbeOk | { readonly ok: false; readonly error: string };
+export type TimelineProbeResult = TimelineProbeOk | TimelineProbeBare | { readonly ok: false; readonly error: string };

@@ -2,8 +2,13 @@ import * as vscode from 'vscode';
 import { MAX_EXPECT_OUTPUT } from '../core/runbooks/expectation';
 import type { Interpreter, InterpreterName } from '../core/runbooks/interpreters';
 
-/** How long a new terminal may take to report shell integration before we fall back to sendText. */
-const SHELL_INTEGRATION_WAIT_MS = 5_000;
+/**
+ * How long a new terminal may take to report shell integration before we fall back to sendText.
+ * bash and zsh report it within a second on an idle machine; a loaded one (a CI runner with two
+ * cores, a laptop compiling) took over 5 s, and the step then lost its exit code and output tail.
+ * The wait only happens when integration is on (VS Code's setting), and only until it arrives.
+ */
+const SHELL_INTEGRATION_WAIT_MS = 15_000;
 
 export interface CommandResult {
   /** The exit code the shell reported; undefined when it cannot be known. */
@@ -49,7 +54,9 @@ export class LocalStepRunner implements vscode.Disposable {
   private waitForShellIntegration(terminal: vscode.Terminal): Promise<vscode.TerminalShellIntegration | undefined> {
     if (terminal.shellIntegration) return Promise.resolve(terminal.shellIntegration);
     if (this.withoutIntegration.has(terminal)) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
+    // The user turned VS Code's shell integration off: it will not come, so do not wait for it.
+    if (vscode.workspace.getConfiguration('terminal.integrated').get<boolean>('shellIntegration.enabled') === false) return Promise.resolve(undefined);
+    const waiting = new Promise<vscode.TerminalShellIntegration | undefined>((resolve) => {
       const timer = setTimeout(() => {
         this.withoutIntegration.add(terminal);
         sub.dispose();
@@ -62,6 +69,8 @@ export class LocalStepRunner implements vscode.Disposable {
         resolve(e.shellIntegration);
       });
     });
+    vscode.window.setStatusBarMessage(`$(sync~spin) Incident Desk: waiting for ${terminal.name} to start…`, waiting);
+    return waiting;
   }
 
   /** Types `command` exactly as given into `interpreter`'s terminal; resolves once it has started. */

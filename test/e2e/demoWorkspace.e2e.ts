@@ -69,7 +69,9 @@ for (const theme of [{ name: 'dark', id: 'Default Dark Modern' }, { name: 'light
     });
 
     it('shows the P1 clock in the status bar, in the warning colour', async () => {
-      const item = page.locator('.statusbar-item', { hasText: /P1 1[12]m · ack in [34]m/ }).first();
+      // The demo's P1 is 11.5 minutes old when the workspace is made; on a loaded machine the
+      // workbench can take a few minutes to get here, and the clock runs on (its target is 15m).
+      const item = page.locator('.statusbar-item', { hasText: /P1 1[1-4]m · ack in \d+[ms]/ }).first();
       await item.waitFor({ timeout: 20_000 });
       assert.match((await item.getAttribute('class')) ?? '', /warning-kind/);
     });

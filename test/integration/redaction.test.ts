@@ -70,7 +70,8 @@ describe('redaction: nothing secret lands in files (commands in the real extensi
     assert.equal(codes?.length, 1, JSON.stringify(errors));
     const finished = timelineOf(id).at(-1)!;
     assert.equal(finished.type, 'runbook_step_finished');
-    const output = finished.data?.output as { text: string };
+    const output = finished.data?.output as { text: string } | undefined;
+    assert.ok(output, `the finished event has no output tail (shell integration did not report?): ${JSON.stringify(finished)}`);
     assert.equal(output.text, 'GITHUB_TOKEN=[redacted: github-token]\ndb: postgres://app:[redacted: url-password]@db:5432/app');
     const file = raw(id);
     assert.ok(!file.includes(['gh', 'p_FAKEaBcDeFgHiJkLmNoPqRsTuVwXyZ012345'].join('')) && !file.includes('FakeIntegrationPw42'), file.split('\n').at(-2));

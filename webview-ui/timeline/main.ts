@@ -69,9 +69,9 @@ class TimelineApp extends LitElement {
         this.refilter();
         this.loading = this.afterPaint([], receivedAt).then(() => this.loadRest(generation));
       },
-      update: ({ incident, upsert }) => {
+      update: ({ incident, upsert, added }) => {
         this.incident = incident;
-        const fresh = this.stream.upsert(upsert);
+        const fresh = this.stream.upsert(upsert, added);
         const atEnd = this.atEnd();
         this.refilter();
         if (fresh.length && (this.follow || atEnd)) void this.scrollToKey(fresh[fresh.length - 1]);

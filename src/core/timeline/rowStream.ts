@@ -13,6 +13,8 @@ export class RowStream {
   generation = -1;
   /** Position, in the reset's order, of the next range to ask for. */
   cursor = 0;
+  /** Rows of the reset that came in an update (a star) before their range: here, and still counted as to come. */
+  private early = new Set<string>();
 
   reset(rows: readonly TimelineRow[], total: number, generation: number): void {
     this.all = [...rows].sort(compareRows);
@@ -20,6 +22,7 @@ export class RowStream {
     this.total = Math.max(total, rows.length);
     this.generation = generation;
     this.cursor = rows.length;
+    this.early = new Set();
   }
 
   /** Every row of the reset is here (counts, End and filters are then over the whole timeline). */
@@ -29,7 +32,7 @@ export class RowStream {
 
   /** Rows here or still to come: the reset's, and those appended since. */
   get count(): number {
-    return this.all.length + Math.max(0, this.total - this.cursor);
+    return this.all.length + Math.max(0, this.total - this.cursor - this.early.size);
   }
 
   /**
@@ -39,6 +42,8 @@ export class RowStream {
    */
   addRange(rows: readonly TimelineRow[]): { fresh: TimelineRow[]; appended: boolean } {
     this.cursor = rows.length === 0 ? this.total : this.cursor + rows.length;
+    for (const r of rows) this.early.delete(r.key);
+    if (this.complete) this.early.clear();
     const fresh = rows.filter((r) => !this.byKey.has(r.key));
     for (const r of fresh) this.byKey.set(r.key, r);
     if (fresh.length === 0) return { fresh, appended: true };
@@ -50,11 +55,19 @@ export class RowStream {
     return { fresh, appended };
   }
 
-  /** Rows appended or changed (by key) since: the keys of the new ones. */
-  upsert(rows: readonly TimelineRow[]): string[] {
+  /**
+   * Rows appended or changed (by key) since: the keys of the new ones. `added` (from the host) names
+   * the rows that are new to the timeline; a row not here that is not among them is one of the
+   * reset's, changed before its range arrived (a star while loading): not new.
+   */
+  upsert(rows: readonly TimelineRow[], added: readonly string[]): string[] {
+    const isNew = new Set(added);
     const fresh: string[] = [];
     for (const r of rows) {
-      if (!this.byKey.has(r.key)) fresh.push(r.key);
+      if (!this.byKey.has(r.key)) {
+        if (isNew.has(r.key) || this.complete) fresh.push(r.key);
+        else this.early.add(r.key);
+      }
       this.byKey.set(r.key, r);
     }
     this.all = [...this.byKey.values()].sort(compareRows);

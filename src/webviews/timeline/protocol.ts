@@ -80,8 +80,8 @@ const toWebview = {
      * with this `generation`) once these are painted.
      */
     reset: notification(obj({ incident: incidentInfoSchema, rows: arr(rowSchema, FIRST_ROWS), total: num({ int: true, min: 0 }), generation: num({ int: true, min: 0 }), commandAt: nullable(num()) })),
-    /** Rows appended (or changed, by key) since the last message. */
-    update: notification(obj({ incident: incidentInfoSchema, upsert: arr(rowSchema, 1_000_000) })),
+    /** Rows appended (or changed, by key) since the last message; `added`: the keys of those new to the timeline. */
+    update: notification(obj({ incident: incidentInfoSchema, upsert: arr(rowSchema, 1_000_000), added: arr(str(300), 1_000_000) })),
 };
 
 export type TimelineToHost = typeof toHost;

@@ -211,15 +211,18 @@ export class TimelinePanel implements vscode.Disposable {
       return;
     }
     const upsert = [];
+    const added: string[] = [];
     for (let i = 0; i < set.size; i++) {
       const key = set.key(i);
       const sig = set.sig(i);
-      if (this.sent.get(key) === sig) continue;
+      const was = this.sent.get(key);
+      if (was === sig) continue;
+      if (was === undefined) added.push(key);
       this.sent.set(key, sig);
       upsert.push(set.row(i));
     }
     if (upsert.length === 0 && read.events.length === 0) return;
-    this.host.peer.notify('update', { incident: info, upsert });
+    this.host.peer.notify('update', { incident: info, upsert, added });
   }
 
   /** The rows and header of the events read so far, kept until another read brings more (or the record changed). */

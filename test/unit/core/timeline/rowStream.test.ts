@@ -67,9 +67,11 @@ describe('timeline rows a screenful at a time', () => {
     assert.equal(s.count, all.length);
     const newer: TimelineRow = { ...all[300], starred: true };
     const appended: TimelineRow = { ...all[10], key: 'NEW', ts: T(900), at: T(900), seq: 9999 };
-    // Not here yet, the changed row counts as new to the app until the range with it arrives.
-    assert.deepEqual(s.upsert([newer, appended]), [newer.key, 'NEW']);
+    // The host says which rows are new: the starred one is the reset's, not yet delivered, and is not new.
+    assert.deepEqual(s.upsert([newer, appended], ['NEW']), ['NEW']);
+    assert.equal(s.count, all.length + 1, 'the early row is counted once');
     const r1 = s.addRange(all.slice(200, 400));
+    assert.equal(s.count, all.length + 1);
     assert.equal(r1.appended, false, 'an appended event sorted at the end: the range goes before it');
     assert.ok(!r1.fresh.some((r) => r.key === newer.key));
     const r2 = s.addRange(all.slice(400));
