@@ -18,3 +18,4 @@ export { restartContainer, statsSnapshot } from '../services/docker/containerAct
 export { readLiveCommit } from '../services/ssh/liveCommit';
 export { openRepository } from '../services/git/gitRepository';
 export { GitError } from '../services/git/gitErrors';
+export { lastStableReport } from '../services/git/lastStable';
