@@ -162,8 +162,8 @@ class RollbackApp extends LitElement {
       </header>
       <main>
         <h2 id="step-heading" tabindex="-1">${heading}</h2>
-        <p class="trust muted">${d.trusted ? 'Opening this wizard only reads git. Running a rollback (the later steps) will need this trusted workspace.'
-          : 'This workspace is not trusted: the wizard only reads git here. Running a rollback (the later steps) needs a trusted workspace.'}</p>
+        <p class="trust muted">${d.trusted ? 'Opening this wizard only reads git (and fetches the deploy ledger). Running a rollback (the later steps) will need this trusted workspace.'
+          : 'This workspace is not trusted: the wizard only reads the local repository here (no fetch). Running a rollback (the later steps) needs a trusted workspace.'}</p>
         ${body}
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         ${this.nav()}

@@ -107,8 +107,9 @@ export class RollbackPanel implements vscode.Disposable {
     if (!found) return;
     const i = found.incident;
     this.panel.title = `Roll Back: ${i.title}`;
+    // A fetch runs the remote's transport (ssh commands from the repository's config): only in a trusted workspace.
     const incident = { id: i.id, title: i.title, service: i.service, declaredAt: i.declaredAt };
-    this.request = stableRequest({ incident, incidents: this.deps.incidentFacts(), setting: this.deps.setting, now: Date.now(), fetch: true });
+    this.request = stableRequest({ incident, incidents: this.deps.incidentFacts(), setting: this.deps.setting, now: Date.now(), fetch: this.deps.isTrusted() });
     let data;
     try {
       const read = await readTarget(found.root, this.request);
