@@ -3,7 +3,8 @@
 // opened from the palette, the last stable commit preselected with its evidence, another candidate
 // chosen with the arrow keys, an option-like commit refused, the preview with the commits undone
 // and the migration risk, Next held until the acknowledgement is ticked with Space. A commit subject
-// holding markup renders as text with zero CSP violations. README screenshots (dark theme).
+// holding markup renders as text with zero CSP violations; after a window reload the wizard is
+// back on its step. README screenshots (dark theme).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -178,5 +179,25 @@ describe('e2e: the rollback wizard (target and preview)', function () {
     assert.deepEqual(after.injected, []);
     await wb.hideNotifications();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'rollback-wizard-preview.png') });
+  });
+
+  it('comes back after a window reload on the step it was at, its data read again', async function () {
+    this.timeout(150_000);
+    const loaded = page.waitForEvent('load', { timeout: 90_000 });
+    await wb.runCommand('Developer: Reload Window').catch(() => undefined);
+    await loaded;
+    await wb.ready();
+    frame = await wb.until('the rollback wizard after the reload', async () => {
+      for (const f of page.frames()) {
+        const s = (await f.evaluate(STATE).catch(() => null)) as WizardState | null;
+        if (s && s.title.includes(TITLE) && s.commits.length > 0) return f;
+      }
+      return undefined;
+    }, 120_000);
+    const s = await until('the preview restored', (x) => x.step === 'Step 2 of 6: Preview' && x.nextReady === 'true');
+    assert.deepEqual(s.commits, [XSS_SUBJECT, 'Add the coupons table']);
+    await frame.locator('rollback-app vscode-button.back').click();
+    await until('back on the target step, the stable commit chosen', (x) => x.step === 'Step 1 of 6: Target' && x.checked === shas.c2);
+    assert.equal((await state())?.cspViolations, '0');
   });
 });

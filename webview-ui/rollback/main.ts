@@ -4,11 +4,12 @@
 import { LitElement, html, nothing } from 'lit';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { AVAILABLE_STEPS, STEPS, STEP_LABELS, rollbackProtocol, savedStateSchema, type PreviewData, type RollbackToHost, type RollbackToWebview, type SavedState, type Step, type TargetData } from '../../src/webviews/rollback/protocol';
+import { STEPS, STEP_LABELS, rollbackProtocol, savedStateSchema, type PreviewData, type RollbackToHost, type RollbackToWebview, type SavedState, type Step, type TargetData } from '../../src/webviews/rollback/protocol';
 import { validate } from '../../src/webviews/shared/schema';
 import { HostConnection, getState, setState } from '../shared/ipc';
 import { adoptDocumentStyles, baseStyles } from '../shared/styles';
-import { hasMigration, previewView } from './previewView';
+import { hasMigration, refuseMove } from '../../src/webviews/rollback/wizardSteps';
+import { previewView } from './previewView';
 import { rollbackStyles } from './styles';
 import { choicesOf, short, targetView, type Choice } from './targetView';
 
@@ -80,8 +81,9 @@ class RollbackApp extends LitElement {
     this.busy = true;
     this.error = '';
     try {
-      const reply = await this.conn.request('goTo', { step, target: step === 'target' ? undefined : this.target });
-      if (reply.preview && reply.preview.target.sha !== this.preview?.target.sha) this.acknowledged = false;
+      const reply = await this.conn.request('goTo', { step, target: step === 'target' ? undefined : this.target, acknowledged: this.acknowledged });
+      // An acknowledgement is for one range: a new target asks again (a resumed one keeps what was saved).
+      if (reply.preview && this.preview && reply.preview.target.sha !== this.preview.target.sha) this.acknowledged = false;
       this.preview = reply.preview ?? this.preview;
       this.step = reply.step;
       this.save();
@@ -137,12 +139,11 @@ class RollbackApp extends LitElement {
     }
     const p = this.preview;
     const ready = !!p && (!hasMigration(p) || this.acknowledged);
-    const available = AVAILABLE_STEPS.includes('strategy');
-    const why = !ready ? 'Tick the acknowledgement above first: the database is not rolled back with the code.'
-      : available ? '' : 'The strategies (redeploy on the host, the team\'s own command, revert in git) come with the next part of this wizard.';
+    const why = refuseMove('preview', 'strategy', p, this.acknowledged) ?? '';
+    const available = why === '';
     return html`<div class="nav">
       <vscode-button secondary class="back" @click=${() => void this.goTo('target')}>Back: Target</vscode-button>
-      <vscode-button class="next" data-ready=${ready ? 'true' : 'false'} ?disabled=${!ready || !available} aria-describedby="next-why">Next: Strategy</vscode-button>
+      <vscode-button class="next" data-ready=${ready ? 'true' : 'false'} ?disabled=${!ready || !available} aria-describedby="next-why" @click=${() => void this.goTo('strategy')}>Next: Strategy</vscode-button>
       <span id="next-why" class="muted">${why}</span>
     </div>`;
   }

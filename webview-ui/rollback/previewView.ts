@@ -11,10 +11,6 @@ export interface PreviewViewOptions {
   setAcknowledged(v: boolean): void;
 }
 
-export function hasMigration(p: PreviewData): boolean {
-  return p.risks.some((r) => r.kind === 'migration');
-}
-
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 export function previewView(o: PreviewViewOptions): TemplateResult {

@@ -87,7 +87,7 @@ const toHost = {
    * Moves the wizard: to `target`, or to `preview` of a commit (a full id the host resolved or
    * listed). The host refuses a step it cannot reach; the reply carries the step's data.
    */
-  goTo: request(obj({ step: STEP, target: optional(obj({ sha: SHA, label: TEXT })) }), obj({ step: STEP, preview: nullable(previewSchema) })),
+  goTo: request(obj({ step: STEP, target: optional(obj({ sha: SHA, label: TEXT })), acknowledged: optional(bool()) }), obj({ step: STEP, preview: nullable(previewSchema) })),
   /** Read the repository and the evidence again (the host answers with `target`). */
   reload: notification(empty()),
 };

@@ -5,8 +5,9 @@ import { stableRequest, type StableRequestInput } from '../../core/rollback/stab
 import type { ComponentLog } from '../../log';
 import type { GitRepository } from '../../services/git/gitRepository';
 import { WebviewHost } from '../shared/webviewHost';
-import { AVAILABLE_STEPS, STEP_LABELS, rollbackProtocol, type PreviewData, type RollbackToHost, type RollbackToWebview, type Step } from './protocol';
+import { rollbackProtocol, type PreviewData, type RollbackToHost, type RollbackToWebview, type Step } from './protocol';
 import { readPreview, readTarget, resolveTarget } from './rollbackData';
+import { refuseMove } from './wizardSteps';
 
 /** What a wizard panel needs from the extension. */
 export interface RollbackDeps {
@@ -33,6 +34,8 @@ export class RollbackPanel implements vscode.Disposable {
   private step: Step = 'target';
   private repo: GitRepository | null = null;
   private live: string | null = null;
+  /** The preview last shown (what leaving it is checked against). */
+  private preview: PreviewData | undefined;
   private request: ReturnType<typeof stableRequest> | undefined;
   /** The read in progress (the app's requests wait for it). */
   private reading: Promise<void> = Promise.resolve();
@@ -56,9 +59,9 @@ export class RollbackPanel implements vscode.Disposable {
           await this.reading;
           return resolveTarget(this.repo, name, this.live);
         },
-        goTo: async ({ step, target }) => {
+        goTo: async ({ step, target, acknowledged }) => {
           await this.reading;
-          return this.goTo(step, target);
+          return this.goTo(step, target, acknowledged === true);
         },
       },
     });
@@ -78,8 +81,9 @@ export class RollbackPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
-  private async goTo(step: Step, target: { sha: string; label: string } | undefined): Promise<{ step: Step; preview: PreviewData | null }> {
-    if (!AVAILABLE_STEPS.includes(step)) throw new Error(`The ${STEP_LABELS[step]} step comes with the next part of the wizard.`);
+  private async goTo(step: Step, target: { sha: string; label: string } | undefined, acknowledged: boolean): Promise<{ step: Step; preview: PreviewData | null }> {
+    const refused = refuseMove(this.step, step, this.preview, acknowledged);
+    if (refused) throw new Error(refused);
     if (step === 'target') {
       this.step = 'target';
       return { step, preview: null };
@@ -92,6 +96,7 @@ export class RollbackPanel implements vscode.Disposable {
     if (sha === this.live) throw new Error('The target is the live commit: nothing to roll back.');
     const preview = await readPreview(this.repo, { sha, label: target.label }, this.live, this.request?.migrationGlobs ?? []);
     this.step = 'preview';
+    this.preview = preview;
     return { step, preview };
   }
 

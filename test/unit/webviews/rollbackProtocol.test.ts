@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { Peer } from '../../../src/webviews/shared/ipc';
 import { validate } from '../../../src/webviews/shared/schema';
+import { refuseMove } from '../../../src/webviews/rollback/wizardSteps';
 import { MAX_PREVIEW_COMMITS, STEPS, rollbackProtocol, savedStateSchema, type PreviewData, type TargetData } from '../../../src/webviews/rollback/protocol';
 
 const SHA = 'a'.repeat(40);
@@ -88,5 +89,18 @@ describe('rollback wizard protocol', () => {
     assert.equal(app.dropped, 2);
     assert.deepEqual(seen, [target.incident.title]);
     assert.match(warnings.join('\n'), /unknown method "runEverything"/);
+  });
+});
+
+describe('rollback wizard steps', () => {
+  it('back is always allowed; past the preview only from it, a migration acknowledged, to a step that is built', () => {
+    const p = preview(1);
+    assert.equal(refuseMove('preview', 'target', p, false), undefined);
+    assert.equal(refuseMove('target', 'preview', undefined, false), undefined);
+    assert.match(refuseMove('target', 'strategy', p, true) ?? '', /Preview the rollback first/);
+    assert.match(refuseMove('preview', 'strategy', undefined, true) ?? '', /Preview the rollback first/);
+    assert.match(refuseMove('preview', 'strategy', p, false) ?? '', /database is not rolled back/);
+    assert.match(refuseMove('preview', 'strategy', p, true) ?? '', /strategies .* come with the next part/);
+    assert.match(refuseMove('preview', 'run', { ...p, risks: [] }, false) ?? '', /The Run step comes with the next part/);
   });
 });
