@@ -5,7 +5,7 @@ import { stableRequest, type StableRequestInput } from '../../core/rollback/stab
 import type { ComponentLog } from '../../log';
 import type { GitRepository } from '../../services/git/gitRepository';
 import { WebviewHost } from '../shared/webviewHost';
-import { rollbackProtocol, type PreviewData, type RollbackToHost, type RollbackToWebview, type Step } from './protocol';
+import { rollbackProtocol, type PreviewData, type RollbackToHost, type RollbackToWebview, type Step, type TargetData } from './protocol';
 import { readPreview, readTarget, resolveTarget } from './rollbackData';
 import { refuseMove } from './wizardSteps';
 
@@ -34,6 +34,8 @@ export class RollbackPanel implements vscode.Disposable {
   private step: Step = 'target';
   private repo: GitRepository | null = null;
   private live: string | null = null;
+  /** The Target step's data as last sent (integration tests read it). */
+  lastTarget: TargetData | undefined;
   /** The preview last shown (what leaving it is checked against). */
   private preview: PreviewData | undefined;
   private request: ReturnType<typeof stableRequest> | undefined;
@@ -126,7 +128,8 @@ export class RollbackPanel implements vscode.Disposable {
       this.live = null;
       data = { repo: null, problem: `Reading the deploy evidence failed: ${e instanceof Error ? e.message : String(e)}`, env: this.request.env, live: null, stable: null, thin: false, reason: null, candidates: [], notes: [] };
     }
-    this.host.peer.notify('target', { ...data, incident, trusted: this.deps.isTrusted() });
+    this.lastTarget = { ...data, incident, trusted: this.deps.isTrusted() };
+    this.host.peer.notify('target', this.lastTarget);
     this.host.peer.notify('step', { step: this.step });
   }
 
