@@ -137,6 +137,8 @@ describe('e2e: the rollback wizard (target and preview)', function () {
     const live = (await frame.locator('rollback-app .live').textContent()) ?? '';
     assert.match(live, new RegExp(shas.c4.slice(0, 12)));
     assert.match(live, /Render coupon names <img src=x onerror=alert\(1\)>/);
+    const passed = (await frame.locator('rollback-app details.rejected').textContent()) ?? '';
+    assert.match(passed, new RegExp(`${shas.c4.slice(0, 12)}[\\s\\S]*it is the live one[\\s\\S]*suspect: live when incident ${ID}`));
   });
 
   it('moves to the next candidate with the arrow keys', async () => {

@@ -82,6 +82,9 @@ export function targetView(o: TargetViewOptions): TemplateResult {
       <vscode-button secondary ?disabled=${o.busy} @click=${(e: Event) => o.submitTyped(e)}>Use This Commit</vscode-button>
       <span id="typed-error" class="error typed-error" role="alert">${o.typedError}</span>
     </form>
+    ${d.rejected.length ? html`<details class="rejected"><summary>Passed over (${d.rejected.length}): why newer commits are not stable</summary>
+      <ul>${d.rejected.map((r) => html`<li><span class="sha">${short(r.sha)}</span> <span class="muted">deployed ${minute(r.deployedAt)}</span>${evidenceList(`rejected-${r.sha}`, r.reasons)}</li>`)}</ul>
+    </details>` : nothing}
     ${d.notes.length ? html`<ul class="notes muted" aria-label="Notes">${d.notes.map((n) => html`<li>${n}</li>`)}</ul>` : nothing}
     ${d.repo ? html`<p class="muted repo">Repository: <span class="mono">${d.repo.root}</span>${d.repo.branch ? html` on ${d.repo.branch}` : ' (detached HEAD)'}${d.repo.shallow ? ' (a shallow clone)' : ''}</p>` : nothing}`;
 }

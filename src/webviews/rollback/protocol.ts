@@ -49,6 +49,8 @@ export const targetDataSchema = obj({
   /** Why there is no stable commit, when there is none. */
   reason: nullable(TEXT),
   candidates: arr(candidateSchema, 50),
+  /** Commits deployed before the incident and passed over (the live one, suspect, faulty, too short), newest first, with why. */
+  rejected: arr(obj({ sha: SHA, deployedAt: str(64), reasons: EVIDENCE }), 100),
   /** Facts to read the answer with (shallow clone, the stable commit not here, ledger problems). */
   notes: arr(TEXT, 100),
 });

@@ -54,7 +54,7 @@ export interface TargetRead {
 /** The Target step: the last stable commit, its evidence, the candidates and the live commit. */
 export async function readTarget(folder: string, req: StableRequest): Promise<TargetRead> {
   const found = await findRepository(folder);
-  const empty = { repo: null, problem: found.problem, env: req.env, live: null, stable: null, thin: false, reason: null, candidates: [], notes: [] };
+  const empty = { repo: null, problem: found.problem, env: req.env, live: null, stable: null, thin: false, reason: null, candidates: [], rejected: [], notes: [] };
   if (!found.repo) return { data: empty, live: null, repo: null };
   const repo = found.repo;
   const remote = await loadRemote();
@@ -74,6 +74,7 @@ export async function readTarget(folder: string, req: StableRequest): Promise<Ta
       repo: { root: repo.root, branch: repo.head.branch ?? null, shallow: repo.shallow }, problem: null, env: req.env,
       live, stable: report.stable ? await wire(report.stable) : null, thin: report.thin, reason: report.reason ?? null,
       candidates: await Promise.all(report.candidates.map(wire)), notes,
+      rejected: report.rejected.slice(0, 100).map((r) => ({ sha: r.sha, deployedAt: r.deployedAt, reasons: r.reasons })),
     },
   };
 }

@@ -126,7 +126,7 @@ export class RollbackPanel implements vscode.Disposable {
     } catch (e) {
       this.repo = null;
       this.live = null;
-      data = { repo: null, problem: `Reading the deploy evidence failed: ${e instanceof Error ? e.message : String(e)}`, env: this.request.env, live: null, stable: null, thin: false, reason: null, candidates: [], notes: [] };
+      data = { repo: null, problem: `Reading the deploy evidence failed: ${e instanceof Error ? e.message : String(e)}`, env: this.request.env, live: null, stable: null, thin: false, reason: null, candidates: [], rejected: [], notes: [] };
     }
     this.lastTarget = { ...data, incident, trusted: this.deps.isTrusted() };
     this.host.peer.notify('target', this.lastTarget);

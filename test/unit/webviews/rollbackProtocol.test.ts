@@ -14,7 +14,7 @@ const target: TargetData = {
   repo: { root: '/w/app', branch: 'main', shallow: false }, problem: null, trusted: false, env: 'production',
   live: { sha: LIVE, evidence: ['deployed …'], subject: 'live' },
   stable: { sha: SHA, deployedAt: '2026-11-19T09:00:00.000Z', source: 'ledger', evidence: ['deployed …', 'live 1 day'], subject: null },
-  thin: false, reason: null, candidates: [], notes: [],
+  thin: false, reason: null, candidates: [], rejected: [{ sha: LIVE, deployedAt: '2026-11-20T08:00:00.000Z', reasons: ['it is the live one'] }], notes: [],
 };
 const commit = (i: number) => ({ sha: String(i).padStart(40, '0'), subject: `c${i}`, author: 'Dana', date: '2026-11-20T09:00:00+00:00', merge: false });
 const preview = (n: number): PreviewData => ({

@@ -56,6 +56,8 @@ describe('rollback wizard: what the host reads (real repositories)', function ()
     assert.deepEqual(t.data.candidates.map((c) => c.sha), [c1]);
     assert.equal(t.data.thin, false);
     assert.equal(t.data.live?.subject, 'four');
+    assert.deepEqual(t.data.rejected.map((r) => r.sha), [c4]);
+    assert.match(t.data.rejected[0]!.reasons.join('\n'), /it is the live one/);
   });
 
   it('no deploy record: the HEAD is taken as live and said so; no stable commit, with the reason', async () => {
