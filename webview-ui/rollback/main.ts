@@ -134,6 +134,7 @@ class RollbackApp extends LitElement {
       const ok = !!this.target && !!this.data?.live;
       return html`<div class="nav">
         <vscode-button class="next" ?disabled=${!ok || this.busy} aria-describedby="next-why" @click=${() => void this.goTo('preview')}>Next: Preview</vscode-button>
+        <vscode-button secondary class="reload" title="Read the repository and the deploy ledger again (after a git fetch, say)" @click=${() => this.conn.notify('reload', {})}>Read Again</vscode-button>
         <span id="next-why" class="muted">${ok ? '' : this.data?.live ? 'Choose a commit to roll back to.' : 'The live commit is unknown: nothing to compare with.'}</span>
       </div>`;
     }
