@@ -46,7 +46,7 @@ export const EVENT_TYPES = [
   'rollback_command_finished',
   /** Every check passed after the commands: `data` { host, to, checks: [{ name, status, detail }] }. */
   'rollback_verified',
-  /** A command failed or was cancelled (`stage: 'command'`), or a check failed (`stage: 'verify'`, with `checks`). */
+  /** A command failed or was cancelled (`stage: 'command'`), the lock was taken over meanwhile (`stage: 'lock'`), or a check failed (`stage: 'verify'`, with `checks`). */
   'rollback_failed',
   /** Whether a command finished cannot be known (connection lost, status gone): never counted as success. `data` { host, index?, runId?, reason }. */
   'rollback_unknown',

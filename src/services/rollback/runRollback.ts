@@ -68,6 +68,8 @@ export type RollbackOutcome =
   | { readonly kind: 'lockFailed'; readonly message: string }
   /** A command failed (or was cancelled): the ones after it did not run. */
   | { readonly kind: 'failed'; readonly stage: 'command'; readonly index: number; readonly exitCode: number; readonly cancelled: boolean; readonly message: string }
+  /** The lock was taken over by someone else between two commands: the rest did not run. */
+  | { readonly kind: 'failed'; readonly stage: 'lock'; readonly index: number; readonly holder?: HostLockHolder; readonly message: string }
   /** The commands ran, a check failed. */
   | { readonly kind: 'failed'; readonly stage: 'verify'; readonly checks: readonly VerifyCheck[]; readonly message: string }
   /** The commands ran and every check passed. */
@@ -205,8 +207,13 @@ async function orchestrate(
       await emit('rollback_failed', `Rollback of ${req.host} failed: ${message}`, { stage: 'command', index, exitCode: outcome.exitCode, cancelled: outcome.cancelled });
       return finish({ kind: 'failed', stage: 'command', index, exitCode: outcome.exitCode, cancelled: outcome.cancelled, message });
     }
-    // A long rollback must not look stale to the next window.
-    await renewHostLock(conn, lock).catch(() => undefined);
+    // A long rollback must not look stale to the next window; one taken over meanwhile stops here.
+    const renewed = await renewHostLock(conn, lock).catch(() => undefined);
+    if (renewed?.kind === 'lost' && index < req.commands.length - 1) {
+      const message = `the rollback lock on ${req.host} was taken over${renewed.holder ? ` by ${renewed.holder.who}` : ''} after command ${index + 1}; the commands after it did not run`;
+      await emit('rollback_failed', `Rollback of ${req.host} stopped: ${message}`, { stage: 'lock', index, ...(renewed.holder ? { holder: renewed.holder.who } : {}) });
+      return { kind: 'failed', stage: 'lock', index, holder: renewed.holder, message, lockReleased: false };
+    }
   }
 
   if (!req.verify) return finish({ kind: 'ran' });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { type RedeployHost, planRedeploy } from '../../../../src/core/rollback/redeployPlan';
 import { shellWord } from '../../../../src/core/runbooks/placeholderFill';
 import { type RollbackPorts, type RollbackRequest, runRollback } from '../../../../src/services/rollback/runRollback';
+import { acquireHostLock, releaseHostLock } from '../../../../src/services/ssh/hostLock';
 import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
 import { TempDirs } from '../../support/tempDirs';
 import { realHost, waitFor } from '../ssh/hostWorld';
@@ -79,6 +80,18 @@ describe('rollback orchestration on a real sshd: lock, drops, unknown, cancel, q
     assert.equal(first.rec.output, 'first-begins\nfirst-ends\n');
     assert.equal((await host.world.sh(conn, 'ls shop/second-ran 2>/dev/null || echo absent')).trim(), 'absent');
     assert.equal((await start({ name: 'shop-1', workDir: 'shop', deploy: ['true'] }, { who: 'bob' }).run.done).kind, 'ran', 'the lock is free again');
+  });
+
+  it('the lock taken over by someone else during a command (they confirmed it stale): the commands after it do not run', async () => {
+    const r = start({ name: 'shop-1', workDir: 'shop', deploy: ['echo one; sleep 1', 'touch shop/after-lost'] });
+    await r.rec.waitForEvent('rollback_command_started');
+    const other = await acquireHostLock(conn, { who: 'carol', takeOver: true, staleAfterSeconds: 0 });
+    assert.equal(other.kind, 'acquired', JSON.stringify(other));
+    const outcome = await r.run.done;
+    assert.ok(outcome.kind === 'failed' && outcome.stage === 'lock' && outcome.holder?.who === 'carol' && !outcome.lockReleased, JSON.stringify(outcome));
+    assert.match(r.rec.events.at(-1)!.text, /taken over by carol after command 1/);
+    assert.equal((await host.world.sh(conn, 'ls shop/after-lost 2>/dev/null || echo absent')).trim(), 'absent');
+    if (other.kind === 'acquired') assert.deepEqual(await releaseHostLock(conn, other.lock), { kind: 'ok' });
   });
 
   it('cancel signals the remote command (its TERM trap answers); the commands after it never start; reported failed, cancelled', async () => {
