@@ -4,6 +4,7 @@ import { openRepository } from '../../../../src/services/git/gitRepository';
 import { appendLedger, readLedger } from '../../../../src/services/git/deployLedger';
 import { runRollback } from '../../../../src/services/rollback/runRollback';
 import { verifyRollback } from '../../../../src/services/rollback/verify';
+import { detectComposeCommand } from '../../../../src/services/ssh/composeCommand';
 import { readLiveCommit } from '../../../../src/services/ssh/liveCommit';
 import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
 import { ensureBusyboxImage } from '../../../services/busyboxImage';
@@ -119,5 +120,21 @@ describe('rollback on a real host with a real Docker engine', function () {
     const c = result.checks.find((x) => x.name === 'containers')!;
     assert.ok(c.status === 'failed' && /1 of 1 container\(s\) of web not running or not healthy: [0-9a-f]{12} Exited/.test(c.detail), JSON.stringify(result));
     assert.equal(result.checks.find((x) => x.name === 'health')!.status, 'failed');
+  });
+
+  it('the default redeploy (fetch if missing, detached checkout, compose up --build) with the compose the host has, detected; skipped on a host with neither compose', async function () {
+    const compose = await detectComposeCommand(conn);
+    // Debian 12 has no compose v2 plugin; docker-compose (v1) is its own package, not installed on every test machine.
+    if (compose.kind === 'none') this.skip();
+    await dockerCli(dockerd, ['rm', '-f', container]);
+    const plan = planRedeploy({ strategy: 'redeploy', sha: shop.good2, host: { name: 'shop-1', workDir: 'shop', composeFile: 'docker-compose.yml' }, compose: compose.command });
+    assert.ok(plan.kind === 'plan' && plan.commands[2]!.command === `${compose.command} -f docker-compose.yml up -d --build --remove-orphans`, JSON.stringify(plan));
+    const rec = recorder();
+    const outcome = await runRollback(
+      { host: 'shop-1', who: 'alice', from: shop.alsoBad, to: shop.good2, strategy: 'redeploy', commands: plan.commands, cwd: plan.cwd, verify: verify() },
+      { connection: conn, reconnect: connect, emit: rec.emit, onOutput: rec.onOutput },
+    ).done;
+    assert.equal(outcome.kind, 'verified', `${JSON.stringify(outcome)}\n${rec.output}`);
+    assert.equal((await world.sh(conn, `curl -fsS http://127.0.0.1:${port}/health`)).trim(), 'v4');
   });
 });

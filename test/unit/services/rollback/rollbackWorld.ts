@@ -34,6 +34,8 @@ export async function shopRepo(dir: string, port: number): Promise<ShopRepo> {
     `FROM local/busybox:1\nARG REV=unknown\nLABEL org.opencontainers.image.revision=$REV\nCOPY www /www\nCMD ["/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:${port}", "-h", "/www"]\n`,
   );
   await fsp.writeFile(path.join(repo, 'www', 'index.html'), 'shop\n');
+  // For the default redeploy where the host has compose (the project is the folder's name: shop).
+  await fsp.writeFile(path.join(repo, 'docker-compose.yml'), 'version: "3"\nservices:\n  web:\n    build: .\n    network_mode: host\n');
   const commit = async (message: string, health: string | undefined, date: string) => {
     const file = path.join(repo, 'www', 'health');
     if (health === undefined) await fsp.rm(file, { force: true });
