@@ -46,9 +46,9 @@ export const EVENT_TYPES = [
   'rollback_command_finished',
   /** Every check passed after the commands: `data` { host, to, checks: [{ name, status, detail }] }. */
   'rollback_verified',
-  /** A command failed or was cancelled (`stage: 'command'`), the lock was taken over meanwhile (`stage: 'lock'`), or a check failed (`stage: 'verify'`, with `checks`). */
+  /** A command could not start (`stage: 'start'`), failed or was cancelled (`stage: 'command'`), the lock was taken over meanwhile (`stage: 'lock'`), or a check failed (`stage: 'verify'`, with `checks`). */
   'rollback_failed',
-  /** Whether a command finished cannot be known (connection lost, status gone): never counted as success. `data` { host, index?, runId?, reason }. */
+  /** Not known, never counted as success: whether a command started or finished (connection lost, status gone; `data` { host, index, runId, reason }), or, the commands done, whether the host is healthy (`stage: 'verify'`, with `checks`). */
   'rollback_unknown',
   /** An earlier event marked as a key moment: `data` { ref } (see eventRef.ts). */
   'starred',

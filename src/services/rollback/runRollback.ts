@@ -11,6 +11,7 @@ import type { PlannedCommand, RedeployStrategy } from '../../core/rollback/redep
 import { type DetachedOutcome, type DetachedRunRef, cancelDetached, followToEnd, startDetached } from '../ssh/detachedCommand';
 import { type HostLockHandle, type HostLockHolder, acquireHostLock, releaseHostLock, renewHostLock } from '../ssh/hostLock';
 import type { RemoteExecutor } from '../ssh/remoteExec';
+import { SshError } from '../ssh/sshError';
 import { type VerifyCheck, type VerifySpec, verifyRollback } from './verify';
 
 export type RollbackEventType = 'rollback_started' | 'rollback_command_started' | 'rollback_command_finished' | 'rollback_verified' | 'rollback_failed' | 'rollback_unknown';
@@ -76,8 +77,12 @@ export type RollbackOutcome =
   | { readonly kind: 'verified'; readonly checks: readonly VerifyCheck[]; readonly ledgerLine?: string; readonly ledgerError?: string }
   /** The commands ran (exit 0 each) and no verification was asked for. */
   | { readonly kind: 'ran' }
-  /** Whether a command finished is not known: never success. */
-  | { readonly kind: 'unknown'; readonly index: number; readonly runId: string; readonly message: string };
+  /** Whether a command started or finished is not known: never success. */
+  | { readonly kind: 'unknown'; readonly stage: 'command'; readonly index: number; readonly runId: string; readonly message: string }
+  /** The commands ran, but the host could not be asked whether it is healthy: never success. */
+  | { readonly kind: 'unknown'; readonly stage: 'verify'; readonly checks: readonly VerifyCheck[]; readonly message: string }
+  /** A command could not be started (the host said why, or the channel was refused): it did not run, nor did the ones after it. */
+  | { readonly kind: 'failed'; readonly stage: 'start'; readonly index: number; readonly message: string };
 
 export interface RollbackRun {
   readonly done: Promise<RollbackOutcome & { readonly lockReleased: boolean }>;
@@ -167,17 +172,27 @@ async function orchestrate(
     const ref: DetachedRunRef = { id: `${runBase}-${index + 1}` };
     const base = { index, command: planned.command, runId: ref.id };
     try {
-      await startDetached(conn, { ...ref, command: planned.command, cwd: req.cwd });
+      try {
+        await startDetached(conn, { ...ref, command: planned.command, cwd: req.cwd });
+      } catch (e) {
+        // The connection went before the host got the script (the exec was refused): nothing ran; once more on a new one.
+        if (!SshError.is(e)) throw e;
+        conn = await ports.reconnect();
+        await startDetached(conn, { ...ref, command: planned.command, cwd: req.cwd });
+      }
     } catch (e) {
-      // Not started (or not confirmed): after a drop the run may exist; a new follow settles it below.
       const message = (e as Error)?.message ?? String(e);
-      if (!/already exists/.test(message)) {
-        try {
-          conn = await ports.reconnect();
-        } catch {
-          await emit('rollback_unknown', `Whether command ${index + 1} started on ${req.host} is unknown: ${message}`, { ...base, reason: message });
-          return finish({ kind: 'unknown', index, runId: ref.id, message });
-        }
+      if (!/did not confirm the start/.test(message)) {
+        // The host said why, or the channel was refused before sh read the script: it did not run.
+        await emit('rollback_failed', `Rollback of ${req.host} failed: command ${index + 1} could not be started: ${message}`, { stage: 'start', index, command: planned.command, reason: message });
+        return finish({ kind: 'failed', stage: 'start', index, message });
+      }
+      // Cut short while starting: the run may exist. On a new connection, following it settles that (notFound: unknown).
+      try {
+        conn = await ports.reconnect();
+      } catch {
+        await emit('rollback_unknown', `Whether command ${index + 1} started on ${req.host} is unknown: ${message}`, { ...base, reason: message });
+        return finish({ kind: 'unknown', stage: 'command', index, runId: ref.id, message });
       }
     }
     await emit('rollback_command_started', `Command ${index + 1} of ${req.commands.length} started on ${req.host}: ${planned.command}`, base);
@@ -194,7 +209,7 @@ async function orchestrate(
     const outcome = followed.outcome;
     if (outcome.outcome === 'unknown') {
       await emit('rollback_unknown', `Whether command ${index + 1} on ${req.host} finished is unknown: ${outcome.message}`, { ...base, reason: outcome.reason, message: outcome.message });
-      return finish({ kind: 'unknown', index, runId: ref.id, message: outcome.message });
+      return finish({ kind: 'unknown', stage: 'command', index, runId: ref.id, message: outcome.message });
     }
     await emit('rollback_command_finished', `Command ${index + 1} on ${req.host} ended: ${describeOutcome(outcome)}`, {
       ...base,
@@ -219,8 +234,15 @@ async function orchestrate(
   if (!req.verify) return finish({ kind: 'ran' });
 
   // 5. verify, still holding the lock: nobody redeploys in between.
+  if ((conn as { closed?: boolean }).closed === true) conn = await ports.reconnect().catch(() => conn);
   const result = await verifyRollback({ ...req.verify, target: req.to }, { connection: conn, ...ports.verifyPorts });
   const checks = result.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail }));
+  if (!result.verified && !result.checks.some((c) => c.status === 'failed')) {
+    // Nothing failed, but not everything could be asked: not verified, and not failed either.
+    const message = result.checks.filter((c) => c.status === 'unknown').map((c) => `${c.name}: ${c.detail}`).join('; ') || 'no check could be made';
+    await emit('rollback_unknown', `Rollback of ${req.host} to ${short(req.to)}: the commands ran, the checks could not be made: ${message}`, { stage: 'verify', to: req.to, checks, reason: message });
+    return finish({ kind: 'unknown', stage: 'verify', checks: result.checks, message });
+  }
   if (!result.verified) {
     const failed = result.checks.filter((c) => c.status === 'failed');
     const message = failed.length ? failed.map((c) => `${c.name}: ${c.detail}`).join('; ') : 'no check could be made';

@@ -14,13 +14,16 @@ export type CheckName = 'health' | 'containers' | 'liveCommit';
 
 export interface VerifyCheck {
   readonly name: CheckName;
-  /** `skipped`: nothing configured to check (said in `detail`); it neither passes nor fails the verification. */
-  readonly status: 'passed' | 'failed' | 'skipped';
+  /**
+   * `skipped`: nothing configured to check (said in `detail`); it neither passes nor fails the
+   * verification. `unknown`: the host could not be asked, so the check says nothing about it.
+   */
+  readonly status: 'passed' | 'failed' | 'skipped' | 'unknown';
   readonly detail: string;
 }
 
 export interface VerifyResult {
-  /** Every check passed or was skipped, and at least one passed. */
+  /** Every check passed or was skipped, and at least one passed (an `unknown` check is never verified). */
   readonly verified: boolean;
   readonly checks: readonly VerifyCheck[];
 }
@@ -105,7 +108,7 @@ async function checkHealth(spec: VerifySpec, ports: VerifyPorts): Promise<Verify
   try {
     detection = pickHttpClient((await runHostScript(ports.connection, HTTP_CLIENT_SCRIPT, { timeoutMs: 30_000 })).stdout);
   } catch (e) {
-    return { name: 'health', status: 'failed', detail: `cannot ask the host: ${(e as Error)?.message ?? String(e)}` };
+    return { name: 'health', status: 'unknown', detail: `cannot ask the host: ${(e as Error)?.message ?? String(e)}` };
   }
   if (!detection.client) {
     return { name: 'health', status: 'failed', detail: detection.finished ? `the host has no HTTP client to poll ${spec.healthUrl} with: ${detection.missing.join(', ')} all missing` : 'the host did not answer which HTTP client it has' };
@@ -170,13 +173,14 @@ async function checkContainers(spec: VerifySpec, ports: VerifyPorts): Promise<Ve
   try {
     return judgeContainers((await runHostScript(ports.connection, containersScript(spec.service, spec.project), { timeoutMs: 30_000 })).stdout, spec.service);
   } catch (e) {
-    return { name: 'containers', status: 'failed', detail: `cannot ask the host: ${(e as Error)?.message ?? String(e)}` };
+    return { name: 'containers', status: 'unknown', detail: `cannot ask the host: ${(e as Error)?.message ?? String(e)}` };
   }
 }
 
 async function checkLiveCommit(spec: VerifySpec, ports: VerifyPorts): Promise<VerifyCheck> {
   if (!spec.workDir && !spec.service) return { name: 'liveCommit', status: 'skipped', detail: 'neither a work dir nor a service to tell the live commit' };
   const live = await readLiveCommit(ports.connection, { workDir: spec.workDir, service: spec.service, project: spec.project });
+  if (live.kind === 'unreachable') return { name: 'liveCommit', status: 'unknown', detail: `cannot ask the host: ${live.error.message}` };
   if (live.kind !== 'found') return { name: 'liveCommit', status: 'failed', detail: `the host's live commit is ${live.kind}: ${live.notes.join('; ')}` };
   const from = live.source === 'git' ? 'the work dir' : live.source === 'imageLabel' ? 'the image label' : 'REVISION';
   if (live.sha !== spec.target && !(live.source === 'revisionFile' && spec.target.startsWith(live.sha))) {
@@ -190,5 +194,5 @@ async function checkLiveCommit(spec: VerifySpec, ports: VerifyPorts): Promise<Ve
 /** Runs the three checks in order (health first: the others are read once it settled). */
 export async function verifyRollback(spec: VerifySpec, ports: VerifyPorts): Promise<VerifyResult> {
   const checks = [await checkHealth(spec, ports), await checkContainers(spec, ports), await checkLiveCommit(spec, ports)];
-  return { verified: checks.every((c) => c.status !== 'failed') && checks.some((c) => c.status === 'passed'), checks };
+  return { verified: checks.every((c) => c.status === 'passed' || c.status === 'skipped') && checks.some((c) => c.status === 'passed'), checks };
 }

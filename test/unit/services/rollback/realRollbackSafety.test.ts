@@ -94,6 +94,19 @@ describe('rollback orchestration on a real sshd: lock, drops, unknown, cancel, q
     if (other.kind === 'acquired') assert.deepEqual(await releaseHostLock(conn, other.lock), { kind: 'ok' });
   });
 
+  it('a command the host cannot start (its runs folder cannot be made): failed at the start with the host\'s reason, nothing after it run', async () => {
+    await host.world.sh(conn, 'mv .incident-desk/runs .incident-desk/runs.aside && touch .incident-desk/runs');
+    try {
+      const r = start({ name: 'shop-1', workDir: 'shop', deploy: ['touch shop/not-started', 'touch shop/not-started-2'] });
+      const outcome = await r.run.done;
+      assert.ok(outcome.kind === 'failed' && outcome.stage === 'start' && /cannot create/.test(outcome.message) && outcome.lockReleased, JSON.stringify(outcome));
+      assert.deepEqual(r.rec.types(), ['rollback_started', 'rollback_failed']);
+    } finally {
+      await host.world.sh(conn, 'rm -f .incident-desk/runs && mv .incident-desk/runs.aside .incident-desk/runs');
+    }
+    assert.equal((await host.world.sh(conn, 'ls shop/not-started shop/not-started-2 2>/dev/null || echo absent')).trim(), 'absent');
+  });
+
   it('cancel signals the remote command (its TERM trap answers); the commands after it never start; reported failed, cancelled', async () => {
     const r = start({ name: 'shop-1', workDir: 'shop', deploy: ['trap "echo got-term; exit 5" TERM; echo ready; sleep 30 & wait', 'touch after-cancel'] });
     await waitFor(() => r.rec.output.includes('ready'), 20_000, 'ready');

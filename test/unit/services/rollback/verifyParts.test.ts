@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { judgeContainers, pickHttpClient } from '../../../../src/services/rollback/verify';
+import { judgeContainers, pickHttpClient, verifyRollback } from '../../../../src/services/rollback/verify';
+import type { RemoteExecutor } from '../../../../src/services/ssh/remoteExec';
+import { SshError } from '../../../../src/services/ssh/sshError';
 
 // The pure parts of verify: which HTTP client the host has, and judging its containers' listing.
 
@@ -22,5 +24,28 @@ describe('verify: the pure parts', () => {
     assert.match(judgeContainers('listed\tyes\nend\n', 'web').detail, /no container of service web/);
     assert.match(judgeContainers('error\tCannot connect to the Docker daemon\nend\n', 'web').detail, /could not list.*Cannot connect/);
     assert.equal(judgeContainers('c\tabc\trunning\tUp\n', 'web').status, 'failed');
+  });
+
+  it('a host that cannot be asked: every check unknown (not failed), never verified', async () => {
+    const gone: RemoteExecutor = {
+      exec: () => ({ done: Promise.reject(new SshError('dropped', 'the connection is closed')), cancel() {}, write() {}, endInput() {} }),
+    };
+    const result = await verifyRollback({ target: 'a'.repeat(40), healthUrl: 'http://127.0.0.1:1/health', service: 'web', workDir: 'shop' }, { connection: gone });
+    assert.equal(result.verified, false);
+    assert.deepEqual(result.checks.map((c) => c.status), ['unknown', 'unknown', 'unknown']);
+    assert.ok(result.checks.every((c) => /connection is closed/.test(c.detail)), JSON.stringify(result));
+  });
+
+  it('nothing configured: every check skipped, not verified (nothing was shown to pass)', async () => {
+    const never: RemoteExecutor = { exec: () => assert.fail('nothing to ask') };
+    const result = await verifyRollback({ target: 'a'.repeat(40) }, { connection: never });
+    assert.deepEqual(result, { verified: false, checks: result.checks });
+    assert.deepEqual(result.checks.map((c) => c.status), ['skipped', 'skipped', 'skipped']);
+  });
+
+  it('a health URL that is not http(s) is never handed to curl or wget', async () => {
+    const never: RemoteExecutor = { exec: () => assert.fail('nothing to ask') };
+    const result = await verifyRollback({ target: 'a'.repeat(40), healthUrl: '-o/tmp/x http://h/' }, { connection: never });
+    assert.match(result.checks[0]!.detail, /not an http:\/\/ or https:\/\/ URL/);
   });
 });
