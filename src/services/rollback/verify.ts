@@ -59,7 +59,7 @@ export interface VerifyPorts {
 export const HTTP_CLIENT_SCRIPT = [
   'if command -v curl >/dev/null 2>&1; then echo "has	curl"; fi',
   'if command -v wget >/dev/null 2>&1; then echo "has	wget"; fi',
-  'if command -v busybox >/dev/null 2>&1 && busybox wget --help >/dev/null 2>&1; then echo "has	busybox wget"; fi',
+  'if command -v busybox >/dev/null 2>&1 && busybox --list 2>/dev/null | grep -qx wget; then echo "has	busybox wget"; fi',
   `echo ${SCRIPT_END}`,
 ].join('\n');
 
@@ -75,13 +75,18 @@ export function pickHttpClient(stdout: string): { readonly client?: HttpClient; 
 export function probeScript(client: HttpClient, url: string, timeoutSeconds: number): string {
   const u = shellWord(url);
   const t = Math.max(1, Math.round(timeoutSeconds));
+  // An HTTP error is a failure for each (curl -f; wget's exit status); its words say which status.
+  // busybox's wget (Debian's static 1.35) crashes with -T or -O /dev/null: its limit comes from `timeout`, its body goes to stdout, dropped.
   const run =
     client === 'curl'
-      ? `out=$(curl -sS -o /dev/null -w '%{http_code}' --max-time ${t} ${u} 2>&1); rc=$?; case $out in 2??|3??) [ $rc = 0 ] && ok=1 ;; esac`
-      : `out=$(${client} -q -T ${t} -O /dev/null ${u} 2>&1); rc=$?; [ $rc = 0 ] && ok=1`;
+      ? `out=$(curl -fsS -o /dev/null --max-time ${t} ${u} 2>&1); rc=$?`
+      : client === 'wget'
+        ? `out=$(wget -nv -T ${t} -O /dev/null ${u} 2>&1); rc=$?`
+        : `if command -v timeout >/dev/null 2>&1; then set -- timeout ${t}; else set --; fi; out=$("$@" busybox wget -q -O - ${u} 2>&1 >/dev/null); rc=$?`;
   return [
     'ok=0',
     run,
+    '[ $rc = 0 ] && ok=1',
     `if [ $ok = 1 ]; then echo "probe	ok"; else printf 'probe\\tfail\\t'; printf 'exit %s: %s' "$rc" "$out" | tr '\\t\\n\\r' '   ' | head -c 300; echo; fi`,
     `echo ${SCRIPT_END}`,
   ].join('\n');

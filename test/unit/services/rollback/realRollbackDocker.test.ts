@@ -3,7 +3,8 @@ import { planRedeploy } from '../../../../src/core/rollback/redeployPlan';
 import { openRepository } from '../../../../src/services/git/gitRepository';
 import { appendLedger, readLedger } from '../../../../src/services/git/deployLedger';
 import { runRollback } from '../../../../src/services/rollback/runRollback';
-import { verifyRollback } from '../../../../src/services/rollback/verify';
+import { probeScript, verifyRollback } from '../../../../src/services/rollback/verify';
+import { runHostScript } from '../../../../src/services/ssh/hostScript';
 import { detectComposeCommand } from '../../../../src/services/ssh/composeCommand';
 import { readLiveCommit } from '../../../../src/services/ssh/liveCommit';
 import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
@@ -93,6 +94,13 @@ describe('rollback on a real host with a real Docker engine', function () {
     const live = await readLiveCommit(conn, { workDir: 'shop', service: 'web', project: 'shop' });
     assert.ok(live.kind === 'found' && live.sha === shop.good && !live.notes.some((n) => /image label says/.test(n)), JSON.stringify(live));
     assert.equal((await world.sh(conn, `curl -fsS http://127.0.0.1:${port}/health`)).trim(), 'v1');
+
+    // Each HTTP client verify may fall back to polls the same way on the host: success on /health, the 404 named otherwise.
+    for (const client of ['curl', 'wget', 'busybox wget'] as const) {
+      assert.match((await runHostScript(conn, probeScript(client, `http://127.0.0.1:${port}/health`, 5))).stdout, /^probe\tok$/m, client);
+      const missing = (await runHostScript(conn, probeScript(client, `http://127.0.0.1:${port}/missing`, 5))).stdout;
+      assert.match(missing, /^probe\tfail\texit [1-9]\d*: .*404/m, `${client}: ${missing}`);
+    }
 
     const ledger = await readLedger(repo);
     const line = ledger.entries.find((e) => e.kind === 'rollback');
