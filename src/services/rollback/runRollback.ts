@@ -57,6 +57,8 @@ export interface RollbackPorts {
   readonly appendLedger?: (entry: LedgerEntry) => Promise<unknown>;
   /** Passed on to verify (tests shorten the window). */
   readonly verifyPorts?: { readonly now?: () => number; readonly sleep?: (ms: number) => Promise<void> };
+  /** How often the lock is renewed while a command runs (default 5 minutes), so a long `compose up` never looks stale. */
+  readonly renewEveryMs?: number;
   /** Reattach pacing (default 3 attempts, 1 s apart). */
   readonly reconnectAttempts?: number;
   readonly reconnectDelayMs?: number;
@@ -198,11 +200,12 @@ async function orchestrate(
     await emit('rollback_command_started', `Command ${index + 1} of ${req.commands.length} started on ${req.host}: ${planned.command}`, base);
     setCurrent({ ref, target: () => conn });
     if (isCancelled()) void cancelDetached(conn, ref).catch(() => undefined);
+    const renewing = setInterval(() => void renewHostLock(conn, lock).catch(() => undefined), ports.renewEveryMs ?? 5 * 60_000);
     const followed = await followToEnd(conn, ports.reconnect, ref, {
       onData: (stream, chunk) => ports.onOutput?.(index, stream, chunk),
       reconnectAttempts: ports.reconnectAttempts,
       reconnectDelayMs: ports.reconnectDelayMs,
-    });
+    }).finally(() => clearInterval(renewing));
     if (followed.connections.length) conn = followed.connections[followed.connections.length - 1]!;
     await cancelling();
     setCurrent(undefined);

@@ -82,6 +82,16 @@ describe('rollback orchestration on a real sshd: lock, drops, unknown, cancel, q
     assert.equal((await start({ name: 'shop-1', workDir: 'shop', deploy: ['true'] }, { who: 'bob' }).run.done).kind, 'ran', 'the lock is free again');
   });
 
+  it('a long command keeps its lock fresh (renewed while it runs): a second window willing to take over a stale lock finds none', async () => {
+    const first = start({ name: 'shop-1', workDir: 'shop', deploy: ['sleep 3'] }, { ports: { renewEveryMs: 300 } });
+    await first.rec.waitForEvent('rollback_command_started');
+    await new Promise((r) => setTimeout(r, 2200));
+    let asked = false;
+    const second = await start({ name: 'shop-1', workDir: 'shop', deploy: ['touch shop/second-ran'] }, { who: 'bob', req: { staleAfterSeconds: 2 }, ports: { confirmTakeover: async () => (asked = true) } }).run.done;
+    assert.ok(second.kind === 'refused' && !second.stale && second.holder?.who === 'alice' && !asked, JSON.stringify(second));
+    assert.equal((await first.run.done).kind, 'ran');
+  });
+
   it('the lock taken over by someone else during a command (they confirmed it stale): the commands after it do not run', async () => {
     const r = start({ name: 'shop-1', workDir: 'shop', deploy: ['echo one; sleep 1', 'touch shop/after-lost'] });
     await r.rec.waitForEvent('rollback_command_started');
