@@ -67,6 +67,17 @@ describe('rollback orchestration on a real sshd: lock, drops, unknown, cancel, q
     await host.world.sh(conn, "sed -i '$d' ~/.bashrc");
   });
 
+  it('the default redeploy on a clone without the target and without an origin: stops at the fetch with git\'s words, nothing checked out', async () => {
+    await host.world.sh(conn, 'git init -q -b main lonely && git -C lonely -c user.name=t -c user.email=t@t commit -q --allow-empty -m only');
+    const before = (await host.world.sh(conn, 'git -C lonely rev-parse HEAD')).trim();
+    const r = start({ name: 'lonely', workDir: 'lonely' }, { compose: 'docker-compose' });
+    const outcome = await r.run.done;
+    assert.ok(outcome.kind === 'failed' && outcome.stage === 'command' && outcome.index === 0 && outcome.exitCode !== 0, JSON.stringify(outcome));
+    assert.match(r.rec.output, /origin/);
+    assert.equal(r.rec.events.filter((e) => e.type === 'rollback_command_started').length, 1);
+    assert.equal((await host.world.sh(conn, 'git -C lonely rev-parse HEAD')).trim(), before);
+  });
+
   it('two orchestrators on one host: the second is refused by the lock, the holder named; the first finishes and releases', async () => {
     const first = start({ name: 'shop-1', workDir: 'shop', deploy: ['echo first-begins; sleep 2; echo first-ends'] });
     await first.rec.waitForEvent('rollback_command_started');
