@@ -21,7 +21,7 @@ export interface LedgerFetch {
 /** Who git records as the notes commit's author when the user has not configured one (a CI runner). */
 const FALLBACK_IDENTITY = ['-c', 'user.name=Incident Desk', '-c', 'user.email=incident-desk@localhost'];
 
-async function identityArgs(repo: GitRepository): Promise<string[]> {
+export async function identityArgs(repo: GitRepository): Promise<string[]> {
   const email = (await repo.raw(['config', '--get', 'user.email'], [1])).trim();
   return email ? [] : FALLBACK_IDENTITY;
 }
