@@ -180,14 +180,24 @@ export function planReverts(input: PlanInput): RevertPlan {
     else reverts.push({ sha: c.sha, subject: c.subject, parents: [...c.parents], ...(c.parents.length > 1 ? { mainline: 1 as const } : {}) });
   });
   if (reverts.length === 0) throw new RevertError('nothingToRevert', `nothing to revert: the ${commits.length} commit(s) after ${short(target)} change nothing`);
-  const commands: PlannedCommand[] = [
+  return { incidentId: input.incidentId, branch, target, live, base, reverts, skipped, commands: revertCommands(branch, base, reverts) };
+}
+
+/**
+ * The commands that make the branch, derived from the plan's facts alone (the adapter runs these,
+ * not a list handed to it). Throws RevertError('badHistory' | 'badBranchName') for a plan whose
+ * commits are not full ids or whose branch is not `rollback/…`.
+ */
+export function revertCommands(branch: string, base: string, reverts: readonly PlannedRevert[]): PlannedCommand[] {
+  if (!branch.startsWith(ROLLBACK_BRANCH_PREFIX) || !isValidBranchName(branch)) throw new RevertError('badBranchName', `${JSON.stringify(branch)} is not a rollback branch name`);
+  for (const sha of [base, ...reverts.map((r) => r.sha)]) if (!isFullSha(sha)) throw new RevertError('badHistory', `${JSON.stringify(sha)} is not a full commit id`);
+  return [
     { where: 'repository', args: ['worktree', 'add', '--detach', '--', WORKTREE, base] },
     { where: 'worktree', args: ['switch', '-c', branch] },
     ...reverts.map((r) => ({ where: 'worktree' as const, args: revertArgs(r), reverts: r.sha })),
     { where: 'repository', args: ['worktree', 'remove', '--force', '--', WORKTREE] },
     { where: 'repository', args: ['worktree', 'prune'] },
   ];
-  return { incidentId: input.incidentId, branch, target, live, base, reverts, skipped, commands };
 }
 
 /** A command as the user could type it: `git -C "$WORKTREE" revert …` for the worktree's. */

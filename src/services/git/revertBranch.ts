@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROLLBACK_BRANCH_PREFIX, RevertError, type RevertPlan, WORKTREE, isValidBranchName, planReverts, pushArgs, rollbackBranchName } from '../../core/rollback/revertPlan';
+import { ROLLBACK_BRANCH_PREFIX, RevertError, type RevertPlan, WORKTREE, isValidBranchName, planReverts, pushArgs, revertCommands, rollbackBranchName } from '../../core/rollback/revertPlan';
 import { identityArgs } from './deployLedger';
 import { GitError } from './gitErrors';
 import { type GitRepository, type OpenOptions, openRepository } from './gitRepository';
@@ -75,17 +75,18 @@ export async function planRevertBranch(repo: GitRepository, req: RevertBranchReq
  * otherwise. `options` are those the worktree is opened with (a test sees its commands).
  */
 export async function makeRevertBranch(repo: GitRepository, plan: RevertPlan, options: OpenOptions = {}): Promise<RevertBranchResult> {
-  if (!isValidBranchName(plan.branch) || !plan.branch.startsWith(ROLLBACK_BRANCH_PREFIX)) throw new RevertError('badBranchName', `${JSON.stringify(plan.branch)} is not a rollback branch name`);
+  // Derived again from the plan's facts (validated): what runs never comes from a list handed in.
+  const commands = revertCommands(plan.branch, plan.base, plan.reverts);
   await refuseExistingBranch(repo, plan.branch);
   const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'incident-desk-revert-'));
   const worktree = path.join(tmp, 'worktree');
   const fill = (args: readonly string[]) => args.map((a) => (a === WORKTREE ? worktree : a));
-  const cleanup = plan.commands.filter((c) => c.args[0] === 'worktree' && (c.args[1] === 'remove' || c.args[1] === 'prune'));
+  const cleanup = commands.filter((c) => c.args[0] === 'worktree' && (c.args[1] === 'remove' || c.args[1] === 'prune'));
   let wt: GitRepository | undefined;
   let identity: string[] | undefined;
   const reverted: string[] = [];
   try {
-    for (const command of plan.commands) {
+    for (const command of commands) {
       if (cleanup.includes(command)) continue;
       const args = fill(command.args);
       if (command.where === 'repository') {

@@ -150,6 +150,19 @@ describe('revert branch (real repositories)', function () {
     assert.deepEqual(snapshot(repo.dir), before);
   });
 
+  it('a revert that fails otherwise (a hook refuses it) stops with the reason; the reverts before it kept, the worktree gone', async () => {
+    const { repo, target, c3 } = await linear();
+    const hook = path.join(repo.dir, '.git', 'hooks', 'prepare-commit-msg');
+    fs.mkdirSync(path.dirname(hook), { recursive: true });
+    fs.writeFileSync(hook, '#!/bin/sh\nif grep -q "bad: two" "$1"; then echo "policy: no reverting that" >&2; exit 1; fi\n', { mode: 0o755 });
+    const before = snapshot(repo.dir);
+    const r = await openRepository(repo.dir);
+    await assert.rejects(makeRevertBranch(r, await planRevertBranch(r, { incidentId: ID, target, live: c3 })), (e) => RevertError.is(e, 'revertFailed') && /policy: no reverting that/.test(e.message) && e.message.includes(BRANCH));
+    assert.deepEqual(subjects(repo.dir, `${c3}..${BRANCH}`), ['Revert "feature"']);
+    assert.equal(worktrees(repo.dir), 1);
+    assert.deepEqual(snapshot(repo.dir), before);
+  });
+
   it('an existing rollback/<id> is refused and left as it was', async () => {
     const { repo, target, c1, c3 } = await linear();
     const r = await openRepository(repo.dir);
@@ -172,6 +185,13 @@ describe('revert branch (real repositories)', function () {
         await assert.rejects(planRevertBranch(r, { incidentId: ID, ...req }), (e) => GitError.is(e, 'badObjectName'), JSON.stringify(req));
       }
     }
+    assert.deepEqual(ran, [], 'no git command ran');
+    // A plan altered after the preview: what runs is derived from its facts, checked first.
+    const plan = await planRevertBranch(r, { incidentId: ID, target, live: c3 });
+    ran.length = 0;
+    await assert.rejects(makeRevertBranch(r, { ...plan, branch: 'main' }), (e) => RevertError.is(e, 'badBranchName'));
+    await assert.rejects(makeRevertBranch(r, { ...plan, base: `--upload-pack=touch ${pwned}` }), (e) => RevertError.is(e, 'badHistory'));
+    await assert.rejects(makeRevertBranch(r, { ...plan, reverts: [{ ...plan.reverts[0]!, sha: '-n' }] }), (e) => RevertError.is(e, 'badHistory'));
     assert.deepEqual(ran, [], 'no git command ran');
     await assert.rejects(pushRevertBranch(r, BRANCH, `--upload-pack=touch ${pwned}`), (e) => RevertError.is(e, 'pushFailed'));
     await assert.rejects(pushRevertBranch(r, `--upload-pack=touch ${pwned}`), (e) => RevertError.is(e, 'pushFailed'));
@@ -199,6 +219,12 @@ describe('revert branch (real repositories)', function () {
     const result = await makeRevertBranch(r, await planRevertBranch(r, { incidentId: ID, target: c1, live: c3 }));
     assert.deepEqual(result.reverted, [c3]);
     assert.ok(treeEqual(dir, c1, BRANCH));
+    // The target fetched alone: here, but the history joining it to live is not.
+    const thin = path.join(ws, 'thin');
+    git(ws, ['clone', '-q', '--depth', '1', `file://${repo.dir}`, thin]);
+    git(thin, ['fetch', '-q', '--depth', '1', 'origin', target]);
+    const t = await openRepository(thin);
+    await assert.rejects(planRevertBranch(t, { incidentId: ID, target, live: c3 }), (e) => RevertError.is(e, 'missingCommit') && /shallow clone/.test(e.message) && /fetch --unshallow/.test(e.message));
   });
 
   it('push: to a real bare remote; a diverged branch there is refused and the remote keeps its commit (never forced)', async () => {
