@@ -211,6 +211,23 @@ export function planCommandLines(plan: RevertPlan): string[] {
   return [`WORKTREE=$(mktemp -d)  # a temporary worktree: your checkout is not touched`, ...plan.commands.map(commandLine)];
 }
 
+/**
+ * After a conflict at `sha`: what the user can run by hand to finish (Incident Desk never resolves
+ * a conflict): the branch checked out where they choose, that revert again, the conflict resolved
+ * and continued, then the reverts that were still to come.
+ */
+export function continueByHandLines(plan: RevertPlan, sha: string): string[] {
+  const at = plan.reverts.findIndex((r) => r.sha === sha);
+  if (at < 0) return [];
+  return [
+    `git switch ${shellWord(plan.branch)}  # in a clean checkout (commit or stash your work first)`,
+    ...plan.reverts.slice(at).flatMap((r, i) => [
+      ['git', ...revertArgs(r)].join(' '),
+      ...(i === 0 ? ['# resolve the conflicting files, git add them, then:', 'git revert --continue'] : []),
+    ]),
+  ];
+}
+
 /** The push, as text (its own confirmed step). */
 export function pushCommandLine(branch: string, remote: string): string {
   return ['git', ...pushArgs(branch, remote).map((a) => shellWord(a))].join(' ');

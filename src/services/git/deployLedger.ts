@@ -18,7 +18,7 @@ export interface LedgerFetch {
   readonly reason?: string;
 }
 
-/** Who git records as the notes commit's author when the user has not configured one (a CI runner). */
+/** Who git records as the author of a commit Incident Desk makes (a ledger note, a revert) when the user has not configured one (a CI runner). */
 const FALLBACK_IDENTITY = ['-c', 'user.name=Incident Desk', '-c', 'user.email=incident-desk@localhost'];
 
 export async function identityArgs(repo: GitRepository): Promise<string[]> {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import fc from 'fast-check';
-import { type RangeCommit, RevertError, WORKTREE, commandLine, isValidBranchName, planCommandLines, planReverts, pushCommandLine, rollbackBranchName } from '../../../../src/core/rollback/revertPlan';
+import { type RangeCommit, RevertError, WORKTREE, commandLine, continueByHandLines, isValidBranchName, planCommandLines, planReverts, pushCommandLine, rollbackBranchName } from '../../../../src/core/rollback/revertPlan';
 
 const gitAccepts = (name: string) => spawnSync('git', ['check-ref-format', '--branch', name], { cwd: os.tmpdir(), stdio: 'ignore' }).status === 0;
 
@@ -94,6 +94,18 @@ describe('revert plan (pure)', () => {
       assert.deepEqual(plan.skipped, [{ sha: id(3), subject: 'commit 3', why: 'changes nothing against its first parent (empty commit)' }]);
       const allEmpty = chain(2).map((c) => ({ ...c, tree: 't0' }));
       assert.throws(() => planReverts({ incidentId: 'inc', target: id(0), live: id(2), commits: allEmpty, targetTree: 't0' }), (e) => RevertError.is(e, 'nothingToRevert'));
+    });
+
+    it('after a conflict: the commands to finish by hand, from the conflicting revert on', () => {
+      const plan = planReverts({ incidentId: 'inc', target: id(0), live: id(3), commits: chain(3, new Set([1])) });
+      assert.deepEqual(continueByHandLines(plan, id(2)), [
+        'git switch rollback/inc  # in a clean checkout (commit or stash your work first)',
+        `git revert --no-edit --end-of-options ${id(2)}`,
+        '# resolve the conflicting files, git add them, then:',
+        'git revert --continue',
+        `git revert --no-edit -m 1 --end-of-options ${id(1)}`,
+      ]);
+      assert.deepEqual(continueByHandLines(plan, id(99)), []);
     });
 
     it('refuses: nothing to revert, a history that is no first-parent chain, a target off the line', () => {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RevertError, commandLine, planCommandLines } from '../../../../src/core/rollback/revertPlan';
+import { RevertError, commandLine, continueByHandLines, planCommandLines } from '../../../../src/core/rollback/revertPlan';
 import { GitError } from '../../../../src/services/git/gitErrors';
 import { openRepository } from '../../../../src/services/git/gitRepository';
 import { makeRevertBranch, planRevertBranch, pushRevertBranch } from '../../../../src/services/git/revertBranch';
@@ -141,6 +141,7 @@ describe('revert branch (real repositories)', function () {
     const result = await makeRevertBranch(r, plan, { onCommand: (a) => ran.push([...a]) });
     assert.deepEqual(result.reverted, [c2]);
     assert.deepEqual(result.conflict, { sha: c1, subject: 'bad change', paths: ['a.txt'] });
+    assert.equal(continueByHandLines(plan, c1)[1], `git revert --no-edit --end-of-options ${c1}`, 'what to run by hand to finish');
     assert.ok(ran.some((a) => a.join(' ') === 'revert --abort'));
     assert.deepEqual(subjects(repo.dir, `${later}..${BRANCH}`), ['Revert "other"'], 'the branch keeps the reverts done so far');
     assert.equal(git(repo.dir, ['show', `${BRANCH}:a.txt`]), 'one\nTWO!\nthree\n', 'never resolved automatically');
