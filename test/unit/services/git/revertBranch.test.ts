@@ -123,6 +123,8 @@ describe('revert branch (real repositories)', function () {
     assert.deepEqual(result.reverted, [live, merge, m1]);
     assert.ok(treeEqual(repo.dir, target, BRANCH));
     assert.deepEqual(subjects(repo.dir, `${live}..${BRANCH}`), ['Revert "main work"', 'Revert "Merge feature"', 'Revert "after merge"']);
+    // A target that came in through the merge is not on the first-parent line: refused, the nearest commit on it named.
+    await assert.rejects(planRevertBranch(r, { incidentId: 'other', target: s1, live }), (e) => RevertError.is(e, 'offFirstParentLine') && e.message.includes(target.slice(0, 12)));
   });
 
   it('a conflict stops there: the commit and paths named, the reverts before it kept, nothing in progress, the worktree gone', async () => {
