@@ -9,6 +9,7 @@ import type { SshConnection } from '../services/ssh/sshConnection';
 import type { TrustStore } from '../services/ssh/trustStore';
 import type { ComponentLog } from '../log';
 import { askHostKey } from './askHostKey';
+import { HostRunsStore } from './hostRunsStore';
 import { loadRemote } from './loadRemote';
 import { setWalkthroughKey, WALKTHROUGH_KEYS } from '../walkthrough/walkthroughKeys';
 
@@ -55,8 +56,11 @@ export class HostsController implements vscode.Disposable {
   private trustStore: TrustStore | undefined;
   /** What the last call to the Local Docker engine found, and the endpoint it went to. */
   private localOutcome: { endpoint: string; state: HostState } | undefined;
+  /** What each host runs, as last asked (Check What Host Runs). */
+  readonly runs: HostRunsStore;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: ComponentLog) {
+    this.runs = new HostRunsStore(this, log, () => this.changed.fire());
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
       // Hosts not read yet (nothing remote used in this window): the first use reads the new values.
       if (this.loaded && affectsHosts(e)) void this.reload();

@@ -15,3 +15,6 @@ export { describeDockerEndpoint, resolveDockerEndpoint, sshEndpointProfile } fro
 export { groupByProject, listContainers } from '../services/docker/containers';
 export { followLogs } from '../services/docker/logFollower';
 export { restartContainer, statsSnapshot } from '../services/docker/containerActions';
+export { readLiveCommit } from '../services/ssh/liveCommit';
+export { openRepository } from '../services/git/gitRepository';
+export { GitError } from '../services/git/gitErrors';

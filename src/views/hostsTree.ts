@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { describeHostRuns } from '../core/rollback/hostRuns';
 import type { HostsController, LocalDockerSummary } from '../remote/hostsController';
 
 export type HostNode = { kind: 'local'; name: 'local' } | { kind: 'host'; name: string };
@@ -45,9 +46,12 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostNode>, vsc
     item.id = `host:${node.name}`;
     const address = profile ? `${profile.user}@${profile.host}${profile.port === 22 ? '' : `:${profile.port}`}` : '';
     const stateText = state.kind === 'connected' ? 'connected' : state.kind === 'connecting' ? 'connecting…' : state.kind === 'failed' ? 'failed' : '';
-    item.description = [address, stateText].filter(Boolean).join(' · ');
+    const runs = this.hosts.runs.get(node.name);
+    const runsView = runs ? describeHostRuns(runs, this.hosts.runs.all()) : undefined;
+    item.description = [address, stateText, runsView?.description].filter(Boolean).join(' · ');
     item.iconPath =
-      state.kind === 'connected' ? new vscode.ThemeIcon('vm-active', new vscode.ThemeColor('testing.iconPassed'))
+      runsView?.warning ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : state.kind === 'connected' ? new vscode.ThemeIcon('vm-active', new vscode.ThemeColor('testing.iconPassed'))
       : state.kind === 'connecting' ? new vscode.ThemeIcon('loading~spin')
       : state.kind === 'failed' ? new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('list.errorForeground'))
       : new vscode.ThemeIcon('vm-outline');
@@ -56,8 +60,9 @@ export class HostsTreeProvider implements vscode.TreeDataProvider<HostNode>, vsc
     md.appendText(`${node.name}\n${address}${profile?.workDir ? `\nwork dir ${profile.workDir}` : ''}${profile?.source === 'ssh-config' ? '\nfrom ~/.ssh/config' : ''}`);
     if (state.kind === 'connected' && state.fingerprint) md.appendText(`\nhost key ${state.fingerprint}`);
     if (state.kind === 'failed') md.appendText(`\n\n${state.message}`);
+    if (runs && runsView) md.appendText(`\n\n${runsView.details.join('\n')}\n(asked at ${new Date(runs.at).toLocaleTimeString()})`);
     item.tooltip = md;
-    item.accessibilityInformation = { label: `${node.name}, ${address}${stateText ? `, ${stateText}` : ''}` };
+    item.accessibilityInformation = { label: `${node.name}, ${address}${stateText ? `, ${stateText}` : ''}${runsView ? `, ${runsView.description}` : ''}` };
     return item;
   }
 

@@ -399,7 +399,9 @@ let testUserCount = 0;
  * when the server passes DOCKER_HOST. Removed by stop() (and by the exit hook if the test dies).
  */
 function createTestUser(dir: string, dockerHost: string | undefined): string {
-  const user = `idtest-${process.pid}-${++testUserCount}`;
+  // A random part too: a run killed before its stop() leaves its user behind, and a later process
+  // can have the same pid (seen after a machine restart: "useradd: user 'idtest-17183-1' already exists").
+  const user = `idtest-${process.pid}-${++testUserCount}-${Math.random().toString(36).slice(2, 6)}`;
   const home = path.join(dir, 'home');
   fs.mkdirSync(home, { mode: 0o755 });
   // -p '*': no password works, yet the account is not locked (sshd refuses locked accounts even for keys).

@@ -9,6 +9,7 @@ import { toggleLogPause } from './toggleLogPause';
 import { openSshTerminal } from './openSshTerminal';
 import { openSshConfig } from './openSshConfig';
 import { restartContainer } from './restartContainer';
+import { checkHostRuns } from './checkHostRuns';
 
 /** Every remote-operations command (hosts, SSH terminals, Docker), registered by the container from this one list. */
-export const REMOTE_COMMANDS: readonly CommandDefinition[] = [openSshTerminal, followDockerLogs, restartContainer, dockerStats, toggleLogPause, filterLogs, pinLogs, refreshHosts, disconnectHost, openSshConfig];
+export const REMOTE_COMMANDS: readonly CommandDefinition[] = [openSshTerminal, followDockerLogs, restartContainer, dockerStats, toggleLogPause, filterLogs, pinLogs, refreshHosts, disconnectHost, openSshConfig, checkHostRuns];

@@ -81,11 +81,11 @@ export function startRemoteExec(opener: ChannelOpener, command: string, opts: Re
   let settle: (() => void) | undefined;
 
   const sendCancel = (ch: ClientChannel) => {
-    ch.signal('INT');
+    signalChannel(ch, 'INT');
     if (opts.pty && ch.writable) ch.write(opts.interrupt ?? CTRL_C);
     graceTimer = setTimeout(() => {
       // Still no exit status: make sure the process group stops before the channel goes.
-      ch.signal('KILL');
+      signalChannel(ch, 'KILL');
       ch.close();
       // sshd keeps a channel open while its command runs, even after our close.
       confirmTimer = setTimeout(() => {
@@ -158,6 +158,29 @@ export function startRemoteExec(opener: ChannelOpener, command: string, opts: Re
       channel?.end();
     },
   };
+}
+
+/** The parts of ssh2's channel that carry a "signal" request once our side of the channel has ended. */
+interface ChannelInternals {
+  readonly outgoing?: { readonly id?: number; readonly state?: string };
+  readonly _client?: { readonly _protocol?: { signal?(id: number, name: string): void } };
+}
+
+/**
+ * Sends a "signal" channel request. ssh2's `Channel.signal()` sends nothing once the channel is no
+ * longer writable, which it is not after `end()` (our EOF: `endInput()`); but the request is about
+ * the remote process, and the SSH protocol allows it until the channel is closed (RFC 4254 §6.9).
+ * Then it goes through ssh2's protocol object directly, as `signal()` would.
+ */
+function signalChannel(ch: ClientChannel, name: string): void {
+  if (ch.writable) {
+    ch.signal(name);
+    return;
+  }
+  const c = ch as unknown as ChannelInternals;
+  const protocol = c._client?._protocol;
+  // After our EOF the state is 'eof': the channel is still open both ways for requests.
+  if ((c.outgoing?.state === 'open' || c.outgoing?.state === 'eof') && typeof c.outgoing.id === 'number' && typeof protocol?.signal === 'function') protocol.signal(c.outgoing.id, name);
 }
 
 function outcome(opener: ChannelOpener, exitCode: number | undefined, exitSignal: string | undefined, cancelled: boolean, gaveUp: boolean): RemoteExecOutcome {

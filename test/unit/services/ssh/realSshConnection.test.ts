@@ -513,6 +513,25 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
     }
   });
 
+  it('cancel after endInput() (stdin closed): SIGINT still reaches the command (ssh2 alone sends no signal once its side has ended)', async () => {
+    const conn = await connectSsh(profileFor(sshd, { user, identityFile: undefined }), w.deps({ askPassword: async () => password }));
+    try {
+      const sleeper = marker();
+      let output = '';
+      const execution = conn.exec(`${sleeper.command}; echo after`, { onData: (_s, chunk) => (output += chunk.toString('utf8')) });
+      execution.endInput();
+      await waitFor(() => processesMentioning(sleeper.duration).length >= 2, 10_000, 'the remote sleep to start');
+      execution.cancel();
+      const result = await execution.done;
+      // SIGINT at once, not the SIGKILL after the grace period (which ssh2 would not have sent either).
+      assert.deepEqual(result, { outcome: 'signalled', signal: 'SIGINT' });
+      assert.doesNotMatch(output, /after/);
+      assert.deepEqual(await stillRunning(sleeper.duration), [], 'the remote sleep is gone');
+    } finally {
+      conn.end();
+    }
+  });
+
   it('cancel, root login with a pty: OpenSSH refuses the signal request for root, the ^C in the pty stops it', async () => {
     assert.equal(rootSshd.user, 'root', 'this test is about root logins');
     const conn = await connectSsh(profileFor(rootSshd), w.deps());
