@@ -87,7 +87,11 @@ export type RollbackOutcome =
   | { readonly kind: 'failed'; readonly stage: 'start'; readonly index: number; readonly message: string };
 
 export interface RollbackRun {
-  readonly done: Promise<RollbackOutcome & { readonly lockReleased: boolean }>;
+  /**
+   * `lockReleased`: the lock is gone (false: the host could not be reached, or it was taken over).
+   * `recordErrors`: events the sink refused (the rollback went on: the host's state matters more than the record).
+   */
+  readonly done: Promise<RollbackOutcome & { readonly lockReleased: boolean; readonly recordErrors?: readonly string[] }>;
   /** Signals the running command's process group on the host (TERM, then KILL); no later command starts. */
   cancel(): void;
 }
@@ -119,9 +123,17 @@ async function orchestrate(
   isCancelled: () => boolean,
   setCurrent: (c: { ref: DetachedRunRef; target: () => RemoteExecutor } | undefined) => void,
   cancelling: () => Promise<unknown> | undefined,
-): Promise<RollbackOutcome & { lockReleased: boolean }> {
+): Promise<RollbackOutcome & { lockReleased: boolean; recordErrors?: readonly string[] }> {
   const now = ports.now ?? (() => new Date());
-  const emit = async (type: RollbackEventType, text: string, data: Record<string, unknown>) => ports.emit({ type, text, data: { host: req.host, ...data } });
+  const recordErrors: string[] = [];
+  // A sink that fails (the timeline cannot be written) must not leave a half-done rollback and a held lock behind.
+  const emit = async (type: RollbackEventType, text: string, data: Record<string, unknown>) => {
+    try {
+      await ports.emit({ type, text, data: { host: req.host, ...data } });
+    } catch (e) {
+      recordErrors.push(`${type}: ${(e as Error)?.message ?? String(e)}`);
+    }
+  };
   let conn = ports.connection;
   const short = (sha: string) => sha.slice(0, 12);
 
@@ -142,7 +154,7 @@ async function orchestrate(
   }
   const lock: HostLockHandle = got.lock;
 
-  const finish = async (outcome: RollbackOutcome): Promise<RollbackOutcome & { lockReleased: boolean }> => {
+  const finish = async (outcome: RollbackOutcome): Promise<RollbackOutcome & { lockReleased: boolean; recordErrors?: readonly string[] }> => {
     setCurrent(undefined);
     let lockReleased = false;
     try {
@@ -150,7 +162,7 @@ async function orchestrate(
     } catch {
       // the host cannot be reached: the lock stays, and shows as stale to the next rollback
     }
-    return { ...outcome, lockReleased };
+    return { ...outcome, lockReleased, ...(recordErrors.length ? { recordErrors } : {}) };
   };
 
   const stamp = now().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
@@ -230,7 +242,7 @@ async function orchestrate(
     if (renewed?.kind === 'lost' && index < req.commands.length - 1) {
       const message = `the rollback lock on ${req.host} was taken over${renewed.holder ? ` by ${renewed.holder.who}` : ''} after command ${index + 1}; the commands after it did not run`;
       await emit('rollback_failed', `Rollback of ${req.host} stopped: ${message}`, { stage: 'lock', index, ...(renewed.holder ? { holder: renewed.holder.who } : {}) });
-      return { kind: 'failed', stage: 'lock', index, holder: renewed.holder, message, lockReleased: false };
+      return { kind: 'failed', stage: 'lock', index, holder: renewed.holder, message, lockReleased: false, ...(recordErrors.length ? { recordErrors } : {}) };
     }
   }
 

@@ -128,6 +128,15 @@ describe('rollback orchestration on a real sshd: lock, drops, unknown, cancel, q
     assert.equal((await host.world.sh(conn, 'ls shop/not-started shop/not-started-2 2>/dev/null || echo absent')).trim(), 'absent');
   });
 
+  it('a timeline that cannot be written does not stop the rollback half-way: the commands run, the lock is released, the refused records are named', async () => {
+    const r = start({ name: 'shop-1', workDir: 'shop', deploy: ['echo a', 'echo b'] }, { ports: { emit: () => Promise.reject(new Error('disk full')) } });
+    const outcome = await r.run.done;
+    assert.ok(outcome.kind === 'ran' && outcome.lockReleased, JSON.stringify(outcome));
+    assert.equal(outcome.recordErrors?.length, 5);
+    assert.match(outcome.recordErrors![0]!, /^rollback_started: disk full$/);
+    assert.equal(r.rec.output, 'a\nb\n');
+  });
+
   it('cancel signals the remote command (its TERM trap answers); the commands after it never start; reported failed, cancelled', async () => {
     const r = start({ name: 'shop-1', workDir: 'shop', deploy: ['trap "echo got-term; exit 5" TERM; echo ready; sleep 30 & wait', 'touch after-cancel'] });
     await waitFor(() => r.rec.output.includes('ready'), 20_000, 'ready');
