@@ -16,8 +16,11 @@ have_docker_io() { command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd 
 have_busybox_static() { dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed'; }
 have_zsh() { command -v zsh >/dev/null 2>&1; }
 have_dash() { command -v dash >/dev/null 2>&1; }
+# The rollback's redeploy runs docker-compose on the host where the v2 plugin is missing (Debian's
+# archive has only v1, 1.29.2); the tests' hosts are this machine.
+have_docker_compose() { command -v docker-compose >/dev/null 2>&1; }
 
-packages=(openssh-server docker.io busybox-static zsh dash)
+packages=(openssh-server docker.io busybox-static zsh dash docker-compose)
 have() { "have_${1//[-.]/_}"; }
 
 missing=()

@@ -24,7 +24,8 @@ const TITLE = 'Checkout returns 502';
 const XSS_ID = '2026-11-21-xss-probe';
 /** Every event type the product writes (src/core/timeline/eventTypes.ts), all in the fixture. */
 const ALL_TYPES = ['declared', 'acknowledged', 'status_changed', 'severity_changed', 'role_assigned', 'note', 'status_update', 'resolved', 'reopened', 'escalation',
-  'runbook_step_started', 'runbook_step_finished', 'runbook_step_done', 'ssh_terminal_opened', 'ssh_terminal_closed', 'evidence', 'container_restarted', 'starred', 'unstarred'];
+  'runbook_step_started', 'runbook_step_finished', 'runbook_step_done', 'ssh_terminal_opened', 'ssh_terminal_closed', 'evidence', 'container_restarted',
+  'rollback_started', 'rollback_command_started', 'rollback_command_finished', 'rollback_verified', 'rollback_failed', 'rollback_unknown', 'starred', 'unstarred'];
 const TIMELINE_MODULE = path.join(REPO_ROOT, 'out', 'src', 'core', 'timeline', 'timelineFile.js');
 
 interface Line { id?: string; ts: string; type: string; actor: string; text: string; data?: Record<string, unknown> }

@@ -17,6 +17,8 @@ export interface ServiceTools {
   /** The shells runbook steps are run in, for the placeholder quoting proofs (bash is always there). */
   zsh: string;
   dash: string;
+  /** Compose v1 (Debian's archive has no v2 plugin): the rollback redeploys with it on the test hosts. */
+  dockerCompose: string;
 }
 
 // Found by walking up: this file runs compiled (out/test/services) and may run from source too.
@@ -34,6 +36,7 @@ export function findServiceTools(): { tools?: ServiceTools; missing: string[] } 
     busybox: firstExisting(['/bin/busybox', '/usr/bin/busybox']),
     zsh: onPath('zsh'),
     dash: onPath('dash'),
+    dockerCompose: onPath('docker-compose'),
   };
   const missing = Object.entries(found)
     .filter(([, where]) => where === undefined)

@@ -9,7 +9,8 @@ const ICONS: Record<string, string> = {
   declared: '⚑', acknowledged: '✓', status_changed: '↻', severity_changed: '⇅', role_assigned: '@', note: '✎',
   status_update: '✉', resolved: '✔', reopened: '↺', escalation: '⇧', runbook_step_started: '▶', runbook_step_finished: '■',
   runbook_step_done: '☑', ssh_terminal_opened: '⌨', ssh_terminal_closed: '⏏', evidence: '§', container_restarted: '⟳',
-  starred: '★', unstarred: '☆', damaged: '⚠',
+  starred: '★', unstarred: '☆', damaged: '⚠', rollback_started: '⤺', rollback_command_started: '▶', rollback_command_finished: '■',
+  rollback_verified: '✔', rollback_failed: '✗', rollback_unknown: '?',
 };
 
 export function typeIcon(type: string): string {

@@ -38,6 +38,18 @@ export const EVENT_TYPES = [
   'evidence',
   /** `data` { host, container, outcome: restarted | failed, detail? }. */
   'container_restarted',
+  /** A rollback began on a host (its lock held): `data` { host, from, to, strategy, commands: string[], cwd?, tookOverFrom? }. */
+  'rollback_started',
+  /** One of its host commands started (detached on the host): `data` { host, index, command, runId }. */
+  'rollback_command_started',
+  /** …and ended with an exit status: `data` { host, index, command, runId, exitCode, signal?, cancelled }. */
+  'rollback_command_finished',
+  /** Every check passed after the commands: `data` { host, to, checks: [{ name, status, detail }] }. */
+  'rollback_verified',
+  /** A command could not start (`stage: 'start'`), failed or was cancelled (`stage: 'command'`), the lock was taken over meanwhile (`stage: 'lock'`), or a check failed (`stage: 'verify'`, with `checks`). */
+  'rollback_failed',
+  /** Not known, never counted as success: whether a command started or finished (connection lost, status gone; `data` { host, index, runId, reason }), or, the commands done, whether the host is healthy (`stage: 'verify'`, with `checks`). */
+  'rollback_unknown',
   /** An earlier event marked as a key moment: `data` { ref } (see eventRef.ts). */
   'starred',
   /** …and unmarked: `data` { ref }. The last star/unstar of a ref wins. */

@@ -91,7 +91,25 @@ const DETAILS: Record<string, DetailFn> = {
   container_restarted: (x) => [...d('Host', x.host), ...d('Container', x.container), ...d('Outcome', x.outcome), ...d('Detail', x.detail)],
   starred: starTarget,
   unstarred: starTarget,
+  rollback_started: (x) => [...d('Host', x.host), ...d('From', x.from, true), ...d('To', x.to, true), ...d('Strategy', x.strategy), ...d('Work dir', x.cwd, true), ...(Array.isArray(x.commands) ? d('Commands', x.commands.map(asText).join('\n'), true) : [])],
+  rollback_command_started: (x) => [...d('Host', x.host), ...d('Command', x.command, true), ...d('Run', x.runId, true)],
+  rollback_command_finished: (x) => [...d('Host', x.host), ...d('Command', x.command, true), ...d('Exit status', exitStatus(x)), ...d('Signal', x.signal), ...d('Cancelled', x.cancelled ? 'yes' : '')],
+  rollback_verified: (x) => [...d('Host', x.host), ...d('To', x.to, true), ...rollbackChecks(x)],
+  rollback_failed: (x) => [...d('Host', x.host), ...d('Stage', x.stage), ...d('Command', x.command, true), ...d('Exit status', x.exitCode), ...d('Reason', x.reason), ...rollbackChecks(x)],
+  rollback_unknown: (x) => [...d('Host', x.host), ...d('Command', x.command, true), ...d('Why', x.message ?? x.reason), ...rollbackChecks(x)],
 };
+
+/** A rollback's checks, one line each: `✓ health: …` / `✗ …` / `? …` / `– …` (skipped). */
+function rollbackChecks(x: Record<string, unknown>): RowDetail[] {
+  if (!Array.isArray(x.checks)) return [];
+  const mark: Record<string, string> = { passed: '✓', failed: '✗', unknown: '?', skipped: '–' };
+  const lines = x.checks.map((c: unknown) => {
+    const o = c && typeof c === 'object' ? (c as Record<string, unknown>) : {};
+    const status = asText(o.status);
+    return `${Object.hasOwn(mark, status) ? mark[status] : '•'} ${asText(o.name)}: ${asText(o.detail)}`;
+  });
+  return d('Checks', lines.join('\n'));
+}
 
 function otherDetails(data: Record<string, unknown>): RowDetail[] {
   return Object.entries(data).flatMap(([k, v]) => d(k, v, typeof v === 'object'));

@@ -18,10 +18,10 @@ export interface LedgerFetch {
   readonly reason?: string;
 }
 
-/** Who git records as the notes commit's author when the user has not configured one (a CI runner). */
+/** Who git records as the author of a commit Incident Desk makes (a ledger note, a revert) when the user has not configured one (a CI runner). */
 const FALLBACK_IDENTITY = ['-c', 'user.name=Incident Desk', '-c', 'user.email=incident-desk@localhost'];
 
-async function identityArgs(repo: GitRepository): Promise<string[]> {
+export async function identityArgs(repo: GitRepository): Promise<string[]> {
   const email = (await repo.raw(['config', '--get', 'user.email'], [1])).trim();
   return email ? [] : FALLBACK_IDENTITY;
 }

@@ -21,6 +21,8 @@ export interface OpenOptions {
 export interface LogEntry {
   readonly sha: string;
   readonly parents: readonly string[];
+  /** The commit's tree (a commit whose tree is its first parent's changes nothing). */
+  readonly tree: string;
   /** Committer date, epoch ms. */
   readonly at: number;
   readonly subject: string;
@@ -170,19 +172,19 @@ export class GitRepository {
     return (await runStatus(this.git, ['merge-base', '--is-ancestor', ancestor, descendant], [1])).code === 0;
   }
 
-  /** First-parent history from the commit `sha` (a full id), newest first. */
-  async firstParentLog(sha: string, opts: { maxCount?: number } = {}): Promise<LogEntry[]> {
-    this.requireShas(sha);
-    const args = ['log', '--first-parent', '--no-color', '--format=%H%x1f%P%x1f%ct%x1f%s%x1e'];
+  /** First-parent history from the commit `sha` (a full id), newest first; with `exclude` (a full id), only what it cannot reach (`exclude..sha`). */
+  async firstParentLog(sha: string, opts: { maxCount?: number; exclude?: string } = {}): Promise<LogEntry[]> {
+    this.requireShas(sha, ...(opts.exclude === undefined ? [] : [opts.exclude]));
+    const args = ['log', '--first-parent', '--no-color', '--format=%H%x1f%P%x1f%ct%x1f%T%x1f%s%x1e'];
     if (opts.maxCount !== undefined) args.push(`--max-count=${Math.max(0, Math.floor(opts.maxCount))}`);
-    args.push('--end-of-options', sha);
+    args.push('--end-of-options', sha, ...(opts.exclude === undefined ? [] : [`^${opts.exclude}`]));
     const out = await run(this.git, args);
     const entries: LogEntry[] = [];
     for (const record of out.split('\x1e')) {
       const r = record.replace(/^\n/, '');
       if (!r) continue;
-      const [id, parents, ct, subject] = r.split('\x1f');
-      entries.push({ sha: id!, parents: parents ? parents.split(' ') : [], at: Number(ct) * 1000, subject: subject ?? '' });
+      const [id, parents, ct, tree, subject] = r.split('\x1f');
+      entries.push({ sha: id!, parents: parents ? parents.split(' ') : [], tree: tree!, at: Number(ct) * 1000, subject: subject ?? '' });
     }
     return entries;
   }

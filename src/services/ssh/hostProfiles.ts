@@ -17,6 +17,12 @@ export interface HostProfile {
   readonly composeFile?: string;
   readonly healthUrl?: string;
   /**
+   * The host's own rollback/redeploy commands (`incidentDesk.hosts[].deploy`), run in order in the
+   * work dir instead of the default fetch, checkout and compose up; `${sha}` (and `${short_sha}`,
+   * `${work_dir}`, `${compose_file}`, `${host}`) filled and quoted (core/rollback/redeployPlan.ts).
+   */
+  readonly deploy?: readonly string[];
+  /**
    * Keepalive probes: every `intervalSeconds`, and the connection counts as lost after `countMax`
    * unanswered. From the setting's keepaliveInterval, else the ssh config's ServerAliveInterval /
    * ServerAliveCountMax; undefined: the connection's defaults.
@@ -39,7 +45,7 @@ export interface MergedHostProfiles {
   readonly problems: HostProfileProblem[];
 }
 
-const KNOWN_FIELDS = new Set(['name', 'host', 'port', 'user', 'identityFile', 'workDir', 'composeFile', 'healthUrl', 'keepaliveInterval']);
+const KNOWN_FIELDS = new Set(['name', 'host', 'port', 'user', 'identityFile', 'workDir', 'composeFile', 'healthUrl', 'keepaliveInterval', 'deploy']);
 /** Upper bound of the keepaliveInterval setting, in seconds. */
 const MAX_KEEPALIVE_SECONDS = 3600;
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.@\\-]{0,63}\$?$/;
@@ -131,6 +137,13 @@ export function mergeHostProfiles(settingsHosts: unknown, sshConfig: string | re
       else fail(`"healthUrl" must be an http:// or https:// URL, not ${JSON.stringify(entry.healthUrl)}`);
     }
 
+    let deploy: string[] | undefined;
+    if (entry.deploy !== undefined) {
+      const v = entry.deploy;
+      if (Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === 'string' && c.trim() !== '' && !c.includes('\0'))) deploy = v.map((c: string) => c.trim());
+      else fail('"deploy" must be a non-empty list of commands (strings)');
+    }
+
     let keepaliveInterval: number | undefined;
     if (entry.keepaliveInterval !== undefined) {
       const v = entry.keepaliveInterval;
@@ -165,6 +178,7 @@ export function mergeHostProfiles(settingsHosts: unknown, sshConfig: string | re
       workDir: paths.workDir,
       composeFile: paths.composeFile,
       healthUrl,
+      ...(deploy ? { deploy } : {}),
       ...keepaliveFrom(keepaliveInterval, ssh),
       source: fromConfig ? 'both' : 'settings',
       ssh,

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { EventIdGenerator, eventIdTime, eventRef, isEventId, lineRef, newEventId } from '../../../../src/core/timeline/eventRef';
@@ -126,6 +127,16 @@ describe('event ids (ULID) and refs', () => {
       }
       assert.equal(new Set(EVENT_TYPES).size, EVENT_TYPES.length);
       assert.equal(isEventType('sla_breached'), false, 'never written');
+    });
+
+    it("every type has a row in README's Timeline events table and a line in the timeline e2e fixture (which shows each)", () => {
+      const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', '..', 'README.md'), 'utf8');
+      const fixture = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures', 'timeline', 'workspace', 'incidents', '2026-11-20-checkout-502', 'timeline.jsonl'), 'utf8');
+      const inFixture = new Set(fixture.split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { type: string }).type));
+      for (const t of EVENT_TYPES) {
+        assert.ok(readme.includes(`| \`${t}\` |`), `README's table has ${t}`);
+        assert.ok(inFixture.has(t), `the e2e fixture has a ${t} line`);
+      }
     });
   });
 });
