@@ -64,7 +64,8 @@ describe('a folder the disk refuses to write, in the real extension host', () =>
     const desk = await api();
     makeWritable(incidents());
     const left = await vscode.commands.executeCommand<number>('incidentDesk.incidents.retryPendingWrites');
-    assert.equal(left, 0);
+    // Failed once on CI (1 left) and never here: say what was still waiting and why, for the next look.
+    assert.equal(left, 0, JSON.stringify(desk.container.incidents.store!.pendingFor().map((p) => ({ id: p.id, lastError: p.lastError }))));
     assert.equal(timelineOf(id).at(-1)?.text, 'remounted /var read-write');
     const saved = fs.readdirSync(incidents()).find((d) => d.endsWith('-declared-while-read-only'));
     assert.ok(saved, 'the declaration was not written');
