@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { IncidentStore } from '../../src/core/incidents/incidentStore';
 import { FilePendingPersistence } from '../../src/core/incidents/pendingEvents';
 import { makeUnwritable, makeWritable } from '../unit/support/tempDirs';
-import { api, incidentDir, timelineOf, workspaceRoot } from './helpers';
+import { api, incidentDir, timelineOf, waitFor, workspaceRoot } from './helpers';
 
 describe('a folder the disk refuses to write, in the real extension host', () => {
   let id: string;
@@ -17,6 +17,10 @@ describe('a folder the disk refuses to write, in the real extension host', () =>
     const desk = await api();
     id = (await vscode.commands.executeCommand<string>('incidentDesk.incident.declare', { title: 'Disk went read-only', severity: 'P3', service: 'db' }))!;
     assert.ok(id);
+    // P3's policy escalates at 0 minutes: the SLA watch writes that event right after the declaration.
+    // Made unwritable before it lands, that write raced the test (2 changes pending, or the record
+    // lock of a write under way left behind by the immutable folder).
+    await waitFor(() => timelineOf(id).some((e) => e.type === 'escalation') && !fs.readdirSync(incidentDir(id)).some((f) => f.endsWith('.lock')), 'the 0-minute escalation written, its record lock released');
     const timeline = path.join(incidentDir(id), 'timeline.jsonl');
     const before = fs.readFileSync(timeline);
     assert.ok(makeUnwritable(incidentDir(id), true), 'this machine cannot make a folder unwritable (chattr +i as root, chmod otherwise)');
@@ -64,7 +68,8 @@ describe('a folder the disk refuses to write, in the real extension host', () =>
     const desk = await api();
     makeWritable(incidents());
     const left = await vscode.commands.executeCommand<number>('incidentDesk.incidents.retryPendingWrites');
-    assert.equal(left, 0);
+    // Failed once on CI (1 left) and never here: say what was still waiting and why, for the next look.
+    assert.equal(left, 0, JSON.stringify(desk.container.incidents.store!.pendingFor().map((p) => ({ id: p.id, lastError: p.lastError }))));
     assert.equal(timelineOf(id).at(-1)?.text, 'remounted /var read-write');
     const saved = fs.readdirSync(incidents()).find((d) => d.endsWith('-declared-while-read-only'));
     assert.ok(saved, 'the declaration was not written');

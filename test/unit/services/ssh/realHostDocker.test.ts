@@ -105,6 +105,12 @@ describe('the live commit from image labels and the compose command (real sshd +
   });
 
   it('compose detection: docker without compose is said so; docker-compose (v1) found; the v2 plugin preferred when both', async () => {
+    // A host with docker and no compose: the login user's PATH narrowed to docker and the tools the
+    // detection uses (this machine has docker-compose installed for the redeploy tests).
+    const tools = await temp.make('ids-tools-');
+    for (const t of ['sh', 'tr', 'head', 'docker']) await fsp.symlink((await world.sh(conn, `command -v ${t}`)).trim(), path.join(tools, t));
+    sshd.giveToUser(tools);
+    await world.sh(conn, `echo 'PATH=${bin}:${tools}' >> ~/.bashrc`);
     assert.deepEqual(await detectComposeCommand(conn), { kind: 'none', message: 'docker is installed without compose (neither the docker compose plugin nor docker-compose)' });
     // Stand-ins with what the real ones print for `version`.
     await fsp.writeFile(path.join(bin, 'docker-compose'), '#!/bin/sh\n[ "$1" = version ] && echo "docker-compose version 1.29.2, build 5becea4c"\n', { mode: 0o755 });
