@@ -63,7 +63,7 @@ export class Container implements vscode.Disposable {
     const stepTerminals = this.own(new RemoteStepTerminals());
     const timeline = this.own(new TimelineLauncher(context, incidents, log.for('timeline')));
     this.timeline = timeline;
-    const rollback = this.own(new RollbackLauncher(context, incidents, log.for('rollback')));
+    const rollback = this.own(new RollbackLauncher(context, incidents, log.for('rollback'), hosts));
     this.rollback = rollback;
     const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, remote: { hosts, stepTerminals, logViews }, log: log.for('commands'), logChannel: log, notices, timeline, rollback };
     const hostsTree = this.own(new HostsTreeProvider(hosts));

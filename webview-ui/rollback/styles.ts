@@ -39,4 +39,24 @@ export const rollbackStyles = css`
   .stat .ins { color: var(--vscode-gitDecoration-addedResourceForeground, var(--vscode-charts-green)); }
   .stat .del { color: var(--vscode-gitDecoration-deletedResourceForeground, var(--vscode-errorForeground)); }
   details summary { cursor: pointer; }
+  .box.good { border-left-color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }
+  .box.confirm ol, ol.commands, ol.run-commands { margin: 4px 0; padding-left: 1.6em; }
+  pre.command { margin: 2px 0 6px; padding: 4px 8px; white-space: pre-wrap; word-break: break-all;
+    background: var(--vscode-textCodeBlock-background, transparent); border: 1px solid var(--vscode-editorGroup-border, transparent); }
+  pre.output { margin: 2px 0 8px; padding: 4px 8px; max-height: 320px; overflow: auto; white-space: pre-wrap; word-break: break-all;
+    background: var(--vscode-terminal-background, var(--vscode-editor-background)); color: var(--vscode-terminal-foreground, var(--vscode-foreground)); }
+  .run-command { margin: 4px 0; }
+  .mark { display: inline-block; width: 1.2em; font-weight: bold; }
+  .state-ok, .check-passed, .probe.ok { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }
+  .state-failed, .state-cancelled, .check-failed { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
+  .state-unknown, .check-unknown, .state-running { color: var(--vscode-editorWarning-foreground, var(--vscode-charts-orange)); }
+  .probe.fail { color: var(--vscode-descriptionForeground); }
+  ul.checks { list-style: none; padding-left: 0; }
+  ul.checks li { margin: 4px 0; }
+  .host-pick { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 8px 0; }
+  select { font: inherit; color: var(--vscode-dropdown-foreground); background: var(--vscode-dropdown-background);
+    border: 1px solid var(--vscode-dropdown-border, transparent); padding: 2px 4px; }
+  .strategy .details { margin-left: 1.8em; }
+  ul.problems, ul.notes { margin: 2px 0; padding-left: 1.2em; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 `;

@@ -1,9 +1,9 @@
 // The rollback wizard's messages, imported by the host (rollbackPanel.ts) and the app
 // (webview-ui/rollback/main.ts). Every message is validated on arrival against these schemas.
-// The wizard is a state machine of six steps (STEPS); this protocol carries the first two (Target,
-// Preview) and names the others so their messages can be added beside these.
+// The wizard is a state machine of six steps (STEPS); the later steps' shapes are in protocolRun.ts.
 import { defineProtocol, notification, request } from '../shared/ipc';
 import { arr, bool, empty, nullable, num, obj, oneOf, optional, str, union, type Infer } from '../shared/schema';
+import { interruptedSchema, okMessageSchema, revertResultSchema, runParamsSchema, runStateSchema, strategyDataSchema } from './protocolRun';
 
 export const ROLLBACK_VIEW_TYPE = 'incidentDesk.rollback';
 
@@ -11,8 +11,8 @@ export const ROLLBACK_VIEW_TYPE = 'incidentDesk.rollback';
 export const STEPS = ['target', 'preview', 'strategy', 'run', 'verify', 'record'] as const;
 export type Step = (typeof STEPS)[number];
 export const STEP_LABELS: Record<Step, string> = { target: 'Target', preview: 'Preview', strategy: 'Strategy', run: 'Run', verify: 'Verify', record: 'Record' };
-/** The steps this version of the wizard can show; the others are announced, not reachable. */
-export const AVAILABLE_STEPS: readonly Step[] = ['target', 'preview'];
+/** The steps this version of the wizard can show. */
+export const AVAILABLE_STEPS: readonly Step[] = ['target', 'preview', 'strategy', 'run', 'verify', 'record'];
 
 /** Commits listed in the preview; the rest are counted ("and N more"). */
 export const MAX_PREVIEW_COMMITS = 200;
@@ -92,6 +92,20 @@ const toHost = {
   goTo: request(obj({ step: STEP, target: optional(obj({ sha: SHA, label: TEXT })), acknowledged: optional(bool()) }), obj({ step: STEP, preview: nullable(previewSchema) })),
   /** Read the repository and the evidence again (the host answers with `target`). */
   reload: notification(empty()),
+  /** The Strategy step for a host (default: the first configured): each strategy with its exact commands. */
+  strategies: request(obj({ host: optional(str(300)) }), strategyDataSchema),
+  /** Runs the redeploy or the team's command (progress comes as `run` and `output`). Refused in an untrusted workspace. */
+  run: request(runParamsSchema, okMessageSchema),
+  /** Signals the running command's process on the host; no later command starts. */
+  cancel: notification(empty()),
+  /** Makes `rollback/<incident-id>` in a temporary worktree (the user's checkout untouched). */
+  makeRevertBranch: request(empty(), revertResultSchema),
+  /** Pushes the branch made (its own confirmed step; never forced). */
+  pushRevertBranch: request(obj({ branch: str(300) }), revertResultSchema),
+  /** For a rollback the timeline shows started and not ended: verify the host, follow the interrupted command, or record it abandoned. */
+  interrupted: request(obj({ action: oneOf(['verify', 'resume', 'abandon'] as const) }), okMessageSchema),
+  /** After a failed check: a new rollback to the commit rolled back from (the host's commit now as live). */
+  rollForward: request(empty(), obj({ target: obj({ sha: SHA, label: TEXT }) })),
 };
 
 const toWebview = {
@@ -99,6 +113,12 @@ const toWebview = {
   target: notification(targetDataSchema),
   /** The host's step (after a reload the app resumes there). */
   step: notification(obj({ step: STEP })),
+  /** The run as it stands (sent on every change). */
+  run: notification(runStateSchema),
+  /** A command's output as it arrives: plain text, escape sequences stripped. */
+  output: notification(obj({ index: num({ int: true, min: 0 }), text: str(1 << 16) })),
+  /** On ready: a rollback the timeline shows started and not ended (null: none). */
+  interrupted: notification(nullable(interruptedSchema)),
 };
 
 export type RollbackToHost = typeof toHost;

@@ -64,7 +64,7 @@ describe('rollback wizard protocol', () => {
     const warnings: string[] = [];
     const seen: string[] = [];
     const hostRef: { peer?: Peer<typeof rollbackProtocol.toHost, typeof rollbackProtocol.toWebview> } = {};
-    const app = new Peer(rollbackProtocol.toWebview, rollbackProtocol.toHost, { target: (d) => seen.push(d.incident.title), step: ({ step }) => seen.push(step) },
+    const app = new Peer(rollbackProtocol.toWebview, rollbackProtocol.toHost, { target: (d) => seen.push(d.incident.title), step: ({ step }) => seen.push(step), run: () => undefined, output: () => undefined, interrupted: () => undefined },
       (m) => setImmediate(() => hostRef.peer!.receive(JSON.parse(JSON.stringify(m)))), { warn: (m) => warnings.push(m) });
     const names: string[] = [];
     hostRef.peer = new Peer(rollbackProtocol.toHost, rollbackProtocol.toWebview, {
@@ -74,6 +74,9 @@ describe('rollback wizard protocol', () => {
         return name.startsWith('-') ? { ok: 'no' as const, error: 'starts with "-"' } : { ok: 'yes' as const, sha: SHA, subject: 's' };
       },
       goTo: ({ step }) => ({ step, preview: step === 'preview' ? preview(2) : null }),
+      strategies: () => { throw new Error('not here'); }, run: () => ({ ok: false, message: 'no' }), cancel: () => undefined,
+      makeRevertBranch: () => { throw new Error('not here'); }, pushRevertBranch: () => { throw new Error('not here'); },
+      interrupted: () => ({ ok: false, message: 'no' }), rollForward: () => ({ target: { sha: SHA, label: 'x' } }),
     }, (m) => setImmediate(() => app.receive(JSON.parse(JSON.stringify(m)))), { warn: (m) => warnings.push(m) });
     assert.deepEqual(await app.request('resolveTarget', { name: '--output=/tmp/x' }), { ok: 'no', error: 'starts with "-"' });
     assert.equal((await app.request('goTo', { step: 'preview', target: { sha: SHA, label: 'v1' } })).preview?.commits.length, 2);
@@ -93,14 +96,60 @@ describe('rollback wizard protocol', () => {
 });
 
 describe('rollback wizard steps', () => {
-  it('back is always allowed; past the preview only from it, a migration acknowledged, to a step that is built', () => {
+  const idle = { running: false, ran: false };
+  it('before a run: back always; Strategy only from the preview with a migration acknowledged; Run only from Strategy; Verify and Record only after a run', () => {
     const p = preview(1);
     assert.equal(refuseMove('preview', 'target', p, false), undefined);
     assert.equal(refuseMove('target', 'preview', undefined, false), undefined);
     assert.match(refuseMove('target', 'strategy', p, true) ?? '', /Preview the rollback first/);
     assert.match(refuseMove('preview', 'strategy', undefined, true) ?? '', /Preview the rollback first/);
     assert.match(refuseMove('preview', 'strategy', p, false) ?? '', /database is not rolled back/);
-    assert.match(refuseMove('preview', 'strategy', p, true) ?? '', /strategies .* come with the next part/);
-    assert.match(refuseMove('preview', 'run', { ...p, risks: [] }, false) ?? '', /The Run step comes with the next part/);
+    assert.equal(refuseMove('preview', 'strategy', p, true), undefined);
+    assert.equal(refuseMove('strategy', 'run', p, true, idle), undefined);
+    assert.match(refuseMove('preview', 'run', { ...p, risks: [] }, false) ?? '', /Choose a strategy first/);
+    assert.equal(refuseMove('run', 'strategy', p, true, idle), undefined, 'back from the confirmation');
+    assert.match(refuseMove('run', 'verify', p, true, idle) ?? '', /Run the rollback first/);
+    assert.match(refuseMove('strategy', 'record', p, true, idle) ?? '', /Run the rollback first/);
+  });
+
+  it('while a run is in progress nothing moves; after it: Verify, Record, or Start Over at Target, never back to the steps that planned it', () => {
+    const p = preview(1);
+    for (const to of STEPS) assert.match(refuseMove('run', to, p, true, { running: true, ran: true }) ?? '', /Wait for the rollback to end/);
+    const ran = { running: false, ran: true };
+    assert.equal(refuseMove('run', 'verify', p, true, ran), undefined);
+    assert.equal(refuseMove('verify', 'record', p, true, ran), undefined);
+    assert.equal(refuseMove('record', 'target', p, true, ran), undefined);
+    assert.match(refuseMove('verify', 'strategy', p, true, ran) ?? '', /start over/);
+    assert.match(refuseMove('record', 'preview', p, true, ran) ?? '', /start over/);
+  });
+});
+
+describe('rollback wizard protocol: the later steps', () => {
+  it('run names a host and a strategy with the commands confirmed; a revert or an unknown strategy is not a run', () => {
+    const run = rollbackProtocol.toHost.run.params;
+    assert.equal(validate(run, { host: 'web-1', strategy: 'redeploy', commands: ['git checkout --detach x'] }).ok, true);
+    assert.equal(validate(run, { host: 'web-1', strategy: 'teamCommand', commands: [], takeOverHolderId: 'abc' }).ok, true);
+    assert.equal(validate(run, { host: 'web-1', strategy: 'revert', commands: [] }).ok, false);
+    assert.equal(validate(run, { host: 'web-1', strategy: 'redeploy' }).ok, false, 'the confirmed commands are required');
+    assert.equal(validate(run, { host: 'web-1', strategy: 'redeploy', commands: [1] }).ok, false);
+    assert.equal(validate(rollbackProtocol.toHost.interrupted.params, { action: 'forget' }).ok, false);
+    assert.equal(validate(rollbackProtocol.toHost.interrupted.params, { action: 'abandon' }).ok, true);
+  });
+
+  it('the run state: bounded, typed command states and checks; output is text', () => {
+    const state = {
+      host: 'web-1', strategy: 'redeploy', from: LIVE, to: SHA, phase: 'done', resumed: false, probeFrom: 'host',
+      commands: [{ command: 'git checkout --quiet --detach x', label: 'check out', state: 'ok', exitCode: 0 }],
+      probes: [{ ok: true, detail: 'answered', streak: 1 }],
+      outcome: { kind: 'refused', stage: null, message: 'held', holder: { id: 'h1', who: 'bob', at: '2026-11-20T09:00:00Z', incidentId: null, ageSeconds: 4000 }, stale: true, checks: [], ledgerLine: null, ledgerWhy: 'not verified', lockReleased: false, recordErrors: [] },
+      recorded: [{ type: 'rollback_started', text: 'Rollback …' }],
+    };
+    const run = rollbackProtocol.toWebview.run.params;
+    assert.equal(validate(run, state).ok, true);
+    assert.equal(validate(run, { ...state, commands: [{ ...state.commands[0], state: 'exploded' }] }).ok, false);
+    assert.equal(validate(run, { ...state, outcome: { ...state.outcome, checks: [{ name: 'health', status: 'maybe', detail: '' }] } }).ok, false);
+    assert.equal(validate(rollbackProtocol.toWebview.output.params, { index: 0, text: 'x'.repeat(1 << 16) }).ok, true);
+    assert.equal(validate(rollbackProtocol.toWebview.output.params, { index: -1, text: 'x' }).ok, false);
+    assert.equal(validate(rollbackProtocol.toWebview.interrupted.params, null).ok, true);
   });
 });
