@@ -4,7 +4,10 @@
 // chosen with the arrow keys, an option-like commit refused, the preview with the commits undone
 // and the migration risk, Next held until the acknowledgement is ticked with Space. A commit subject
 // holding markup renders as text with zero CSP violations; after a window reload the wizard is
-// back on its step. README screenshots (dark theme).
+// back on its step. Then the whole way on a real sshd host (its work dir a clone of the workspace,
+// its `deploy` commands checking out the target and serving it with busybox httpd): the Strategy
+// with its exact commands, the Run with live output, Verify with its checks and probes, Record
+// with the ledger line and the revert branch offer. README screenshots (dark theme).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,6 +17,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
 import { RepoBuilder } from '../unit/services/git/gitFixture';
+import { startSshd, type Sshd } from '../services/sshd';
 import { Workbench, dependentSteps, screenshotFailure } from './workbench';
 
 const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -89,6 +93,8 @@ describe('e2e: the rollback wizard (target and preview)', function () {
   let page: Page;
   let wb: Workbench;
   let frame: Frame;
+  let sshd: Sshd | undefined;
+  let hostWork: string;
 
   const state = async (): Promise<WizardState | undefined> => ((await frame.evaluate(STATE).catch(() => null)) as WizardState | null) ?? undefined;
   const until = (what: string, test: (s: WizardState) => boolean) => wb.until(what, async () => { const s = await state(); return s && test(s) ? s : undefined; }, 30_000);
@@ -99,7 +105,24 @@ describe('e2e: the rollback wizard (target and preview)', function () {
     if (process.env.INCIDENT_DESK_KEEP_TEMP !== '1') removeOnExit(tmp);
     workspace = path.join(tmp, 'shop');
     shas = buildWorkspace(workspace);
-    server = await startCodeServer({ workspace, installExtensions: [packagedVsix()], settings: { 'incidentDesk.actor': 'Dana', 'workbench.colorTheme': 'Default Dark Modern' } });
+    // The host: a loopback sshd whose login user owns a clone of the workspace, at the live commit.
+    sshd = await startSshd();
+    hostWork = path.join(tmp, 'host', 'shop');
+    execFileSync('git', ['clone', '-q', workspace, hostWork]);
+    execFileSync('git', ['-C', hostWork, 'checkout', '-q', '--detach', shas.c4]);
+    sshd.giveToUser(path.join(tmp, 'host'));
+    execFileSync('chown', ['-R', `${sshd.user}:`, path.join(tmp, 'host')]);
+    const knownHosts = path.join(tmp, 'known_hosts');
+    fs.writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
+    const port = 20_000 + (process.pid % 20_000);
+    const serve = `if [ -f ../httpd.pid ]; then kill "$(cat ../httpd.pid)" 2>/dev/null; sleep 0.3; fi; nohup busybox httpd -f -p 127.0.0.1:${port} -h "$PWD" >/dev/null 2>&1 & echo $! > ../httpd.pid; echo "serving \${short_sha} on port ${port}"`;
+    server = await startCodeServer({ workspace, installExtensions: [packagedVsix()], settings: {
+      'incidentDesk.actor': 'Dana', 'workbench.colorTheme': 'Default Dark Modern',
+      'incidentDesk.ssh.knownHostsFiles': [knownHosts],
+      'incidentDesk.rollback.health': { consecutive: 2, windowSeconds: 20, intervalSeconds: 1 },
+      'incidentDesk.hosts': [{ name: 'shop-1', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath, workDir: hostWork,
+        healthUrl: `http://127.0.0.1:${port}/app.js`, deploy: ['git checkout --quiet --detach ${sha}', serve] }],
+    } });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     wb = new Workbench(page);
@@ -115,6 +138,12 @@ describe('e2e: the rollback wizard (target and preview)', function () {
     this.timeout(30_000);
     await browser?.close().catch(() => undefined);
     await server?.stop();
+    try {
+      process.kill(Number(fs.readFileSync(path.join(tmp, 'host', 'httpd.pid'), 'utf8')));
+    } catch {
+      // never started
+    }
+    await sshd?.stop();
     if (tmp && process.env.INCIDENT_DESK_KEEP_TEMP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -176,7 +205,7 @@ describe('e2e: the rollback wizard (target and preview)', function () {
     await page.keyboard.press('Space');
     const after = await until('the acknowledgement', (x) => x.nextReady === 'true');
     const why = (await frame.locator('rollback-app #next-why').textContent()) ?? '';
-    assert.match(why, /come with the next part/);
+    assert.equal(why.trim(), '');
     assert.equal(after.cspViolations, '0');
     assert.deepEqual(after.injected, []);
     await wb.hideNotifications();
@@ -201,5 +230,52 @@ describe('e2e: the rollback wizard (target and preview)', function () {
     await frame.locator('rollback-app vscode-button.back').click();
     await until('back on the target step, the stable commit chosen', (x) => x.step === 'Step 1 of 6: Target' && x.checked === shas.c2);
     assert.equal((await state())?.cspViolations, '0');
+  });
+
+  it('the whole way on the host: Strategy with its exact commands, Run with live output, Verify, Record with the ledger line and the revert branch', async function () {
+    this.timeout(240_000);
+    const text = async (sel: string) => ((await frame.locator(`rollback-app ${sel}`).allTextContents()).join('\n'));
+    await frame.locator('rollback-app vscode-button.next').click();
+    await until('the preview again', (x) => x.step === 'Step 2 of 6: Preview' && x.commits.length > 0);
+    // The same range as before the reload: still acknowledged.
+    if (!(await frame.locator('rollback-app #ack-migration').isChecked())) {
+      await frame.locator('rollback-app #ack-migration').focus();
+      await page.keyboard.press('Space');
+    }
+    await until('the acknowledgement', (x) => x.nextReady === 'true');
+    await frame.locator('rollback-app vscode-button.next').click();
+    await until('the strategies', (x) => x.step === 'Step 3 of 6: Strategy');
+    await wb.until('the host\'s commands', async () => ((await text('.strategy[data-strategy=redeploy] pre.command')).includes(`git checkout --quiet --detach ${shas.c2}`) ? true : undefined), 60_000);
+    assert.equal(await frame.locator('rollback-app .strategy[data-strategy=redeploy] input').isChecked(), true, 'redeploy preselected for a host with a profile');
+    assert.match(await text('.strategy[data-strategy=revert]'), /revert --no-edit/);
+    await wb.hideNotifications();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'rollback-wizard-strategy.png') });
+    await frame.locator('rollback-app vscode-button.next').click();
+    await until('the confirmation', (x) => x.step === 'Step 4 of 6: Run');
+    assert.match(await text('.box.confirm'), new RegExp(`git checkout --quiet --detach ${shas.c2}`));
+    await frame.locator('rollback-app vscode-button.run').focus();
+    await page.keyboard.press('Enter');
+    await wb.until('the rollback verified', async () => ((await text('.outcome')).includes('Verified') ? true : undefined), 120_000);
+    assert.match(await text('pre.output'), new RegExp(`serving ${shas.c2.slice(0, 12)}`));
+    assert.equal(execFileSync('git', ['-c', 'safe.directory=*', '-C', hostWork, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(), shas.c2);
+    await wb.hideNotifications();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'rollback-wizard-run.png') });
+    await frame.locator('rollback-app vscode-button.next').click();
+    await until('the verify step', (x) => x.step === 'Step 5 of 6: Verify');
+    assert.match(await text('.check[data-name=health]'), /answered 2 times in a row from the host/);
+    assert.match(await text('.check[data-name=liveCommit]'), new RegExp(`runs ${shas.c2.slice(0, 12)}`));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'rollback-wizard-verify.png') });
+    await frame.locator('rollback-app vscode-button.next').click();
+    await until('the record step', (x) => x.step === 'Step 6 of 6: Record');
+    assert.match(await text('.recorded'), /rollback_started[\s\S]*rollback_verified/);
+    assert.match(await text('pre.ledger'), new RegExp(`"sha":"${shas.c2}"`));
+    assert.match(await text('.box.warn'), /an auto-deploy on push would otherwise ship the bad commit again/);
+    await frame.locator('rollback-app vscode-button.make-branch').click();
+    await wb.until('the revert branch', async () => ((await text('.box.revert')).includes(`rollback/${ID}`) ? true : undefined), 60_000);
+    const s = await state();
+    assert.equal(s?.cspViolations, '0');
+    assert.deepEqual(s?.injected, []);
+    await wb.hideNotifications();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'rollback-wizard-record.png') });
   });
 });

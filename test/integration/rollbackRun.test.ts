@@ -230,6 +230,30 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     }
   });
 
+  it('a stale lock: shown with its holder and taken over only when that holding is confirmed', async () => {
+    const conn = await (await api()).container.views.hosts.connection('shop-host');
+    const held = await acquireHostLock(conn, { who: 'carol', incidentId: 'old-incident' });
+    assert.equal(held.kind, 'acquired');
+    // Two hours without a renewal, by the host's clock (the login user's home is on this machine).
+    const home = execFileSync('getent', ['passwd', sshd.user], { encoding: 'utf8' }).split(':')[5]!;
+    const state = path.join(home, '.incident-desk', 'locks', 'rollback.lock', 'state');
+    const [sid, tok, since] = fs.readFileSync(state, 'utf8').trim().split(' ');
+    fs.writeFileSync(state, `${sid} ${tok} ${Number(since) - 7200}\n`);
+    const d = await planOn('shop-host');
+    const refused = await runAndWait('shop-host', 'redeploy', d);
+    const o = refused.state.outcome!;
+    assert.deepEqual([o.kind, o.stale, o.holder?.who, o.holder?.incidentId], ['refused', true, 'carol', 'old-incident']);
+    assert.ok((o.holder?.ageSeconds ?? 0) >= 7200);
+    assert.match(o.message, /not taken over without confirmation/);
+    // A take-over naming another holding is not one.
+    const wrong = await runAndWait('shop-host', 'redeploy', d, { takeOverHolderId: '0123456789abcdef' });
+    assert.equal(wrong.state.outcome?.kind, 'refused');
+    const run = await runAndWait('shop-host', 'redeploy', d, { takeOverHolderId: o.holder!.id });
+    assert.equal(run.state.outcome?.kind, 'verified', JSON.stringify(run.state.outcome));
+    assert.equal(run.state.outcome?.lockReleased, true);
+    await waitFor(() => timelineOf(id).some((e) => e.type === 'rollback_started' && (e.data?.tookOverFrom as { who?: string } | undefined)?.who === 'carol'), 'the take-over on the timeline');
+  });
+
   it('after a reload: a rollback the timeline shows started without an end is offered; Resume follows its command by run id to the end and verifies; Abandon is recorded', async () => {
     const store = (await api()).container.incidents.requireStore();
     const conn = await (await api()).container.views.hosts.connection('shop-host');

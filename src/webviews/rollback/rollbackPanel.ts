@@ -131,7 +131,8 @@ export class RollbackPanel implements vscode.Disposable {
   }
 
   private runFacts() {
-    return { running: !!this.lastRun && this.lastRun.state.phase !== 'done', ran: !!this.lastRun };
+    // A revert branch made is a rollback done too: its Record step shows it.
+    return { running: !!this.lastRun && this.lastRun.state.phase !== 'done', ran: !!this.lastRun || !!this.lastRevert };
   }
 
   private async goTo(step: Step, target: { sha: string; label: string } | undefined, acknowledged: boolean): Promise<{ step: Step; preview: PreviewData | null }> {
@@ -139,7 +140,7 @@ export class RollbackPanel implements vscode.Disposable {
     if (refused) throw new Error(refused);
     if (step === 'target') {
       // Back at the start after a run: a new rollback (the old one stays on the timeline).
-      if (this.lastRun) this.resetRun();
+      if (this.lastRun || this.lastRevert) this.resetRun();
       this.step = 'target';
       return { step, preview: null };
     }

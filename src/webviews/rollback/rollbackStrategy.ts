@@ -35,6 +35,7 @@ export function hostChoice(p: HostProfile): HostChoice {
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const clip = (t: string) => (t.length > 4000 ? `${t.slice(0, 4000)}…` : t);
 
 export interface StrategyInput {
   hosts: HostsPort;
@@ -112,8 +113,13 @@ export async function readStrategies(i: StrategyInput): Promise<StrategyRead> {
   const order: StrategyKind[] = profile && (profile.deploy || profile.workDir !== undefined) ? ['redeploy', 'teamCommand', 'revert'] : ['teamCommand', 'redeploy', 'revert'];
   const pick = order.map((s) => options.find((o) => o.strategy === s)!).find((o) => o.available) ?? options.find((o) => o.strategy === order[0])!;
   pick.preferred = true;
+  // What the app validates is bounded: long git or host messages are cut, never dropped whole.
+  for (const o of options) {
+    o.problems = o.problems.slice(0, 50).map(clip);
+    o.notes = o.notes.slice(0, 50).map(clip);
+  }
   return {
-    data: { hosts: profiles.map(hostChoice), host: profile?.name ?? null, hostProblem, compose: composeText, options, trusted: i.trusted },
+    data: { hosts: profiles.map(hostChoice), host: profile?.name ?? null, hostProblem: hostProblem === null ? null : clip(hostProblem), compose: composeText === null ? null : clip(composeText), options, trusted: i.trusted },
     plans,
     revert,
   };

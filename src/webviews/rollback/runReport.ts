@@ -35,6 +35,7 @@ export class RunReport {
   /** Records an event; a refusal is kept (shown at Record) and never stops the rollback. */
   async record(type: string, text: string, data: Record<string, unknown>): Promise<void> {
     this.state.recorded.push({ type, text: text.slice(0, 4096) });
+    if (this.state.recorded.length > 500) this.state.recorded.splice(0, this.state.recorded.length - 500);
     this.send();
     await this.ports.record(type, text, data);
   }
@@ -94,7 +95,7 @@ export class RunReport {
 }
 
 export function wireHolder(h: HostLockHolder | undefined): WireOutcome['holder'] {
-  return h ? { id: h.id, who: h.who.slice(0, 4096), at: h.at, incidentId: h.incidentId ?? null, ageSeconds: h.ageSeconds ?? null } : null;
+  return h ? { id: h.id.slice(0, 200), who: h.who.slice(0, 4096), at: h.at.slice(0, 64), incidentId: h.incidentId?.slice(0, 300) ?? null, ageSeconds: h.ageSeconds === undefined ? null : Math.max(0, Math.round(h.ageSeconds)) } : null;
 }
 
 export function wireChecks(checks: readonly VerifyCheck[] | undefined): WireOutcome['checks'] {
