@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { shellWord } from '../../src/core/runbooks/placeholderFill';
 import { appendLedger } from '../../src/services/git/deployLedger';
 import { openRepository } from '../../src/services/git/gitRepository';
 import { startDetached } from '../../src/services/ssh/detachedCommand';
@@ -82,6 +83,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
       { name: 'shop-host', ...login, healthUrl: `http://127.0.0.1:${port}/health`, deploy: ['git checkout --quiet --detach ${sha}', serve] },
       { name: 'shop-fail', ...login, deploy: ['echo before', 'echo "no space left" >&2; exit 3', 'echo never'] },
       { name: 'shop-slow', ...login, deploy: ['echo started-slow; sleep 30; echo never'] },
+      { name: 'shop-compose', ...login, composeFile: 'compose prod.yaml', service: 'web' },
     ], vscode.ConfigurationTarget.Global);
     await (await api()).container.views.hosts.reload();
 
@@ -102,7 +104,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     } catch {
       // httpd never started
     }
-    for (const name of ['shop-host', 'shop-fail', 'shop-slow']) await desk.container.views.hosts.disconnect(name);
+    for (const name of ['shop-host', 'shop-fail', 'shop-slow', 'shop-compose']) await desk.container.views.hosts.disconnect(name);
     for (const key of ['hosts', 'ssh.knownHostsFiles', 'rollback.health']) await cfg().update(key, undefined, vscode.ConfigurationTarget.Global);
     await sshd?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -137,7 +139,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
   it('Strategy: the host\'s own deploy commands with the target filled in and quoted, shown before anything runs; the team command asks for its setting; revert in git planned', async () => {
     const d = await planOn('shop-host');
     assert.equal(d.host, 'shop-host');
-    assert.deepEqual(d.hosts.map((h) => h.name), ['shop-host', 'shop-fail', 'shop-slow']);
+    assert.deepEqual(d.hosts.map((h) => h.name), ['shop-host', 'shop-fail', 'shop-slow', 'shop-compose']);
     const redeploy = d.options.find((o) => o.strategy === 'redeploy')!;
     assert.ok(redeploy.available && redeploy.preferred, JSON.stringify(redeploy));
     assert.equal(redeploy.commands[0]!.command, `git checkout --quiet --detach ${good}`);
@@ -148,6 +150,20 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     assert.ok(revert.available, revert.problems.join('; '));
     assert.match(revert.commands.map((c) => c.command).join('\n'), new RegExp(`revert --no-edit .*${bad}`));
     assert.equal(git(work, ['rev-parse', 'HEAD']), bad, 'nothing ran on the host');
+  });
+
+  it('Strategy on a host without deploy commands: the default redeploy with the compose the host has, asked over SSH, the compose file quoted', async () => {
+    const d = await planOn('shop-compose');
+    const cli = /^docker-compose /.test(d.compose ?? '') ? 'docker-compose' : /^docker compose /.test(d.compose ?? '') ? 'docker compose' : undefined;
+    assert.ok(cli, `compose detected on the host: ${d.compose} ${d.hostProblem}`);
+    const o = d.options.find((x) => x.strategy === 'redeploy')!;
+    assert.ok(o.available && o.preferred, JSON.stringify(o));
+    assert.deepEqual(o.commands.map((c) => c.command), [
+      `git cat-file -e ${shellWord(`${good}^{commit}`)} 2>/dev/null || git fetch --quiet origin`,
+      `git checkout --quiet --detach ${good}`,
+      `${cli} -f 'compose prod.yaml' up -d --build --remove-orphans`,
+    ]);
+    assert.equal(d.hosts.find((h) => h.name === 'shop-compose')?.service, 'web');
   });
 
   it('Run: commands the user was not shown are refused; the redeploy runs, its output live, verified from the host, on the timeline, with a ledger line', async () => {
