@@ -304,4 +304,34 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     await new Promise((r2) => setTimeout(r2, 1000));
     assert.equal(panel.lastInterrupted, null, 'nothing left to settle');
   });
+
+  it('a target that is broken too: the health check fails, the rollback is recorded failed (not verified), and Roll Forward Again goes back to the commit rolled back from', async () => {
+    await panel.dispatch('goTo', { step: 'target' });
+    await panel.dispatch('reload', {});
+    await waitFor(() => panel.lastTarget?.live?.sha === good, 'the ledger\'s rollback line to make the target live', 20_000);
+    await panel.dispatch('goTo', { step: 'preview', target: { sha: bad, label: 'v2' } });
+    await panel.dispatch('goTo', { step: 'strategy' });
+    const d = (await panel.dispatch('strategies', { host: 'shop-host' })) as StrategyData;
+    const o = d.options.find((x) => x.strategy === 'redeploy')!;
+    await panel.dispatch('goTo', { step: 'run' });
+    assert.ok(((await panel.dispatch('run', { host: 'shop-host', strategy: 'redeploy', commands: o.commands.map((c) => c.command) })) as { ok: boolean }).ok);
+    await waitFor(() => panel.lastRun?.state.phase === 'done', 'the broken target\'s verification to end', 60_000);
+    const out = panel.lastRun!.state.outcome!;
+    assert.deepEqual([out.kind, out.stage], ['failed', 'verify'], JSON.stringify(out));
+    assert.equal(out.checks.find((c) => c.name === 'health')?.status, 'failed');
+    assert.match(out.checks.find((c) => c.name === 'health')!.detail, /did not answer 2 times in a row within 6 s from the host/);
+    assert.equal(out.ledgerLine, null);
+    assert.ok(panel.lastRun!.state.probes.some((p) => !p.ok));
+    await waitFor(() => timelineOf(id).some((e) => e.type === 'rollback_failed' && e.data?.stage === 'verify'), 'the failed verification on the timeline');
+    await panel.dispatch('goTo', { step: 'verify' });
+    const forward = (await panel.dispatch('rollForward', {})) as { target: { sha: string } };
+    assert.equal(forward.target.sha, good);
+    assert.equal(panel.currentStep, 'target');
+    await panel.dispatch('goTo', { step: 'preview', target: forward.target });
+    await panel.dispatch('goTo', { step: 'strategy' });
+    const again = (await panel.dispatch('strategies', { host: 'shop-host' })) as StrategyData;
+    const run = await runAndWait('shop-host', 'redeploy', again);
+    assert.equal(run.state.outcome?.kind, 'verified', JSON.stringify(run.state.outcome));
+    assert.deepEqual([run.state.from, run.state.to], [bad, good]);
+  });
 });
