@@ -152,6 +152,30 @@ describe('record lock: two windows changing one incident at once', () => {
     assert.ok(busy >= 3);
   });
 
+  it('gives up on a fresh lock after the wait, naming the holder: this window itself, or another process', async () => {
+    const dir = await temps.make();
+    let release!: () => void;
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const holder = withRecordLock(dir, () => {
+      entered();
+      return new Promise<void>((r) => (release = r));
+    });
+    await inside;
+    await assert.rejects(withRecordLock(dir, async () => assert.fail('ran under a held lock'), { waitMs: 200 }),
+      (e: Error) => /held for over 0\.2 s by this window \(one of its own writes did not release it\), since \d{4}-/.test(e.message) && /taken over/.test(e.message));
+    // The same lock seen from another process on this machine.
+    const script = `require(${JSON.stringify(path.join(OUT_SRC, 'core/incidents/recordLock.js'))}).withRecordLock(process.argv[1], async () => {}, { waitMs: 200 }).then(() => process.exit(3), (e) => { process.stdout.write(e.message); process.exit(0); });`;
+    const child = spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    assert.equal(code, 0, 'the other process ran under a held lock');
+    assert.match(out, new RegExp(`by process ${process.pid} on this machine, since`));
+    release();
+    await holder;
+  });
+
   it('two contenders paused between judging a lock stale and taking it over: one holder at a time', async () => {
     const dir = await temps.make();
     await crashedHolder(dir);
