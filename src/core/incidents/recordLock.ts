@@ -84,7 +84,7 @@ export async function withRecordLock<T>(dir: string, fn: () => Promise<T>, optio
       options.onBusy?.();
       await takeOverIfStale(lock, staleMs, options.beforeTakeover);
       if (Date.now() > deadline) {
-        throw new StoreError('writeFailed', `${lock} has been held for over ${(options.waitMs ?? WAIT_MS) / 1000} s by another window; the change is kept and retried.`, { file: lock });
+        throw new StoreError('writeFailed', `${lock} has been held for over ${(options.waitMs ?? WAIT_MS) / 1000} s by ${await describeHolder(lock)}; the change is kept and retried (a lock older than ${staleMs / 1000} s is taken over).`, { file: lock });
       }
       await sleep(3 + Math.random() * 12);
     }
@@ -99,6 +99,22 @@ export async function withRecordLock<T>(dir: string, fn: () => Promise<T>, optio
     // Only our own token is removed; rmdir then removes the directory only if it is empty.
     if (await fsp.unlink(mine).then(() => true, () => false)) await fsp.rmdir(lock).catch(() => undefined);
   }
+}
+
+/**
+ * Who holds the lock, from its token file (`pid@host ISO`): this window itself (a write of ours
+ * that never released it), another process on this machine, or one elsewhere (a shared folder).
+ */
+export async function describeHolder(lock: string): Promise<string> {
+  const names = await fsp.readdir(lock).catch(() => [] as string[]);
+  const name = names.find((n) => n.startsWith(TOKEN_PREFIX));
+  if (!name) return 'another writer';
+  const text = await fsp.readFile(path.join(lock, name), 'utf8').catch(() => '');
+  const m = /^(\d+)@(\S+) (\S+)/.exec(text);
+  if (!m) return 'another writer';
+  const [, pid, host, since] = m;
+  const where = host === os.hostname() ? (Number(pid) === process.pid ? 'this window (one of its own writes did not release it)' : `process ${pid} on this machine`) : `process ${pid} on ${host}`;
+  return `${where}, since ${since}`;
 }
 
 /** Removes contenders' directories left by crashed windows (as old as a stale lock), best effort. */

@@ -21,8 +21,8 @@ export interface RangeFacts {
   readonly branch?: { readonly name: string; readonly containsLive: boolean };
   /** The repository is a shallow clone. */
   readonly shallow: boolean;
-  /** Uncommitted changes in the work tree (porcelain paths). */
-  readonly dirty: readonly string[];
+  /** Uncommitted changes in the work tree (porcelain paths); undefined: not looked for (an untrusted workspace). */
+  readonly dirty: readonly string[] | undefined;
 }
 
 const COMPOSE = ['**/docker-compose*.yml', '**/docker-compose*.yaml', '**/compose.yml', '**/compose.yaml', '**/compose.*.yml', '**/compose.*.yaml'];
@@ -59,6 +59,7 @@ export function rangeRisks(facts: RangeFacts, migrationGlobs: readonly string[])
     risks.push({ kind: 'unreachable', detail: `the live commit ${facts.to.slice(0, 12)} is not on ${facts.branch.name} (history rewritten by a force push?): a redeploy from the branch would not bring it back, and the range is computed from the commits themselves` });
   }
   if (facts.shallow) risks.push(SHALLOW_RISK);
-  if (facts.dirty.length) risks.push({ kind: 'dirty', detail: `uncommitted changes in the work tree: ${listed([...facts.dirty])}` });
+  if (!facts.dirty) risks.push({ kind: 'dirty', detail: 'uncommitted changes not looked for: the workspace is not trusted, and git status could run programs its .git/config names' });
+  else if (facts.dirty.length) risks.push({ kind: 'dirty', detail: `uncommitted changes in the work tree: ${listed([...facts.dirty])}` });
   return risks;
 }

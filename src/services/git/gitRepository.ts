@@ -16,6 +16,12 @@ export interface OpenOptions {
   readonly onCommand?: (args: readonly string[]) => void;
   /** Kill a git command silent this long (ms); default 60 s. */
   readonly timeoutMs?: number;
+  /**
+   * The workspace is not trusted (Restricted Mode): its `.git/config` may name programs that
+   * `git status` would run (clean filters on files it re-reads), so uncommitted changes are not
+   * looked for (`dirtyPaths` answers undefined). core.fsmonitor is off in every mode.
+   */
+  readonly untrusted?: boolean;
 }
 
 export interface LogEntry {
@@ -82,13 +88,21 @@ export async function openRepository(dir: string, options: OpenOptions = {}): Pr
     run(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], [1]).then((s) => s.trim() || undefined),
     run(git, ['symbolic-ref', '--quiet', '--short', 'HEAD'], [1]).then((s) => s.trim() || undefined),
   ]);
-  return new GitRepository(git, top, shallow, { sha, branch });
+  return new GitRepository(git, top, shallow, { sha, branch }, options.untrusted === true);
 }
+
+/** Passed as `-c` to every git command (see makeGit). */
+const SAFE_CONFIG = ['core.fsmonitor=false'] as const;
 
 function makeGit(baseDir: string, options: OpenOptions): SimpleGit {
   const git = simpleGit({
     baseDir,
     strict: true,
+    // A repository's own config may set core.fsmonitor to a program that git status and diff run
+    // (a cloned repository is untrusted input): off for every command. simple-git refuses to pass any
+    // core.fsmonitor value unless told; `false` runs nothing.
+    config: [...SAFE_CONFIG],
+    unsafe: { allowUnsafeFsMonitor: true },
     maxConcurrentProcesses: 4,
     timeout: { block: options.timeoutMs ?? 60_000 },
     // Every non-zero exit is an error here (simple-git lets one without stderr pass), with its status.
@@ -97,7 +111,8 @@ function makeGit(baseDir: string, options: OpenOptions): SimpleGit {
   });
   git.env(gitEnv());
   const onCommand = options.onCommand;
-  return onCommand ? git.outputHandler((_command, _out, _err, args) => onCommand(args)) : git;
+  // The command's own arguments, without the config every command carries (SAFE_CONFIG).
+  return onCommand ? git.outputHandler((_command, _out, _err, args) => onCommand(args[0] === '-c' && args[1] === SAFE_CONFIG[0] ? args.slice(2) : args)) : git;
 }
 
 /** The user's own ways to reach a remote over ssh pass through; prompts never wait for a terminal. */
@@ -145,6 +160,8 @@ export class GitRepository {
     /** A shallow clone: history, tags and notes may be missing. */
     readonly shallow: boolean,
     readonly head: HeadState,
+    /** Restricted Mode: see OpenOptions.untrusted. */
+    readonly untrusted = false,
   ) {}
 
   /** For the ledger adapter: a command built from validated values. */
@@ -234,8 +251,9 @@ export class GitRepository {
     return { known: true, branch: branch.name, ahead: ahead ?? 0, behind: behind ?? 0 };
   }
 
-  /** Uncommitted changes (tracked and untracked), porcelain paths. */
-  async dirtyPaths(): Promise<string[]> {
+  /** Uncommitted changes (tracked and untracked), porcelain paths; undefined when not looked for (untrusted). */
+  async dirtyPaths(): Promise<string[] | undefined> {
+    if (this.untrusted) return undefined;
     const out = await run(this.git, ['status', '--porcelain=v1', '-z', '--untracked-files=normal']);
     const paths: string[] = [];
     const parts = out.split('\0');

@@ -25,6 +25,19 @@ const [root, id, which] = process.argv.slice(1);
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
+/** Takes the lock in this process and keeps it until `release` is called. */
+async function holdLock(dir: string): Promise<{ release: () => void; holder: Promise<void> }> {
+  let release!: () => void;
+  let entered!: () => void;
+  const inside = new Promise<void>((r) => (entered = r));
+  const holder = withRecordLock(dir, () => {
+    entered();
+    return new Promise<void>((r) => (release = r));
+  });
+  await inside;
+  return { release, holder };
+}
+
 describe('record lock: two windows changing one incident at once', () => {
   const temps = new TempDirs();
   after(() => temps.cleanup());
@@ -128,14 +141,7 @@ describe('record lock: two windows changing one incident at once', () => {
 
   it('waits for a fresh lock held by another window, and runs once it is released', async () => {
     const dir = await temps.make();
-    let release!: () => void;
-    let entered!: () => void;
-    const inside = new Promise<void>((r) => (entered = r));
-    const holder = withRecordLock(dir, () => {
-      entered();
-      return new Promise<void>((r) => (release = r));
-    });
-    await inside;
+    const { release, holder } = await holdLock(dir);
     let ran = false;
     let busy = 0;
     const waiter = withRecordLock(dir, async () => {
@@ -150,6 +156,23 @@ describe('record lock: two windows changing one incident at once', () => {
     await Promise.all([holder, waiter]);
     assert.equal(ran, true);
     assert.ok(busy >= 3);
+  });
+
+  it('gives up on a fresh lock after the wait, naming the holder: this window itself, or another process', async () => {
+    const dir = await temps.make();
+    const { release, holder } = await holdLock(dir);
+    await assert.rejects(withRecordLock(dir, async () => assert.fail('ran under a held lock'), { waitMs: 200 }),
+      (e: Error) => /held for over 0\.2 s by this window \(one of its own writes did not release it\), since \d{4}-/.test(e.message) && /taken over/.test(e.message));
+    // The same lock seen from another process on this machine.
+    const script = `require(${JSON.stringify(path.join(OUT_SRC, 'core/incidents/recordLock.js'))}).withRecordLock(process.argv[1], async () => {}, { waitMs: 200 }).then(() => process.exit(3), (e) => { process.stdout.write(e.message); process.exit(0); });`;
+    const child = spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    assert.equal(code, 0, 'the other process ran under a held lock');
+    assert.match(out, new RegExp(`by process ${process.pid} on this machine, since`));
+    release();
+    await holder;
   });
 
   it('two contenders paused between judging a lock stale and taking it over: one holder at a time', async () => {

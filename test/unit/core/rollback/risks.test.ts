@@ -39,6 +39,12 @@ describe('rollback range risks', () => {
     assert.deepEqual(kinds({ branch: undefined }), [], 'no branch to compare with: nothing said about reachability');
   });
 
+  it('uncommitted work not looked for (an untrusted workspace): said, never taken for a clean tree', () => {
+    const risks = rangeRisks({ ...base, dirty: undefined }, DEFAULT_MIGRATION_GLOBS);
+    assert.deepEqual(risks.map((r) => r.kind), ['dirty']);
+    assert.match(risks[0]!.detail, /not looked for: the workspace is not trusted/);
+  });
+
   it('settings: defaults when unset or invalid, the team\'s values otherwise', () => {
     assert.deepEqual(normalizeTagPatterns(undefined), DEFAULT_TAG_PATTERNS);
     assert.deepEqual(normalizeTagPatterns(['prod-*', 3, ' ']), ['prod-*']);

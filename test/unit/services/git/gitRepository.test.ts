@@ -155,3 +155,52 @@ describe('git adapter (real repositories)', function () {
     assert.deepEqual(await r.compareWithBranch('e'.repeat(40)), { known: false });
   });
 });
+
+describe('git adapter: a repository whose own config names programs (a hostile clone)', function () {
+  this.timeout(30_000);
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+
+  /** A repository whose .git/config runs a script from git status: core.fsmonitor and a clean filter, each leaving a mark. */
+  async function hostile(): Promise<{ dir: string; fsmonitorMark: string; filterMark: string; c1: string }> {
+    const ws = await temp.make('idk-git-hostile-');
+    const repo = RepoBuilder.init(path.join(ws, 'app'));
+    const c1 = repo.commit('first', '2026-11-01T10:00:00Z', { 'a.txt': 'a\n', '.gitattributes': '*.txt filter=evil\n' });
+    const fsmonitorMark = path.join(ws, 'fsmonitor-ran');
+    const filterMark = path.join(ws, 'filter-ran');
+    const hook = path.join(ws, 'fsmonitor.sh');
+    fs.writeFileSync(hook, `#!/bin/sh\ntouch '${fsmonitorMark}'\nexit 1\n`, { mode: 0o755 });
+    repo.git('config', 'core.fsmonitor', hook);
+    repo.git('config', 'filter.evil.clean', `touch '${filterMark}'; cat`);
+    // A changed mtime with the same content makes git status read the file again, through the filter.
+    fs.writeFileSync(path.join(repo.dir, 'b.txt'), 'untracked\n');
+    fs.utimesSync(path.join(repo.dir, 'a.txt'), new Date('2026-11-02T00:00:00Z'), new Date('2026-11-02T00:00:00Z'));
+    return { dir: repo.dir, fsmonitorMark, filterMark, c1 };
+  }
+
+  it('plain git status runs both programs (the fixture is hostile for real)', async () => {
+    const h = await hostile();
+    git(h.dir, ['status', '--porcelain']);
+    assert.ok(fs.existsSync(h.fsmonitorMark), 'core.fsmonitor did not run under plain git');
+    assert.ok(fs.existsSync(h.filterMark), 'the clean filter did not run under plain git');
+  });
+
+  it('trusted: core.fsmonitor never runs; uncommitted work is still seen', async () => {
+    const h = await hostile();
+    const r = await openRepository(h.dir);
+    assert.deepEqual(await r.dirtyPaths(), ['b.txt']);
+    assert.equal(fs.existsSync(h.fsmonitorMark), false, 'core.fsmonitor ran through the adapter');
+  });
+
+  it('untrusted: no git status at all, so neither program runs; the preview says the work tree was not looked at', async () => {
+    const h = await hostile();
+    const commands: string[][] = [];
+    const r = await openRepository(h.dir, { untrusted: true, onCommand: (args) => commands.push([...args]) });
+    assert.equal(await r.dirtyPaths(), undefined);
+    const facts = await r.rangeFacts(h.c1, h.c1);
+    assert.equal(facts.dirty, undefined);
+    assert.equal(commands.some((a) => a.includes('status')), false, `git status ran: ${JSON.stringify(commands)}`);
+    assert.equal(fs.existsSync(h.fsmonitorMark), false, 'core.fsmonitor ran');
+    assert.equal(fs.existsSync(h.filterMark), false, 'the clean filter ran');
+  });
+});
