@@ -118,9 +118,9 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
   });
 
   /** Target → Preview → Strategy on `host`, from the start. */
-  async function planOn(host: string): Promise<StrategyData> {
+  async function planOn(host: string, target = good): Promise<StrategyData> {
     await panel.dispatch('goTo', { step: 'target' });
-    await panel.dispatch('goTo', { step: 'preview', target: { sha: good, label: 'v1' } });
+    await panel.dispatch('goTo', { step: 'preview', target: { sha: target, label: target.slice(0, 12) } });
     await panel.dispatch('goTo', { step: 'strategy' });
     return (await panel.dispatch('strategies', { host })) as StrategyData;
   }
@@ -204,7 +204,8 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
 
   it('a failing command stops the rollback: recorded failed, the commands after it never run, no ledger line', async () => {
     const before = timelineOf(id).length;
-    const run = await runAndWait('shop-fail', 'redeploy', await planOn('shop-fail'));
+    // The host runs the first commit now (and the ledger says so): a new rollback goes elsewhere.
+    const run = await runAndWait('shop-fail', 'redeploy', await planOn('shop-fail', bad));
     const s = run.state;
     assert.deepEqual([s.outcome?.kind, s.outcome?.stage], ['failed', 'command'], JSON.stringify(s.outcome));
     assert.deepEqual(s.commands.map((c) => [c.state, c.exitCode]), [['ok', 0], ['failed', 3], ['pending', null]]);
@@ -215,7 +216,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
   });
 
   it('Cancel signals the command on the host: recorded cancelled, nothing after it', async () => {
-    const d = await planOn('shop-slow');
+    const d = await planOn('shop-slow', bad);
     const o = d.options.find((x) => x.strategy === 'redeploy')!;
     await panel.dispatch('goTo', { step: 'run' });
     assert.ok(((await panel.dispatch('run', { host: 'shop-slow', strategy: 'redeploy', commands: o.commands.map((c) => c.command) })) as { ok: boolean }).ok);
@@ -235,7 +236,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     assert.equal(held.kind, 'acquired');
     try {
       const before = timelineOf(id).length;
-      const run = await runAndWait('shop-host', 'redeploy', await planOn('shop-host'));
+      const run = await runAndWait('shop-host', 'redeploy', await planOn('shop-host', bad));
       const o = run.state.outcome!;
       assert.deepEqual([o.kind, o.stale, o.holder?.who, o.holder?.incidentId], ['refused', false, 'bob', 'another-incident']);
       assert.match(o.message, /being rolled back by bob \(incident another-incident\) since/);
@@ -255,17 +256,19 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     const state = path.join(home, '.incident-desk', 'locks', 'rollback.lock', 'state');
     const [sid, tok, since] = fs.readFileSync(state, 'utf8').trim().split(' ');
     fs.writeFileSync(state, `${sid} ${tok} ${Number(since) - 7200}\n`);
-    const d = await planOn('shop-host');
-    const refused = await runAndWait('shop-host', 'redeploy', d);
+    // The hosts share the login user's home, so its lock: shop-fail's commands stop early, which is all this needs.
+    const d = await planOn('shop-fail', bad);
+    const refused = await runAndWait('shop-fail', 'redeploy', d);
     const o = refused.state.outcome!;
     assert.deepEqual([o.kind, o.stale, o.holder?.who, o.holder?.incidentId], ['refused', true, 'carol', 'old-incident']);
     assert.ok((o.holder?.ageSeconds ?? 0) >= 7200);
     assert.match(o.message, /not taken over without confirmation/);
     // A take-over naming another holding is not one.
-    const wrong = await runAndWait('shop-host', 'redeploy', d, { takeOverHolderId: '0123456789abcdef' });
+    const wrong = await runAndWait('shop-fail', 'redeploy', d, { takeOverHolderId: '0123456789abcdef' });
     assert.equal(wrong.state.outcome?.kind, 'refused');
-    const run = await runAndWait('shop-host', 'redeploy', d, { takeOverHolderId: o.holder!.id });
-    assert.equal(run.state.outcome?.kind, 'verified', JSON.stringify(run.state.outcome));
+    const run = await runAndWait('shop-fail', 'redeploy', d, { takeOverHolderId: o.holder!.id });
+    assert.deepEqual([run.state.outcome?.kind, run.state.outcome?.stage], ['failed', 'command'], JSON.stringify(run.state.outcome));
+    assert.deepEqual(run.state.commands.map((c) => c.state), ['ok', 'failed', 'pending'], 'it ran, under the lock taken over');
     assert.equal(run.state.outcome?.lockReleased, true);
     await waitFor(() => timelineOf(id).some((e) => e.type === 'rollback_started' && (e.data?.tookOverFrom as { who?: string } | undefined)?.who === 'carol'), 'the take-over on the timeline');
   });
@@ -333,5 +336,27 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     const run = await runAndWait('shop-host', 'redeploy', again);
     assert.equal(run.state.outcome?.kind, 'verified', JSON.stringify(run.state.outcome));
     assert.deepEqual([run.state.from, run.state.to], [bad, good]);
+  });
+
+  it('the wizard closed mid-run: the run goes on, and the wizard opened again shows it (not as interrupted) and can cancel it', async () => {
+    // Last: the wizard opened again reads the ledger, where the earlier rollbacks made the first commit live.
+    const d = await planOn('shop-slow', bad);
+    const o = d.options.find((x) => x.strategy === 'redeploy')!;
+    await panel.dispatch('goTo', { step: 'run' });
+    assert.ok(((await panel.dispatch('run', { host: 'shop-slow', strategy: 'redeploy', commands: o.commands.map((c) => c.command) })) as { ok: boolean }).ok);
+    await waitFor(() => (panel.lastRun?.output[0] ?? '').includes('started-slow'), 'the slow command\'s first output', 30_000);
+    const report = panel.lastRun;
+    panel.panel.dispose();
+    await vscode.commands.executeCommand('incidentDesk.incident.rollback', id);
+    const launcher = (await api()).container.rollback;
+    await waitFor(async () => { const p = await launcher.panel(id); return !!p && p !== panel && !!p.lastTarget; }, 'the wizard opened again', 60_000);
+    panel = (await launcher.panel(id))!;
+    assert.equal(panel.lastRun, report, 'the same run');
+    assert.equal(panel.currentStep, 'run');
+    assert.equal(panel.lastInterrupted, null);
+    assert.equal(report!.state.phase, 'running');
+    await panel.dispatch('cancel', {});
+    await waitFor(() => report!.state.phase === 'done', 'the cancelled run to end', 30_000);
+    assert.equal(report!.state.commands[0]!.state, 'cancelled');
   });
 });

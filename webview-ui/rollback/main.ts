@@ -60,7 +60,8 @@ class RollbackApp extends LitElement {
         if (!this.selected || !choices.some((c) => c.sha === this.selected)) this.selected = d.stable?.sha;
         const r = this.resume;
         this.resume = undefined;
-        if (r && r.incidentId === d.incident.id && r.step !== 'target' && r.target) {
+        // A run under way (shown by the host before this) wins over the saved preview.
+        if (r && r.incidentId === d.incident.id && r.step !== 'target' && r.target && !this.run) {
           this.acknowledged = r.acknowledged ?? false;
           if (!choices.some((c) => c.sha === r.target!.sha)) this.typed = { sha: r.target.sha, label: r.target.label, subject: null, kind: 'typed', evidence: ['typed'] };
           this.selected = r.target.sha;

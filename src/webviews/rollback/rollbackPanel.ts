@@ -40,6 +40,12 @@ export interface RollbackDeps {
   record(incidentId: string, event: { type: string; text: string; data: Record<string, unknown> }): Promise<void>;
 }
 
+/** A run (or a resumed one) in progress, kept by RollbackPanels past its panel. */
+export interface RunHandle {
+  readonly report: RunReport;
+  readonly session?: RunSession;
+}
+
 const TRUST = 'Running a rollback needs a trusted workspace: trust this folder (Manage Workspace Trust), then try again.';
 
 /**
@@ -65,6 +71,9 @@ export class RollbackPanel implements vscode.Disposable {
   /** The Strategy step as last read (its plans are what `run` may run). */
   private strategy: StrategyRead | undefined;
   private session: RunSession | undefined;
+  /** A run is being started (the checks passed; the actor is read): a second press is refused. */
+  private starting = false;
+  private disposed = false;
   /** The run (or resumed run) as last reported (tests read it). */
   lastRun: RunReport | undefined;
   lastRevert: RevertResult | undefined;
@@ -75,7 +84,7 @@ export class RollbackPanel implements vscode.Disposable {
   private readonly disposedEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposedEmitter.event;
 
-  constructor(readonly panel: vscode.WebviewPanel, readonly incidentId: string, private readonly deps: RollbackDeps) {
+  constructor(readonly panel: vscode.WebviewPanel, readonly incidentId: string, private readonly deps: RollbackDeps, private readonly runs: Map<string, RunHandle> = new Map()) {
     const found = deps.incident(incidentId);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'incident-desk.svg');
     panel.title = `Roll Back: ${found?.incident.title ?? incidentId}`;
@@ -99,9 +108,36 @@ export class RollbackPanel implements vscode.Disposable {
     } as Handlers<RollbackToHost>;
     this.host = new WebviewHost<RollbackToHost, RollbackToWebview>({
       panel, extensionUri: deps.extensionUri, protocol: rollbackProtocol, title: panel.title, log: deps.log,
-      onReady: () => this.read(), handlers: this.handlers,
+      onReady: () => this.read(true), handlers: this.handlers,
     });
     this.disposables.push(this.host, panel.onDidDispose(() => this.dispose()));
+    // The wizard was closed while its rollback ran: this one shows it (the lock, the timeline and the host never stopped).
+    const running = runs.get(incidentId);
+    if (running && running.report.state.phase !== 'done') {
+      this.lastRun = running.report;
+      this.session = running.session;
+      this.step = 'run';
+    }
+  }
+
+  /** Where a run's state and output go: this panel's webview while it is open. */
+  private view() {
+    const guard = (fn: () => void) => {
+      if (!this.disposed) fn();
+    };
+    return {
+      send: (state: Parameters<RunReportPorts['send']>[0]) => guard(() => this.host.peer.notify('run', state)),
+      sendOutput: (index: number, text: string) => guard(() => this.host.peer.notify('output', { index, text })),
+    };
+  }
+
+  /** Keeps a run known past this panel until it ends. */
+  private track(report: RunReport, session?: RunSession, done?: Promise<unknown>): void {
+    const handle = { report, session };
+    this.runs.set(this.incidentId, handle);
+    void (done ?? session?.done)?.finally(() => {
+      if (this.runs.get(this.incidentId) === handle) this.runs.delete(this.incidentId);
+    });
   }
 
   /** Violations the app reported (tests expect none). */
@@ -140,7 +176,13 @@ export class RollbackPanel implements vscode.Disposable {
     if (refused) throw new Error(refused);
     if (step === 'target') {
       // Back at the start after a run: a new rollback (the old one stays on the timeline).
-      if (this.lastRun || this.lastRevert) this.resetRun();
+      if (this.lastRun || this.lastRevert) {
+        // A new rollback starts from what is true now: the ledger holds the one that ran.
+        this.resetRun();
+        this.liveOverride = null;
+        this.step = 'target';
+        this.read();
+      }
       this.step = 'target';
       return { step, preview: null };
     }
@@ -178,15 +220,12 @@ export class RollbackPanel implements vscode.Disposable {
   }
 
   private reportPorts(): RunReportPorts {
-    return {
-      send: (state) => this.host.peer.notify('run', state),
-      sendOutput: (index, text) => this.host.peer.notify('output', { index, text }),
-      record: (type, text, data) => this.deps.record(this.incidentId, { type, text, data }),
-    };
+    return { ...this.view(), record: (type, text, data) => this.deps.record(this.incidentId, { type, text, data }) };
   }
 
   private async run(p: { host: string; strategy: 'redeploy' | 'teamCommand'; commands: string[]; takeOverHolderId?: string }): Promise<{ ok: boolean; message: string }> {
     if (!this.deps.isTrusted()) return { ok: false, message: TRUST };
+    if (this.starting) return { ok: false, message: 'The rollback is starting.' };
     const retry = this.lastRun?.state.phase === 'done' && ['refused', 'lockFailed'].includes(this.lastRun.state.outcome?.kind ?? '');
     if (this.lastRun && !retry) return { ok: false, message: this.lastRun.state.phase === 'done' ? 'This rollback has run: start over from the Target step for a new one.' : 'A rollback is running.' };
     if (this.step !== 'strategy' && this.step !== 'run') return { ok: false, message: 'Choose a strategy first.' };
@@ -196,12 +235,19 @@ export class RollbackPanel implements vscode.Disposable {
     const profile = this.deps.hosts.all().find((h) => h.name === p.host);
     if (!profile || !this.preview) return { ok: false, message: `No host named ${p.host} now.` };
     this.step = 'run';
-    const session = startRun({
-      hosts: this.deps.hosts, profile, plan, from: this.preview.live, incidentId: this.incidentId, who: await this.deps.actor(), env: this.request?.env ?? 'production',
-      repo: this.repo, health: normalizeHealthPolicy(this.deps.setting('rollback.health')), takeOverHolderId: p.takeOverHolderId,
-    }, this.reportPorts());
+    this.starting = true;
+    let session: RunSession;
+    try {
+      session = startRun({
+        hosts: this.deps.hosts, profile, plan, from: this.preview.live, incidentId: this.incidentId, who: await this.deps.actor(), env: this.request?.env ?? 'production',
+        repo: this.repo, health: normalizeHealthPolicy(this.deps.setting('rollback.health')), takeOverHolderId: p.takeOverHolderId,
+      }, this.reportPorts());
+    } finally {
+      this.starting = false;
+    }
     this.session = session;
     this.lastRun = session.report;
+    this.track(session.report, session);
     void session.done.then(() => this.deps.log.info(`rollback ${this.incidentId} on ${p.host}: ${session.report.state.outcome?.kind}: ${session.report.state.outcome?.message}`));
     return { ok: true, message: `Started on ${p.host}.` };
   }
@@ -231,8 +277,9 @@ export class RollbackPanel implements vscode.Disposable {
     if (!run) return { ok: false, message: 'No interrupted rollback on this incident\'s timeline.' };
     if (this.lastRun && this.lastRun.state.phase !== 'done') return { ok: false, message: 'A rollback is running.' };
     if (action !== 'abandon' && !this.deps.isTrusted()) return { ok: false, message: TRUST };
-    const input = { hosts: this.deps.hosts, profile: this.deps.hosts.all().find((h) => h.name === run.host), run, health: normalizeHealthPolicy(this.deps.setting('rollback.health')), who: await this.deps.actor() };
+    // Settled once: a second press finds nothing to settle.
     this.interrupted = undefined;
+    const input = { hosts: this.deps.hosts, profile: this.deps.hosts.all().find((h) => h.name === run.host), run, health: normalizeHealthPolicy(this.deps.setting('rollback.health')), who: await this.deps.actor() };
     this.lastInterrupted = null;
     this.host.peer.notify('interrupted', null);
     this.step = action === 'resume' ? 'run' : action === 'verify' ? 'verify' : 'record';
@@ -242,6 +289,7 @@ export class RollbackPanel implements vscode.Disposable {
     report.send();
     const started = action === 'abandon' ? abandon(input, report) : action === 'verify' ? verifyNow(input, report) : resume(input, report);
     void started.catch((e) => this.deps.log.warn(`rollback ${this.incidentId}: ${action}: ${e instanceof Error ? e.message : String(e)}`));
+    this.track(report, undefined, started);
     if (action === 'abandon') await started;
     return { ok: true, message: action === 'abandon' ? 'Recorded as abandoned.' : action === 'verify' ? `Verifying ${run.host}…` : `Following command ${run.step} on ${run.host}…` };
   }
@@ -259,13 +307,14 @@ export class RollbackPanel implements vscode.Disposable {
   }
 
   /** Reads the repository and the evidence again and sends the Target step's data. */
-  private read(): void {
-    this.reading = this.reading.then(() => this.readNow()).catch((e) => {
+  private read(ready = false): void {
+    this.reading = this.reading.then(() => this.readNow(ready)).catch((e) => {
       this.deps.log.warn(`rollback ${this.incidentId}: ${e instanceof Error ? e.message : String(e)}`);
     });
   }
 
-  private async readNow(): Promise<void> {
+  /** `ready`: the webview is new (a reload, a re-created view): the run's output so far is sent again. */
+  private async readNow(ready: boolean): Promise<void> {
     const found = this.deps.incident(this.incidentId);
     if (!found) return;
     const i = found.incident;
@@ -285,6 +334,11 @@ export class RollbackPanel implements vscode.Disposable {
       data = { repo: null, problem: `Reading the deploy evidence failed: ${e instanceof Error ? e.message : String(e)}`, env: this.request.env, live: null, stable: null, thin: false, reason: null, candidates: [], rejected: [], notes: [] };
     }
     this.lastTarget = { ...data, incident, trusted: this.deps.isTrusted() };
+    // A run in progress first: the app then shows it rather than resuming its saved preview.
+    if (this.lastRun) {
+      this.lastRun.send();
+      if (ready) this.lastRun.attachView(this.view());
+    }
     this.host.peer.notify('target', this.lastTarget);
     this.host.peer.notify('step', { step: this.step });
     // A rollback this wizard runs is its own; one the timeline shows started and not ended is offered to settle.
@@ -292,10 +346,13 @@ export class RollbackPanel implements vscode.Disposable {
     this.lastInterrupted = this.interrupted ? interruptedData(this.interrupted) : null;
     if (!this.lastInterrupted) this.interrupted = undefined;
     this.host.peer.notify('interrupted', this.lastInterrupted);
-    if (this.lastRun) this.lastRun.send();
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    // A run goes on without a view; RollbackPanels keeps it for the next panel of this incident.
+    this.lastRun?.attachView(undefined);
     const ds = this.disposables.splice(0);
     vscode.Disposable.from(...ds).dispose();
     this.disposedEmitter.fire();

@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 import { validate } from '../shared/schema';
 import { webviewOptions } from '../shared/html';
 import { ROLLBACK_VIEW_TYPE, savedStateSchema } from './protocol';
-import { RollbackPanel, type RollbackDeps } from './rollbackPanel';
+import { RollbackPanel, type RollbackDeps, type RunHandle } from './rollbackPanel';
 
 /** The open rollback wizards, one per incident. Loaded on first use (see rollbackLauncher.ts). */
 export class RollbackPanels implements vscode.Disposable {
   private readonly panels = new Map<string, RollbackPanel>();
+  /** Runs still going on whose panel was closed, by incident: a panel opened again shows them. */
+  private readonly runs = new Map<string, RunHandle>();
 
   constructor(private readonly deps: RollbackDeps) {}
 
@@ -33,7 +35,7 @@ export class RollbackPanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, incidentId: string): RollbackPanel {
-    const p = new RollbackPanel(panel, incidentId, this.deps);
+    const p = new RollbackPanel(panel, incidentId, this.deps, this.runs);
     this.panels.set(incidentId, p);
     p.onDidDispose(() => {
       if (this.panels.get(incidentId) === p) this.panels.delete(incidentId);

@@ -24,12 +24,23 @@ export class RunReport {
   readonly output: string[] = [];
   private readonly partial = new Map<string, string>();
 
-  constructor(private readonly ports: RunReportPorts, init: Pick<RunState, 'host' | 'strategy' | 'from' | 'to' | 'commands'> & { resumed?: boolean }) {
+  constructor(private ports: RunReportPorts, init: Pick<RunState, 'host' | 'strategy' | 'from' | 'to' | 'commands'> & { resumed?: boolean }) {
     this.state = { ...init, phase: 'locking', probes: [], probeFrom: null, outcome: null, recorded: [], resumed: init.resumed ?? false };
   }
 
   send(): void {
     this.ports.send(structuredClone(this.state));
+  }
+
+  /**
+   * Shows the run in another panel (the wizard closed and opened again while it ran), or in none:
+   * the run goes on and keeps recording on the timeline whether or not anything shows it.
+   */
+  attachView(view: Pick<RunReportPorts, 'send' | 'sendOutput'> | undefined): void {
+    this.ports = { ...this.ports, send: view?.send ?? (() => undefined), sendOutput: view?.sendOutput ?? (() => undefined) };
+    if (view) {
+      for (const [i, text] of this.output.entries()) if (text) view.sendOutput(i, text.slice(-(1 << 16)));
+    }
   }
 
   /** Records an event; a refusal is kept (shown at Record) and never stops the rollback. */
