@@ -190,7 +190,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     await assert.rejects(panel.dispatch('goTo', { step: 'strategy' }), /start over/);
   });
 
-  it('Record: the revert branch after a host redeploy, made in a temporary worktree (the user\'s branch untouched), back to the target\'s tree; not pushed', async () => {
+  it('Record: the revert branch after a host redeploy, made in a temporary worktree (the user\'s branch untouched), back to the target\'s tree; then pushed to origin as its own step, never forced', async () => {
     const head = git(app, ['rev-parse', 'HEAD']);
     const r = (await panel.dispatch('makeRevertBranch', {})) as { ok: boolean; branch: string; message: string; pushed: boolean };
     assert.ok(r.ok, r.message);
@@ -200,6 +200,21 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     assert.equal(git(app, ['symbolic-ref', '--short', 'HEAD']), 'main');
     assert.equal(r.pushed, false);
     await waitFor(() => timelineOf(id).some((e) => e.type === 'note' && e.data?.kind === 'rollback_revert_branch'), 'the revert branch noted');
+    // Pushing is its own step: only the branch this wizard made, to origin, never forced.
+    const origin = path.join(tmp, 'origin.git');
+    git(tmp, ['init', '-q', '--bare', origin]);
+    git(app, ['remote', 'add', 'origin', origin]);
+    try {
+      const other = (await panel.dispatch('pushRevertBranch', { branch: 'main' })) as { ok: boolean; message: string };
+      assert.deepEqual([other.ok, /Only the branch this wizard made/.test(other.message)], [false, true]);
+      const pushed = (await panel.dispatch('pushRevertBranch', { branch: r.branch })) as { ok: boolean; pushed: boolean; message: string };
+      assert.ok(pushed.ok && pushed.pushed, pushed.message);
+      assert.equal(git(origin, ['rev-parse', `refs/heads/${r.branch}`]), git(app, ['rev-parse', r.branch]));
+      assert.equal(git(origin, ['for-each-ref', '--format=%(refname)', 'refs/heads/']), `refs/heads/${r.branch}`, 'nothing else pushed');
+      await waitFor(() => timelineOf(id).some((e) => e.type === 'note' && e.data?.kind === 'rollback_revert_pushed'), 'the push noted');
+    } finally {
+      git(app, ['remote', 'remove', 'origin']);
+    }
   });
 
   it('a failing command stops the rollback: recorded failed, the commands after it never run, no ledger line', async () => {
