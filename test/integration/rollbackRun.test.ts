@@ -134,6 +134,15 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     return panel.lastRun!;
   }
 
+  /** Starts shop-slow's 30 s command and waits until it printed its first line. */
+  async function startSlow(): Promise<void> {
+    const d = await planOn('shop-slow', bad);
+    const o = d.options.find((x) => x.strategy === 'redeploy')!;
+    await panel.dispatch('goTo', { step: 'run' });
+    assert.ok(((await panel.dispatch('run', { host: 'shop-slow', strategy: 'redeploy', commands: o.commands.map((c) => c.command) })) as { ok: boolean }).ok);
+    await waitFor(() => (panel.lastRun?.output[0] ?? '').includes('started-slow'), 'the slow command\'s first output', 30_000);
+  }
+
   const types = () => timelineOf(id).filter((e) => e.type.startsWith('rollback_') || e.type === 'note').map((e) => e.type);
 
   it('Strategy: the host\'s own deploy commands with the target filled in and quoted, shown before anything runs; the team command asks for its setting; revert in git planned', async () => {
@@ -231,11 +240,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
   });
 
   it('Cancel signals the command on the host: recorded cancelled, nothing after it', async () => {
-    const d = await planOn('shop-slow', bad);
-    const o = d.options.find((x) => x.strategy === 'redeploy')!;
-    await panel.dispatch('goTo', { step: 'run' });
-    assert.ok(((await panel.dispatch('run', { host: 'shop-slow', strategy: 'redeploy', commands: o.commands.map((c) => c.command) })) as { ok: boolean }).ok);
-    await waitFor(() => (panel.lastRun?.output[0] ?? '').includes('started-slow'), 'the slow command\'s first output', 30_000);
+    await startSlow();
     await assert.rejects(panel.dispatch('goTo', { step: 'verify' }), /Wait for the rollback to end/);
     await panel.dispatch('cancel', {});
     await waitFor(() => panel.lastRun?.state.phase === 'done', 'the cancelled run to end', 30_000);
@@ -355,11 +360,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
 
   it('the wizard closed mid-run: the run goes on, and the wizard opened again shows it (not as interrupted) and can cancel it', async () => {
     // Last: the wizard opened again reads the ledger, where the earlier rollbacks made the first commit live.
-    const d = await planOn('shop-slow', bad);
-    const o = d.options.find((x) => x.strategy === 'redeploy')!;
-    await panel.dispatch('goTo', { step: 'run' });
-    assert.ok(((await panel.dispatch('run', { host: 'shop-slow', strategy: 'redeploy', commands: o.commands.map((c) => c.command) })) as { ok: boolean }).ok);
-    await waitFor(() => (panel.lastRun?.output[0] ?? '').includes('started-slow'), 'the slow command\'s first output', 30_000);
+    await startSlow();
     const report = panel.lastRun;
     panel.panel.dispose();
     await vscode.commands.executeCommand('incidentDesk.incident.rollback', id);
