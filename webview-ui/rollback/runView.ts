@@ -46,7 +46,7 @@ export function checksView(s: RunState): TemplateResult {
   const probes = s.probes;
   return html`
     ${o && o.checks.length ? html`<ul class="checks">${o.checks.map((c) => html`<li class="check" data-name=${c.name} data-status=${c.status}>
-      <span class=${`mark check-${c.status}`} aria-hidden="true">${CHECK_MARK[c.status] ?? '•'}</span> <strong>${c.name}</strong> <span class="visually-hidden">${c.status}</span>: ${c.detail}</li>`)}</ul>`
+      <span class=${`mark check-${c.status}`} aria-hidden="true">${CHECK_MARK[c.status] ?? '•'}</span> <strong>${c.name}</strong>: ${c.detail} <span class="visually-hidden">(${c.status})</span></li>`)}</ul>`
       : html`<p class="muted">${s.phase === 'done' ? 'No check was made: the commands did not all succeed.' : 'The checks run once the commands have ended.'}</p>`}
     ${probes.length ? html`<details class="probes" ?open=${s.phase === 'verifying'}><summary>Health probes (${probes.length}, from ${s.probeFrom === 'here' ? 'here: the URL is public' : 'the host over SSH'})</summary>
       <ol>${probes.map((p) => html`<li class=${p.ok ? 'probe ok' : 'probe fail'}>${p.ok ? '✓' : '✗'} ${p.detail} <span class="muted">(${p.streak} in a row)</span></li>`)}</ol></details>` : nothing}`;
