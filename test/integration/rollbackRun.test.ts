@@ -73,7 +73,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     sshd.giveToUser(tmp);
     execFileSync('chown', ['-R', `${sshd.user}:`, tmp]);
     const port = await freePort();
-    const knownHosts = path.join(os.tmpdir(), `incident-desk-rbrun-kh-${process.pid}`);
+    const knownHosts = path.join(tmp, 'known_hosts');
     fs.writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
     const login = { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath, workDir: work };
     const serve = `if [ -f ../httpd.pid ]; then kill "$(cat ../httpd.pid)" 2>/dev/null; sleep 0.3; fi; nohup busybox httpd -f -p 127.0.0.1:${port} -h "$PWD/www" >/dev/null 2>&1 & echo $! > ../httpd.pid; echo "serving \${short_sha}"`;
