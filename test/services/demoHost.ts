@@ -74,6 +74,7 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
   let sshd: Sshd | undefined;
   let agent: ManagedProcess | undefined;
   let agentDir: string | undefined;
+  let cancelAgentDirCleanup: (() => void) | undefined;
   try {
     dockerd = await phase('Docker engine started, busybox image loaded', async () => {
       const d = await startDockerd();
@@ -92,6 +93,9 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
     fs.writeFileSync(knownHostsFile, `${server.knownHostsLine}\n`);
 
     agentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idd-agent-'));
+    const socketDir = agentDir;
+    // Also when this process exits without stop() (npm start's Ctrl-C): the registry runs it after stopping the agent.
+    cancelAgentDirCleanup = processes.atExit(() => fs.rmSync(socketDir, { recursive: true, force: true }));
     const agentSocket = path.join(agentDir, 'agent.sock');
     agent = await phase('ssh-agent started with the login key', async () => {
       const a = processes.spawn('ssh-agent', 'ssh-agent', ['-D', '-a', agentSocket], { logPath: path.join(agentDir!, 'agent.log'), stopTimeoutMs: 3000 });
@@ -118,6 +122,8 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
           `cd ${q(workDir)}`,
           `git checkout -q --detach ${q(live)}`,
           `printf 'APP_PORT=%s\\n' ${appPort} > app/.env`,
+          // `docker compose` as runbooks write it: Debian has only docker-compose 1.29, behind the v2 command here.
+          `mkdir -p ~/.docker/cli-plugins && printf %s ${q(COMPOSE_PLUGIN)} > ~/.docker/cli-plugins/docker-compose && chmod 755 ~/.docker/cli-plugins/docker-compose`,
           `docker-compose -f ${q(DEMO_COMPOSE_FILE)} up -d 2>&1`,
         ].join(' && '),
       );
@@ -134,7 +140,7 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
       service: DEMO_SERVICE,
     };
     let stopped = false;
-    const started = { dockerd: engine, sshd: server, agent, agentDir };
+    const started = { dockerd: engine, sshd: server, agent, agentDir, cancelAgentDirCleanup };
     return {
       sshd: server,
       dockerd: engine,
@@ -152,12 +158,24 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
       },
     };
   } catch (e) {
-    await stopAll({ dockerd, sshd, agent, agentDir });
+    await stopAll({ dockerd, sshd, agent, agentDir, cancelAgentDirCleanup });
     throw e;
   }
 }
 
-async function stopAll(parts: { dockerd?: Dockerd; sshd?: Sshd; agent?: ManagedProcess; agentDir?: string }): Promise<void> {
+/** A docker CLI plugin that runs docker-compose (v1) for `docker compose …`. */
+const COMPOSE_PLUGIN = [
+  '#!/bin/sh',
+  'if [ "$1" = docker-cli-plugin-metadata ]; then',
+  '  echo \'{"SchemaVersion":"0.1.0","Vendor":"Incident Desk demo host","Version":"1.29.2","ShortDescription":"Docker Compose (docker-compose 1.29)"}\'',
+  '  exit 0',
+  'fi',
+  'shift',
+  'exec docker-compose "$@"',
+  '',
+].join('\n');
+
+async function stopAll(parts: { dockerd?: Dockerd; sshd?: Sshd; agent?: ManagedProcess; agentDir?: string; cancelAgentDirCleanup?: () => void }): Promise<void> {
   const { dockerd, sshd, agent, agentDir } = parts;
   if (dockerd) {
     // Every container of this private engine is the demo's: removed (SIGKILL) rather than left to dockerd's 10 s stop.
@@ -166,6 +184,7 @@ async function stopAll(parts: { dockerd?: Dockerd; sshd?: Sshd; agent?: ManagedP
   }
   await agent?.stop();
   if (agentDir) fs.rmSync(agentDir, { recursive: true, force: true });
+  parts.cancelAgentDirCleanup?.();
   await sshd?.stop();
   await dockerd?.stop();
 }

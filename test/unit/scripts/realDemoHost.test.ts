@@ -8,8 +8,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Dockerode from 'dockerode';
+import { stableCommand } from '../../../src/cli/stableCommand';
 import { readLedger } from '../../../src/services/git/deployLedger';
 import { openRepository } from '../../../src/services/git/gitRepository';
+import { detectComposeCommand } from '../../../src/services/ssh/composeCommand';
 import { readLiveCommit } from '../../../src/services/ssh/liveCommit';
 import { connectSsh } from '../../../src/services/ssh/sshConnection';
 import { TrustStore } from '../../../src/services/ssh/trustStore';
@@ -41,12 +43,18 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
     assert.equal(git('rev-parse', 'origin/main'), repo.head);
     const ledger = (await readLedger(await openRepository(workspace))).entries.sort((a, b) => a.at.localeCompare(b.at));
     assert.deepEqual(ledger.map((e) => [e.sha, e.service, e.status]), [repo.releases['v1.0.0'], repo.releases['v1.1.0'], bad].map((sha) => [sha, DEMO_SERVICE, 'succeeded']));
-    const incident = fs.readdirSync(path.join(workspace, 'incidents')).filter((id) => !id.startsWith('.')).map((id) => fs.readFileSync(path.join(workspace, 'incidents', id, 'incident.yaml'), 'utf8')).find((t) => t.includes(`service: ${DEMO_SERVICE}`))!;
+    const incidentId = fs.readdirSync(path.join(workspace, 'incidents')).find((id) => fs.existsSync(path.join(workspace, 'incidents', id, 'incident.yaml')) && fs.readFileSync(path.join(workspace, 'incidents', id, 'incident.yaml'), 'utf8').includes(`service: ${DEMO_SERVICE}`))!;
+    const incident = fs.readFileSync(path.join(workspace, 'incidents', incidentId, 'incident.yaml'), 'utf8');
     const declared = Date.parse(/^declaredAt: (\S+)$/m.exec(incident)![1]!);
     const badAt = Date.parse(ledger[2]!.at);
     assert.ok(badAt < declared && declared - badAt < 30 * 60_000, 'the bad deploy came shortly before the incident');
     assert.ok(badAt - Date.parse(ledger[1]!.at) > 60 * 60_000, 'v1.1.0 stayed live long enough to count as stable');
     assert.ok(Math.abs(Date.now() - declared) < 60 * 60_000, 'the times are moved to now');
+    // What the rollback wizard preselects: `incident-desk stable --incident …` names v1.1.0, v1.2.0 live.
+    let out = '';
+    const status = await stableCommand({ kind: 'stable', incident: `incidents/${incidentId}`, env: 'production', json: true, fetch: false }, { cwd: workspace, now: Date.now(), out: (t) => (out += t), err: () => undefined });
+    const stable = JSON.parse(out) as { live: { sha: string }; stable: { sha: string } | null };
+    assert.deepEqual([status, stable.live.sha, stable.stable?.sha], [0, bad, repo.releases['v1.1.0']], out);
 
     let host: DemoHost | undefined;
     try {
@@ -61,6 +69,9 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
       assert.equal((await host.ssh(`git -C '${profile.workDir}' status --porcelain`)).trim(), '', 'the .env is ignored: no uncommitted work');
       const probe = await host.ssh(`curl -s -o /dev/null -w '%{http_code}\\n' '${profile.healthUrl}'; curl -fsS '${profile.healthUrl.replace(/health$/, 'version')}'`);
       assert.equal(probe, '404\n1.2.0\n');
+      // Runbook steps as the bundled ones write them (cd ${workdir}; docker compose -f ${compose_file} …).
+      const ps = await host.ssh(`cd '${profile.workDir}' && docker compose -f ${profile.composeFile} ps ${DEMO_SERVICE}`);
+      assert.match(ps, /app_checkout-api_1 .* Up /);
       // A known_hosts that names another key for the port: refused.
       fs.writeFileSync(host.knownHostsFile, `[127.0.0.1]:${profile.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKgBvGPZx2H7G8f0nAn0q5oB5o2W2bWb8e6U3Sx7yEEm\n`);
       await assert.rejects(host.ssh('true'), /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/);
@@ -74,6 +85,7 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
       try {
         const live = await readLiveCommit(conn, { workDir: profile.workDir, service: DEMO_SERVICE });
         assert.ok(live.kind === 'found' && live.sha === bad && live.source === 'git' && !live.dirty, JSON.stringify(live));
+        assert.equal((await detectComposeCommand(conn)).kind, 'plugin', 'the redeploy runs `docker compose`, as on a host with the v2 plugin');
         const { default: Docker } = await import('dockerode');
         const agent = conn.dockerAgent();
         try {
