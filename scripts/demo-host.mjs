@@ -21,6 +21,7 @@ import * as esbuild from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (line) => console.log(`[demo-host] ${line}`);
+const shown = (p) => (path.relative(ROOT, p).startsWith('..') ? p : path.relative(ROOT, p));
 
 async function load() {
   const outfile = path.join(ROOT, 'out', 'demo-host', 'demoHost.cjs');
@@ -58,7 +59,11 @@ async function run(workspace, origin, stateDir) {
   const m = await load();
   const reason = whyNot(m);
   if (reason) return notStarted(reason);
-  if (!m.hasDemoApp(workspace)) return notStarted(`${path.relative(ROOT, workspace)} predates the demo app (no ${m.DEMO_COMPOSE_FILE}); delete it to get a new one`);
+  if (!m.hasDemoApp(workspace)) return notStarted(`${shown(workspace)} predates the demo app (no ${m.DEMO_COMPOSE_FILE}); delete it to get a new one`);
+  // The host's login user clones and fetches from the origin: every folder above it must let others through (not changed here).
+  for (let dir = path.dirname(origin); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return notStarted(`its login user cannot reach ${shown(origin)}: ${dir} does not let others through (chmod o+x ${dir} to get it)`);
+  }
   const started = path.join(stateDir, 'started.json');
   fs.rmSync(started, { force: true });
   const t0 = Date.now();
@@ -131,7 +136,7 @@ const [command, ...args] = process.argv.slice(2);
 if (command === 'repo' && args.length === 2) {
   const m = await load();
   const repo = await m.createDemoRepository(path.resolve(args[0]), path.resolve(args[1]));
-  say(`demo repository: ${Object.entries(repo.releases).map(([tag, sha]) => `${tag} ${sha.slice(0, 7)}`).join(', ')}; origin ${path.relative(ROOT, repo.origin)}`);
+  say(`demo repository: ${Object.entries(repo.releases).map(([tag, sha]) => `${tag} ${sha.slice(0, 7)}`).join(', ')}; origin ${shown(repo.origin)}`);
 } else if (command === 'run' && args.length === 3) {
   await run(...args.map((a) => path.resolve(a)));
 } else if (command === 'settings' && args.length === 2) {

@@ -35,8 +35,6 @@ export interface SshdOptions {
   logLevel?: 'VERBOSE' | 'DEBUG3';
   /** More sshd_config lines, e.g. `MaxAuthTries 2`. */
   extraConfig?: string[];
-  /** More variables for every session (sshd's SetEnv, beside DOCKER_HOST); values without whitespace or quotes. */
-  env?: Readonly<Record<string, string>>;
   /** The created login user's name starts with this (default `idtest`), e.g. `demo` for npm start's demo host. */
   userPrefix?: string;
 }
@@ -282,10 +280,7 @@ export class Sshd {
       `LogLevel ${this.opts.logLevel ?? 'VERBOSE'}`,
       'Subsystem sftp internal-sftp',
     ];
-    // One SetEnv line: sshd takes the first of each keyword.
-    const env = [...(this.opts.dockerHost ? [`DOCKER_HOST=${this.opts.dockerHost}`] : []), ...Object.entries(this.opts.env ?? {}).map(([k, v]) => `${k}=${v}`)];
-    if (env.some((e) => /[\s"']/.test(e))) throw new Error(`SetEnv values must not hold whitespace or quotes: ${env.join(' ')}`);
-    if (env.length > 0) lines.push(`SetEnv ${env.join(' ')}`);
+    if (this.opts.dockerHost) lines.push(`SetEnv DOCKER_HOST=${this.opts.dockerHost}`);
     lines.push(...(this.opts.extraConfig ?? []));
     return `${lines.join('\n')}\n`;
   }
