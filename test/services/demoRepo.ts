@@ -134,7 +134,7 @@ function writeApp(workspace: string, release: Release): void {
       '      - ./www:/www:ro',
       '    healthcheck:',
       '      test: ["CMD", "/bin/busybox", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:${APP_PORT:-8090}/health"]',
-      '      interval: 10s',
+      '      interval: 3s',
       '      timeout: 3s',
       '      retries: 2',
       '',

@@ -9,11 +9,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Dockerode from 'dockerode';
 import { stableCommand } from '../../../src/cli/stableCommand';
-import { readLedger } from '../../../src/services/git/deployLedger';
+import { appendLedger, readLedger } from '../../../src/services/git/deployLedger';
 import { openRepository } from '../../../src/services/git/gitRepository';
+import { planRedeploy } from '../../../src/core/rollback/redeployPlan';
+import { runRollback } from '../../../src/services/rollback/runRollback';
 import { detectComposeCommand } from '../../../src/services/ssh/composeCommand';
 import { readLiveCommit } from '../../../src/services/ssh/liveCommit';
-import { connectSsh } from '../../../src/services/ssh/sshConnection';
+import { type SshConnection, connectSsh } from '../../../src/services/ssh/sshConnection';
 import { TrustStore } from '../../../src/services/ssh/trustStore';
 import { type DemoHost, startDemoHost } from '../../services/demoHost';
 import { DEMO_SERVICE, createDemoRepository } from '../../services/demoRepo';
@@ -27,7 +29,7 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
   const temp = new TempDirs();
   after(() => temp.cleanup());
 
-  it('runs v1.2.0 from a clone of the origin, /health failing; reachable only with the agent and the known key; stop() leaves nothing', async () => {
+  it('runs v1.2.0 from a clone of the origin, /health failing; reachable only with the agent and the known key; the wizard\'s redeploy to v1.1.0 verified; stop() leaves nothing', async () => {
     const dir = await temp.make('ids-demo-');
     // The login user clones the origin from here, as it does from .sandbox/ (mkdtemp makes 0700 folders).
     fs.chmodSync(dir, 0o711);
@@ -78,10 +80,18 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
       fs.writeFileSync(host.knownHostsFile, `${host.sshd.knownHostsLine}\n`);
 
       // The extension's own client, as the settings profile and the agent give it: live commit, then the app's logs through dockerode.
-      const conn = await connectSsh(
-        { name: profile.name, host: profile.host, port: profile.port, user: profile.user, workDir: profile.workDir, source: 'settings' },
-        { hostKey: { knownHostsFiles: [host.knownHostsFile], trustStore: new TrustStore(path.join(dir, 'store', 'known_hosts')), ask: async () => 'reject' }, agentSocket: host.agentSocket, homeDir: dir },
-      );
+      const agentSocket = host.agentSocket;
+      const knownHostsFile = host.knownHostsFile;
+      const conns: SshConnection[] = [];
+      const connect = async () => {
+        const c = await connectSsh(
+          { name: profile.name, host: profile.host, port: profile.port, user: profile.user, workDir: profile.workDir, source: 'settings' },
+          { hostKey: { knownHostsFiles: [knownHostsFile], trustStore: new TrustStore(path.join(dir, 'store', 'known_hosts')), ask: async () => 'reject' }, agentSocket, homeDir: dir },
+        );
+        conns.push(c);
+        return c;
+      };
+      const conn = await connect();
       try {
         const live = await readLiveCommit(conn, { workDir: profile.workDir, service: DEMO_SERVICE });
         assert.ok(live.kind === 'found' && live.sha === bad && live.source === 'git' && !live.dirty, JSON.stringify(live));
@@ -98,8 +108,29 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
         } finally {
           agent.destroy();
         }
+
+        // The wizard's redeploy to what `stable` named, on this host: the default commands with the compose detected, verified healthy.
+        // Probes 2.5 s apart (the default is 5 s): verify looks at the containers once health has passed, and the
+        // recreated container is 'health: starting' until its first check (every 3 s).
+        const compose = await detectComposeCommand(conn);
+        const target = repo.releases['v1.1.0'];
+        const plan = planRedeploy({ strategy: 'redeploy', sha: target, host: { name: profile.name, workDir: profile.workDir, composeFile: profile.composeFile }, ...(compose.kind === 'none' ? {} : { compose: compose.command }) });
+        assert.ok(plan.kind === 'plan', JSON.stringify(plan));
+        let output = '';
+        const wsRepo = await openRepository(workspace);
+        const outcome = await runRollback(
+          {
+            host: profile.name, who: 'demo', incidentId, from: bad, to: target, strategy: plan.strategy, commands: plan.commands, cwd: plan.cwd, service: DEMO_SERVICE,
+            verify: { healthUrl: profile.healthUrl, consecutive: 3, intervalMs: 2500, windowMs: 60_000, service: DEMO_SERVICE, workDir: profile.workDir },
+          },
+          { connection: conn, reconnect: connect, emit: () => undefined, onOutput: (_i, _s, c) => (output += c.toString()), appendLedger: (e) => appendLedger(wsRepo, e) },
+        ).done;
+        assert.equal(outcome.kind, 'verified', `${JSON.stringify(outcome)}\n${output}`);
+        assert.equal((await host.ssh(`curl -fsS '${profile.healthUrl}'`)).trim(), 'ok 1.1.0');
+        const rolledBack = (await readLedger(wsRepo)).entries.find((e) => e.kind === 'rollback');
+        assert.ok(rolledBack && rolledBack.sha === target && rolledBack.from === bad, JSON.stringify(rolledBack));
       } finally {
-        conn.end();
+        for (const c of conns) c.end();
       }
     } finally {
       const pids = host ? [host.sshd.pid, host.dockerd.pid, host.dockerd.containerdPid, host.agentPid] : [];
