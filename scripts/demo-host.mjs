@@ -60,25 +60,21 @@ async function run(workspace, origin, stateDir) {
   const reason = whyNot(m);
   if (reason) return notStarted(reason);
   if (!m.hasDemoApp(workspace)) return notStarted(`${shown(workspace)} predates the demo app (no ${m.DEMO_COMPOSE_FILE}); delete it to get a new one`);
-  // The host's login user clones and fetches from the origin: every folder above it must let others through (not changed here).
-  for (let dir = path.dirname(origin); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if ((fs.statSync(dir).mode & 0o001) === 0) return notStarted(`its login user cannot reach ${shown(origin)}: ${dir} does not let others through (chmod o+x ${dir} to get it)`);
-  }
   const started = path.join(stateDir, 'started.json');
   fs.rmSync(started, { force: true });
   const t0 = Date.now();
   const host = await m.startDemoHost({ workspace, origin, stateDir, log: (l) => say(l) });
-  const pids = { sshd: host.sshd.pid, dockerd: host.dockerd.pid, containerd: host.dockerd.containerdPid, sshAgent: host.agentPid };
+  const pids = { sshd: host.sshd.pid, dockerd: host.dockerd.pid, containerd: host.dockerd.containerdPid, sshAgent: host.agentPid, gitDaemon: host.gitDaemonPid };
   const state = { pid: process.pid, pids, agentSocket: host.agentSocket, knownHostsFile: host.knownHostsFile, profile: host.profile, appUrl: host.appUrl, liveCommit: host.liveCommit };
   fs.writeFileSync(started, `${JSON.stringify(state, null, 2)}\n`);
-  say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: sshd pid ${pids.sshd} on 127.0.0.1:${host.profile.port} (user ${host.profile.user}), dockerd pid ${pids.dockerd} (containerd ${pids.containerd}), ssh-agent pid ${pids.sshAgent}`);
+  say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: sshd pid ${pids.sshd} on 127.0.0.1:${host.profile.port} (user ${host.profile.user}), dockerd pid ${pids.dockerd} (containerd ${pids.containerd}), ssh-agent pid ${pids.sshAgent}, git daemon pid ${pids.gitDaemon} (${host.originUrl})`);
   say(`checkout-api ${host.liveCommit.slice(0, 12)} at ${host.appUrl} (health: ${host.profile.healthUrl})`);
 
   let stopping = false;
   const stop = (why) => {
     if (stopping) return;
     stopping = true;
-    say(`stopping (${why}): containers, ssh-agent ${pids.sshAgent}, sshd ${pids.sshd}, dockerd ${pids.dockerd}, containerd ${pids.containerd}`);
+    say(`stopping (${why}): containers, git daemon ${pids.gitDaemon}, ssh-agent ${pids.sshAgent}, sshd ${pids.sshd}, dockerd ${pids.dockerd}, containerd ${pids.containerd}`);
     fs.rmSync(started, { force: true });
     try {
       const env = m.dockerEnv(host.dockerd);

@@ -2,13 +2,15 @@
 // sockets, no bridge), a loopback sshd (sshd.ts) with its own host key (kept in the state folder,
 // so it stays the same across starts) and an unprivileged login user whose sessions reach that
 // engine (DOCKER_HOST), an ssh-agent holding the login key (the extension authenticates through
-// it: no key path in settings), and on the host a work dir cloned by the login user from the demo
-// repository's origin, at the commit the ledger says is live, running checkout-api with
-// docker-compose. Everything is started through the process registry, so stop() (or this process
+// it: no key path in settings), a git daemon on loopback serving the demo repository's origin (the
+// login user cannot read the sandbox: it is in the project's owner's home), and on the host a work
+// dir cloned by the login user from that origin, at the commit the ledger says is live, running
+// checkout-api with docker-compose. Everything is started through the process registry, so stop() (or this process
 // exiting) stops it by pid.
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureBusyboxImage } from './busyboxImage';
@@ -53,6 +55,9 @@ export interface DemoHost {
   readonly appUrl: string;
   /** The commit the work dir was checked out at. */
   readonly liveCommit: string;
+  /** `git://127.0.0.1:PORT/<origin's name>`: the work dir's origin. */
+  readonly originUrl: string;
+  readonly gitDaemonPid: number;
   /** Runs `command` on the host as the login user with the system ssh client (agent, StrictHostKeyChecking=yes). */
   ssh(command: string): Promise<string>;
   /** Removes the app's containers, then stops the agent, sshd (its user and home go with it) and the engine. Idempotent. */
@@ -73,6 +78,7 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
   let dockerd: Dockerd | undefined;
   let sshd: Sshd | undefined;
   let agent: ManagedProcess | undefined;
+  let gitDaemon: ManagedProcess | undefined;
   let agentDir: string | undefined;
   let cancelAgentDirCleanup: (() => void) | undefined;
   try {
@@ -109,6 +115,18 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
     // The login key is in the agent now: only the agent logs in from here on.
     fs.rmSync(server.userKeyPath, { force: true });
 
+    const gitPort = await freePort();
+    const originUrl = `git://127.0.0.1:${gitPort}/${path.basename(opts.origin)}`;
+    gitDaemon = await phase(`git daemon serving the origin at ${originUrl}`, async () => {
+      // Only this repository (--strict-paths), read-only (upload-pack is the only service on by default).
+      const args = ['daemon', '--listen=127.0.0.1', `--port=${gitPort}`, '--reuseaddr', '--export-all', '--informative-errors', `--base-path=${path.dirname(opts.origin)}`, '--strict-paths', opts.origin];
+      const d = processes.spawn('git-daemon', 'git', args, { logPath: path.join(opts.stateDir, 'git-daemon.log'), stopTimeoutMs: 3000 });
+      for (let i = 0; !(await listening(gitPort)); i++) {
+        if (!d.running || i > 100) throw new Error(`git daemon did not listen on 127.0.0.1:${gitPort} (see ${path.join(opts.stateDir, 'git-daemon.log')})`);
+        await sleep(50);
+      }
+      return d;
+    });
     const ssh = (command: string): Promise<string> => sshCommand(server, knownHostsFile, agentSocket, command);
     const appPort = await freePort();
     const workDir = path.join(await ssh('printf %s "$HOME"'), 'checkout');
@@ -116,9 +134,7 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
       const q = shellQuote;
       await ssh(
         [
-          // The origin belongs to the sandbox's owner, not to the login user: trust it by name.
-          `git config --global --add safe.directory ${q(opts.origin)}`,
-          `git clone -q ${q(`file://${opts.origin}`)} ${q(workDir)}`,
+          `git clone -q ${q(originUrl)} ${q(workDir)}`,
           `cd ${q(workDir)}`,
           `git checkout -q --detach ${q(live)}`,
           `printf 'APP_PORT=%s\\n' ${appPort} > app/.env`,
@@ -140,7 +156,7 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
       service: DEMO_SERVICE,
     };
     let stopped = false;
-    const started = { dockerd: engine, sshd: server, agent, agentDir, cancelAgentDirCleanup };
+    const started = { dockerd: engine, sshd: server, agent, gitDaemon, agentDir, cancelAgentDirCleanup };
     return {
       sshd: server,
       dockerd: engine,
@@ -150,6 +166,8 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
       profile,
       appUrl: `http://127.0.0.1:${appPort}/`,
       liveCommit: live,
+      originUrl,
+      gitDaemonPid: gitDaemon.pid,
       ssh,
       async stop() {
         if (stopped) return;
@@ -158,7 +176,7 @@ export async function startDemoHost(opts: DemoHostOptions): Promise<DemoHost> {
       },
     };
   } catch (e) {
-    await stopAll({ dockerd, sshd, agent, agentDir, cancelAgentDirCleanup });
+    await stopAll({ dockerd, sshd, agent, gitDaemon, agentDir, cancelAgentDirCleanup });
     throw e;
   }
 }
@@ -175,7 +193,16 @@ const COMPOSE_PLUGIN = [
   '',
 ].join('\n');
 
-async function stopAll(parts: { dockerd?: Dockerd; sshd?: Sshd; agent?: ManagedProcess; agentDir?: string; cancelAgentDirCleanup?: () => void }): Promise<void> {
+interface Parts {
+  dockerd?: Dockerd;
+  sshd?: Sshd;
+  agent?: ManagedProcess;
+  gitDaemon?: ManagedProcess;
+  agentDir?: string;
+  cancelAgentDirCleanup?: () => void;
+}
+
+async function stopAll(parts: Parts): Promise<void> {
   const { dockerd, sshd, agent, agentDir } = parts;
   if (dockerd) {
     // Every container of this private engine is the demo's: removed (SIGKILL) rather than left to dockerd's 10 s stop.
@@ -183,6 +210,7 @@ async function stopAll(parts: { dockerd?: Dockerd; sshd?: Sshd; agent?: ManagedP
     if (ids.length > 0) await dockerCli(dockerd, ['rm', '-f', ...ids]).catch(() => undefined);
   }
   await agent?.stop();
+  await parts.gitDaemon?.stop();
   if (agentDir) fs.rmSync(agentDir, { recursive: true, force: true });
   parts.cancelAgentDirCleanup?.();
   await sshd?.stop();
@@ -212,6 +240,17 @@ function sshCommand(sshd: Sshd, knownHostsFile: string, agentSocket: string, com
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** GET `url` until it answers (any status), or throw after `timeoutMs`. */

@@ -30,9 +30,8 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
   after(() => temp.cleanup());
 
   it('runs v1.2.0 from a clone of the origin, /health failing; reachable only with the agent and the known key; the wizard\'s redeploy to v1.1.0 verified; stop() leaves nothing', async () => {
+    // A 0700 folder, as a home folder is: the login user reaches the origin through the git daemon.
     const dir = await temp.make('ids-demo-');
-    // The login user clones the origin from here, as it does from .sandbox/ (mkdtemp makes 0700 folders).
-    fs.chmodSync(dir, 0o711);
     const workspace = path.join(dir, 'demo-workspace');
     execFileSync(process.execPath, [SCRIPT, workspace]);
     const repo = await createDemoRepository(workspace, path.join(dir, 'origin.git'));
@@ -62,7 +61,7 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
     try {
       const lines: string[] = [];
       host = await startDemoHost({ workspace, origin: repo.origin, stateDir: path.join(dir, 'state'), log: (l) => lines.push(l) });
-      assert.equal(lines.length, 4, lines.join('\n'));
+      assert.equal(lines.length, 5, lines.join('\n'));
       const { profile } = host;
       assert.equal(host.liveCommit, bad);
 
@@ -133,10 +132,10 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
         for (const c of conns) c.end();
       }
     } finally {
-      const pids = host ? [host.sshd.pid, host.dockerd.pid, host.dockerd.containerdPid, host.agentPid] : [];
+      const pids = host ? [host.sshd.pid, host.dockerd.pid, host.dockerd.containerdPid, host.agentPid, host.gitDaemonPid] : [];
       const user = host?.profile.user;
       await host?.stop();
-      assert.deepEqual(pids.filter(isAlive), [], 'sshd, dockerd, containerd and ssh-agent stopped');
+      assert.deepEqual(pids.filter(isAlive), [], 'sshd, dockerd, containerd, ssh-agent and git daemon stopped');
       if (user) assert.throws(() => execFileSync('id', [user], { stdio: 'pipe' }), 'the login user is removed');
       if (host) assert.ok(!fs.existsSync(host.agentSocket) && !fs.existsSync(host.dockerd.socketPath));
     }
