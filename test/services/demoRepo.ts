@@ -29,6 +29,22 @@ export interface DemoRepository {
   readonly head: string;
 }
 
+const APP_README = `
+## The demo app (\`app/\`) and its host
+
+\`app/\` is **${DEMO_SERVICE}**, a small shop served by busybox httpd (\`app/compose.yaml\`,
+\`app/www/\`). Its releases are tagged in this repository's history: v1.0.0 and v1.1.0 serve
+\`/health\`; v1.2.0 made the payments connection pool tiny and dropped \`/health\`, and the open
+incident **Checkout returns 502s** was declared soon after it was deployed. Each deploy is a line in
+the deploy ledger (\`git notes --ref deploys list\`), which \`incident-desk stable --incident
+incidents/<id>\` and the rollback read.
+
+When \`npm start\` could start its demo host, the **Hosts** view lists **${DEMO_HOST_NAME}**: a loopback
+sshd whose work dir is a clone of this repository's origin (\`.sandbox/demo-origin.git\`), running the
+release the ledger says is live with docker compose on a private Docker engine. Follow its logs, run
+a runbook step on it, and roll it back.
+`;
+
 interface Release {
   readonly tag: 'v1.0.0' | 'v1.1.0' | 'v1.2.0';
   readonly committed: string;
@@ -79,6 +95,8 @@ export async function createDemoRepository(workspace: string, origin: string): P
   }
   git(['add', '-A']);
   git(['commit', '-q', '-m', 'Incidents: checkout 502s, logins time out'], '2026-11-20T09:46:00.000Z');
+  fs.appendFileSync(path.join(workspace, 'README.md'), APP_README);
+  git(['commit', '-q', '-am', 'README: the demo app and its host'], '2026-11-20T09:47:00.000Z');
   const head = git(['rev-parse', 'HEAD']);
 
   // What CI's deploy job records (`incident-desk deploy record`), through the same ledger code.
