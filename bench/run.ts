@@ -7,7 +7,7 @@
 // the median over rounds with its min–max.
 //
 // Env: BENCH_QUICK=1 (3 rounds, fewer samples, one host launch), BENCH_ROUNDS=n (rounds for every
-// figure), BENCH_ACTIVATION_LAUNCHES (default 5), BENCH_HOST_LOGS_ROUNDS (default 3), BENCH_TIMELINE_ROUNDS (default 3),
+// figure), BENCH_ACTIVATION_LAUNCHES (default 5), BENCH_HOST_LOGS_ROUNDS (default 3), BENCH_TIMELINE_ROUNDS (default 3), BENCH_WIZARD_ROUNDS (default 3),
 // BENCH_PROFILE=1 (CPU profiles of activation in out/bench/profiles; skews the activation timings),
 // BENCH_EXTENSION_PATH (activate another build of the extension instead of the repository's dist/),
 // BENCH_ACTIVATION_BUDGET_S (default 120: no further host launch once launches took this long).
@@ -31,6 +31,7 @@ import { benchRunbookIndex } from './runbookIndex';
 import { REPO_ROOT } from './scratch';
 import { benchTimelineAppend } from './timelineAppend';
 import { benchTimelineHost } from './timelineHost';
+import { benchWizardHost } from './wizardHost';
 
 const quick = process.env.BENCH_QUICK === '1';
 /** Rounds for every figure that repeats (BENCH_ROUNDS overrides; 3 when quick, else 7, or 5 for the slow ones). */
@@ -56,6 +57,8 @@ const BENCHES: Record<string, () => Promise<FigureGroup>> = {
   timeline: () => benchTimelineHost({ events: 10_000, appends: quick ? 10 : 20, rounds: Number(process.env.BENCH_TIMELINE_ROUNDS ?? roundsOverride ?? (quick ? 1 : 3)) }),
   // Host commands over a real loopback sshd: our exec / the rollback's detached run against the ssh client.
   hostcmd: () => benchHostCommand({ rounds: rounds(5), perRound: quick ? 6 : 15, freshPerRound: quick ? 2 : 5, warmup: 2 }),
+  // Incident: Roll Back… on a 1,000-commit repository in the real extension host, to the Target step's candidates painted.
+  wizard: () => benchWizardHost({ commits: 1000, rounds: Number(process.env.BENCH_WIZARD_ROUNDS ?? roundsOverride ?? (quick ? 1 : 3)) }),
   ssh: () => benchSshPrompt({ rounds: rounds(7), perRound: quick ? 1 : 3, warmup: quick ? 1 : 2 }),
   activation: () => benchActivation({
     extensionPath: path.resolve(process.env.BENCH_EXTENSION_PATH ?? REPO_ROOT),
