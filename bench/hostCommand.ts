@@ -82,8 +82,9 @@ const lostExit = { lost: 0, of: 0 };
 
 /**
  * Runs `command` on an open connection; resolves its wall time, after checking its exit code and
- * output size. An exit status that never arrived (the channel closed without one: seen for `true`,
- * a few in a thousand) is counted and reported, not a failure, when the output is all there.
+ * output size. An exit status that never arrived (the channel closed without one; for `true` a few
+ * in a hundred before sshConnection kept ssh2's early 'exit') is counted and reported, not a
+ * failure, when the output is all there.
  */
 async function execOnce(conn: SshConnection, command: string, bytes: number): Promise<number> {
   const t = performance.now();
