@@ -117,9 +117,11 @@ const splitText = (o: WizardOpen): string => [o.split.panelMs, o.split.pageMs, o
 
 export async function benchWizardHost(opts: { commits: number; rounds: number }): Promise<FigureGroup> {
   const probe = path.join(REPO_ROOT, 'out', 'bench', 'host', 'wizardProbe.js');
-  for (const need of [path.join(REPO_ROOT, 'dist', 'extension.js'), path.join(REPO_ROOT, 'dist', 'webview', 'rollback.js'), probe]) {
-    if (!fs.existsSync(need)) throw new Error(`${need} is missing (the rollback wizard's webview comes with its branch; npm run package, or npm run bench -- size wizard)`);
+  for (const need of [path.join(REPO_ROOT, 'dist', 'extension.js'), probe]) {
+    if (!fs.existsSync(need)) throw new Error(`${need} is missing (npm run package, or npm run bench -- size wizard)`);
   }
+  if (!fs.existsSync(path.join(REPO_ROOT, 'webview-ui', 'rollback', 'main.ts'))) throw new Error('this build has no rollback wizard (webview-ui/rollback): nothing to measure');
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'webview', 'rollback.js'))) throw new Error('dist/webview/rollback.js is missing (npm run package, or npm run bench -- size wizard)');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-desk-bench-wizard-'));
   const workspace = path.join(tmp, 'workspace');
   const results = path.join(tmp, 'wizard-result.json');

@@ -50,6 +50,7 @@ async function openOnce(launcher: WizardLauncherView, req: WizardProbeRequest, k
     await until('the Target data sent', () => view?.lastTarget, 30_000);
     sentAt = Date.now();
   })();
+  host.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   await command;
   const report = await until('the launcher to see the candidates painted', () => (fs.existsSync(painted) ? (JSON.parse(fs.readFileSync(painted, 'utf8')) as PaintReport) : undefined), 60_000, 10);
   await host;
