@@ -60,10 +60,11 @@ function sshArgs(sshd: Sshd, knownHosts: string, extra: readonly string[]): stri
 }
 
 /** Runs `ssh … command` to its exit; resolves its wall time, after checking its exit code and output size. */
-function sshOnce(args: readonly string[], command: string, bytes: number): Promise<number> {
+function sshOnce(args: readonly string[], command: string, bytes: number, control = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn('ssh', [...args, command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A control request (-O) takes no command; it says "Master running" on stderr.
+    const child = spawn('ssh', control ? [...args] : [...args, command], { stdio: ['ignore', 'pipe', 'pipe'] });
     let got = 0;
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (got += d.length));
@@ -156,16 +157,24 @@ export async function benchHostCommand(o: HostCommandOptions): Promise<FigureGro
         const mux = sshArgs(sshd, knownHosts, ['-S', ctl, '-o', 'ControlMaster=no']);
         const fresh = sshArgs(sshd, knownHosts, ['-o', 'ControlMaster=no', '-o', 'ControlPath=none']);
         let runs = 0;
-        const pair = async (ours: Run, plain: Run, perRoundN: number): Promise<PairResult> => {
-          const r = await interleave({ ours, plain }, { rounds: o.rounds, perRound: perRoundN, warmup: o.warmup });
-          return { ours: r.ours, plain: r.plain };
+        // ssh's own share of a command on the master: its process and the mux hello, no session (interleaved with the first pair).
+        const checkArgs = sshArgs(sshd, knownHosts, ['-S', ctl, '-O', 'check']);
+        const checkMs: number[] = [];
+        const check = async () => {
+          checkMs.push(await sshOnce(checkArgs, '', 0, true));
+          return 0;
+        };
+        const pair = async (ours: Run, plain: Run, perRoundN: number, withCheck = false): Promise<PairResult> => {
+          const sides: Record<string, Run> = withCheck ? { ours, plain, check } : { ours, plain };
+          const r = await interleave(sides, { rounds: o.rounds, perRound: perRoundN, warmup: o.warmup });
+          return { ours: r.ours!, plain: r.plain! };
         };
         const figures: Figure[] = [];
         const notes: string[] = [];
         const starts: string[] = [];
         for (const c of COMMANDS) {
           const startMs: number[] = [];
-          const open = await pair(() => execOnce(conn, c.command, c.bytes), () => sshOnce(mux, c.command, c.bytes), o.perRound);
+          const open = await pair(() => execOnce(conn, c.command, c.bytes), () => sshOnce(mux, c.command, c.bytes), o.perRound, c.bytes === 0);
           figures.push(...pairFigures(`host command ${c.label}: exec on an open connection vs ssh reusing a ControlMaster`, open, HOST_COMMAND_TARGET_RATIO));
           const detached = await pair(async () => {
             const t = performance.now();
@@ -198,6 +207,7 @@ export async function benchHostCommand(o: HostCommandOptions): Promise<FigureGro
           'target (≤ 1.2×) on the like-for-like pair: a command on an open connection against ssh on an open ControlMaster connection (the ssh process start included: what a script calling ssh pays per command); the fresh-connection pair (not the same key exchange: OpenSSH ≥ 9.0 prefers its post-quantum hybrid sntrup761x25519, ssh2 offers curve25519) and the detached run are for information',
           `the detached run is three exec channels by design (start under setsid, follow the output files from offsets, read the exit status), so a dropped connection cannot kill a half-done compose up; ~100 KB = \`${BIG}\` (${BIG_BYTES.toLocaleString('en-US')} bytes, counted on both sides)`,
         );
+        notes.push(`of ssh's time per command on the master, its own process and the mux hello without a session (\`ssh -S ctl -O check\`, interleaved with the \`true\` pair): median ${median(checkMs).toFixed(1)} ms (${Math.min(...checkMs).toFixed(1)}–${Math.max(...checkMs).toFixed(1)}); the session itself is the rest`);
         notes.push(`of the detached run, startDetached alone (one exec: the run folder, the command under setsid): median ${starts.join(', ')}; the rest is the follower (it polls the output files from 20 ms, doubling while nothing comes) and the exit status read`);
         notes.push(`exit statuses lost by our exec (the channel closed without one: outcome unknown): ${lostExit.lost} of ${lostExit.of}`);
         return { title: 'host commands over SSH vs the ssh client (loopback sshd)', figures, notes };
