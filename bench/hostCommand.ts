@@ -5,7 +5,8 @@
 //
 // What is compared, pair by pair (each interleaved, run by run, in rounds):
 // - **open connection** (the like-for-like pair; the target applies here): a command on our open
-//   connection (RemoteExecutor.exec: one exec channel) against `ssh -S ctl` reusing a ControlMaster
+//   connection (RemoteExecutor.exec: one exec channel), and a host script as the rollback runs its
+//   small ones (runHostScript: `exec sh -s`, the script on stdin), against `ssh -S ctl` reusing a ControlMaster
 //   started beforehand (one new session on its open connection, plus starting the ssh process, which
 //   is what a script calling ssh pays per command);
 // - **fresh connection** (info): connectSsh + exec against a new `ssh` process without a master;
@@ -20,6 +21,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { followToEnd, startDetached } from '../src/services/ssh/detachedCommand';
+import { runHostScript } from '../src/services/ssh/hostScript';
 import type { HostProfile } from '../src/services/ssh/hostProfiles';
 import { type SshConnection, connectSsh } from '../src/services/ssh/sshConnection';
 import { TrustStore } from '../src/services/ssh/trustStore';
@@ -60,11 +62,13 @@ function sshArgs(sshd: Sshd, knownHosts: string, extra: readonly string[]): stri
 }
 
 /** Runs `ssh … command` to its exit; resolves its wall time, after checking its exit code and output size. */
-function sshOnce(args: readonly string[], command: string, bytes: number, control = false): Promise<number> {
+function sshOnce(args: readonly string[], command: string, bytes: number, control = false, input?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
     // A control request (-O) takes no command; it says "Master running" on stderr.
-    const child = spawn('ssh', control ? [...args] : [...args, command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ssh', control ? [...args] : [...args, command], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // No input: stdin at EOF at once, as `ssh -n` (or a script's `< /dev/null`) has it.
+    child.stdin.end(input ?? '');
     let got = 0;
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (got += d.length));
@@ -190,6 +194,18 @@ export async function benchHostCommand(o: HostCommandOptions): Promise<FigureGro
           starts.push(`${c.label} ${median(startMs).toFixed(1)} ms`);
           figures.push(...pairFigures(`host command ${c.label}: the rollback's detached run (start + follow to end) vs ssh reusing a ControlMaster`, detached, null));
         }
+        // The rollback's small host scripts (live commit, lock, detached start) go through runHostScript:
+        // `exec sh -s` with the script on stdin; ssh gets the same command and the same stdin.
+        const script = 'echo end';
+        const scriptInput = `{\n${script}\n} < /dev/null\nexit\n`;
+        const scripted = await pair(async () => {
+          const t = performance.now();
+          const r = await runHostScript(conn, script);
+          const ms = performance.now() - t;
+          if (r.stdout !== 'end\n') throw new Error(`host script: ${JSON.stringify(r)}`);
+          return ms;
+        }, () => sshOnce(mux, 'exec sh -s', 4, false, scriptInput), o.perRound);
+        figures.push(...pairFigures('host script `echo end` (runHostScript: exec sh -s, the script on stdin) vs the same through ssh reusing a ControlMaster', scripted, HOST_COMMAND_TARGET_RATIO));
         const freshPair = await pair(async () => {
           const t = performance.now();
           const c = await connect();
@@ -204,7 +220,7 @@ export async function benchHostCommand(o: HostCommandOptions): Promise<FigureGro
         notes.push(
           `OpenSSH sshd on 127.0.0.1 started by the benchmark, user ${sshd.user}, ed25519 keys; ours: connectSsh (known_hosts check, key auth) as the product connects; ssh: ${['ssh', ...mux.slice(0, -3)].join(' ')} … user@127.0.0.1 <cmd>`,
           `${o.rounds} rounds, interleaved run by run; per round ${o.perRound} of each side on an open connection, ${Math.max(2, Math.round(o.perRound / 3))} detached runs and as many ssh, ${o.freshPerRound} fresh connections; a round's median (or p95) per side, then the median over rounds (min–max)`,
-          'target (≤ 1.2×) on the like-for-like pair: a command on an open connection against ssh on an open ControlMaster connection (the ssh process start included: what a script calling ssh pays per command); the fresh-connection pair (not the same key exchange: OpenSSH ≥ 9.0 prefers its post-quantum hybrid sntrup761x25519, ssh2 offers curve25519) and the detached run are for information',
+          'target (≤ 1.2×) on the like-for-like pairs: a command (or a host script on stdin) on an open connection against ssh on an open ControlMaster connection (the ssh process start included: what a script calling ssh pays per command); the fresh-connection pair (not the same key exchange: OpenSSH ≥ 9.0 prefers its post-quantum hybrid sntrup761x25519, ssh2 offers curve25519) and the detached run are for information',
           `the detached run is three exec channels by design (start under setsid, follow the output files from offsets, read the exit status), so a dropped connection cannot kill a half-done compose up; ~100 KB = \`${BIG}\` (${BIG_BYTES.toLocaleString('en-US')} bytes, counted on both sides)`,
         );
         notes.push(`of ssh's time per command on the master, its own process and the mux hello without a session (\`ssh -S ctl -O check\`, interleaved with the \`true\` pair): median ${median(checkMs).toFixed(1)} ms (${Math.min(...checkMs).toFixed(1)}–${Math.max(...checkMs).toFixed(1)}); the session itself is the rest`);
