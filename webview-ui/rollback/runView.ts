@@ -86,6 +86,7 @@ export function interruptedView(d: InterruptedData, act: (a: 'verify' | 'resume'
   return html`<div class="box warn interrupted" role="alert">
     <p><strong>A rollback of ${d.host} was interrupted</strong> (to <span class="sha">${short(d.to)}</span>, started ${d.startedAt.slice(0, 19).replace('T', ' ')} UTC): ${d.summary}.</p>
     ${d.command ? html`<pre class="command">${d.command}</pre>` : nothing}
+    <p class="muted">If another window is still running it, leave it be: Resume only follows the command's output to its end, and Abandon records the outcome as unknown.</p>
     <div class="nav">
       <vscode-button class="verify-now" ?disabled=${busy} @click=${() => act('verify')}>Verify ${d.host}</vscode-button>
       <vscode-button secondary class="resume" ?disabled=${busy || !d.canResume} title=${d.canResume ? 'Follow the interrupted command to its end' : 'No command to follow'} @click=${() => act('resume')}>Resume</vscode-button>
