@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ROLLBACK_SETTINGS } from '../../config/settings';
 import type { Incident } from '../../core/incidents/model';
 import { normalizeHealthPolicy } from '../../core/rollback/healthPolicy';
 import { interruptedRollback, type InterruptedRollback } from '../../core/rollback/interruptedRun';
@@ -214,7 +215,7 @@ export class RollbackPanel implements vscode.Disposable {
     if (this.step !== 'strategy' || !this.preview || !this.live) throw new Error('Preview the rollback first.');
     this.strategy = await readStrategies({
       hosts: this.deps.hosts, host, sha: this.preview.target.sha, live: this.preview.live, incidentId: this.incidentId, repo: this.repo,
-      teamCommand: typeof this.deps.setting('rollback.command') === 'string' ? (this.deps.setting('rollback.command') as string) : '', trusted: this.deps.isTrusted(),
+      teamCommand: typeof this.deps.setting(ROLLBACK_SETTINGS.command) === 'string' ? (this.deps.setting(ROLLBACK_SETTINGS.command) as string) : '', trusted: this.deps.isTrusted(),
     });
     return this.strategy.data;
   }
@@ -240,7 +241,7 @@ export class RollbackPanel implements vscode.Disposable {
     try {
       session = startRun({
         hosts: this.deps.hosts, profile, plan, from: this.preview.live, incidentId: this.incidentId, who: await this.deps.actor(), env: this.request?.env ?? 'production',
-        repo: this.repo, health: normalizeHealthPolicy(this.deps.setting('rollback.health')), takeOverHolderId: p.takeOverHolderId,
+        repo: this.repo, health: normalizeHealthPolicy(this.deps.setting(ROLLBACK_SETTINGS.health)), takeOverHolderId: p.takeOverHolderId,
       }, this.reportPorts());
     } finally {
       this.starting = false;
@@ -279,7 +280,7 @@ export class RollbackPanel implements vscode.Disposable {
     if (action !== 'abandon' && !this.deps.isTrusted()) return { ok: false, message: TRUST };
     // Settled once: a second press finds nothing to settle.
     this.interrupted = undefined;
-    const input = { hosts: this.deps.hosts, profile: this.deps.hosts.all().find((h) => h.name === run.host), run, health: normalizeHealthPolicy(this.deps.setting('rollback.health')), who: await this.deps.actor() };
+    const input = { hosts: this.deps.hosts, profile: this.deps.hosts.all().find((h) => h.name === run.host), run, health: normalizeHealthPolicy(this.deps.setting(ROLLBACK_SETTINGS.health)), who: await this.deps.actor() };
     this.lastInterrupted = null;
     this.host.peer.notify('interrupted', null);
     this.step = action === 'resume' ? 'run' : action === 'verify' ? 'verify' : 'record';
