@@ -22,6 +22,7 @@ import { HostsTreeProvider, type HostNode } from './views/hostsTree';
 import { WALKTHROUGH_COMMANDS } from './commands/walkthrough/walkthroughCommands';
 import { PostmortemFiles } from './postmortems/postmortemFiles';
 import { registerFollowups, type FollowupsParts } from './commands/followups/registerFollowups';
+import { RollbackLauncher } from './webviews/rollback/rollbackLauncher';
 import { TimelineLauncher } from './webviews/timeline/timelineLauncher';
 import { POSTMORTEM_COMMANDS } from './commands/postmortem/postmortemCommands';
 import { registerPostmortemEditor } from './webviews/postmortem/registerPostmortem';
@@ -37,6 +38,8 @@ export class Container implements vscode.Disposable {
   readonly followups: FollowupsParts & { files: PostmortemFiles };
   /** The timeline panels (integration tests and the benchmark read their metrics). */
   readonly timeline: TimelineLauncher;
+  /** The rollback wizards (tests read their step and CSP violations). */
+  readonly rollback: RollbackLauncher;
   /** The post-mortem editor (the tests read its open sessions). */
   readonly postmortemEditor: PostmortemEditorProvider;
   /** Exposed for the integration tests, which read the real views in the real host. */
@@ -60,7 +63,9 @@ export class Container implements vscode.Disposable {
     const stepTerminals = this.own(new RemoteStepTerminals());
     const timeline = this.own(new TimelineLauncher(context, incidents, log.for('timeline')));
     this.timeline = timeline;
-    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, remote: { hosts, stepTerminals, logViews }, log: log.for('commands'), logChannel: log, notices, timeline };
+    const rollback = this.own(new RollbackLauncher(context, incidents, log.for('rollback'), hosts));
+    this.rollback = rollback;
+    const ctx: CommandContext = { incidents, runbooks: { controller: runbooks, tree: runbooksTree, runner }, remote: { hosts, stepTerminals, logViews }, log: log.for('commands'), logChannel: log, notices, timeline, rollback };
     const hostsTree = this.own(new HostsTreeProvider(hosts));
     this.own(vscode.window.createTreeView<HostNode>('incidentDesk.hosts', { treeDataProvider: hostsTree }));
 

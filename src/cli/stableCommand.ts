@@ -1,7 +1,7 @@
 // `incident-desk stable [--repo DIR] [--incident incidents/<id> | --before ISO] [--service S] [--json]`:
 // the last stable commit from evidence, with the next candidates and the risks of rolling back.
 import * as path from 'node:path';
-import { normalizeMigrationGlobs, normalizeStableMinutes, normalizeTagPatterns } from '../core/rollback/deploySettings';
+import { stableRequest } from '../core/rollback/stableRequest';
 import type { IncidentFact } from '../core/rollback/stable';
 import { formatDuration, isoNow, utcMinute } from '../core/util/time';
 import { GitError } from '../services/git/gitErrors';
@@ -41,24 +41,15 @@ export async function stableCommand(command: StableCommand, io: IncidentIo): Pro
     if (e.kind === 'broken') io.err(`${shown(io.cwd, e.file)}:${e.line ?? 1}:${e.column ?? 1}: ${e.message} (left out of the evidence)`);
     else incidents.push({ id: e.incident.id, service: e.incident.service, declaredAt: Date.parse(e.incident.declaredAt) });
   }
-  const before = incident ? Date.parse(incident.declaredAt) : command.before ? Date.parse(command.before) : io.now;
-  const stableMinutes = normalizeStableMinutes(get('deploy.stableMinutes'));
-  const service = command.service ?? incident?.service;
+  const request = stableRequest({
+    incident, before: command.before ? Date.parse(command.before) : undefined, service: command.service, env: command.env,
+    incidents, setting: get, now: io.now, fetch: command.fetch,
+  });
+  const { before, stableMinutes, service } = request;
   let report: StableReport;
   try {
     const repo = await openRepository(path.resolve(io.cwd, command.repo ?? (command.incident !== undefined ? root : '.')));
-    report = await lastStableReport(repo, {
-      incidents,
-      service,
-      env: command.env,
-      before,
-      beforeLabel: incident ? `incident ${incident.id} (declared ${utcMinute(incident.declaredAt)})` : utcMinute(isoNow(before)),
-      liveAt: command.before ? before : io.now,
-      tagPatterns: normalizeTagPatterns(get('deploy.tagPatterns')),
-      stableMinutes,
-      migrationGlobs: normalizeMigrationGlobs(get('rollback.migrationGlobs')),
-      fetch: command.fetch,
-    });
+    report = await lastStableReport(repo, request);
   } catch (e) {
     if (!GitError.is(e)) throw e;
     io.err(`incident-desk: ${e.message}`);

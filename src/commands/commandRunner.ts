@@ -39,6 +39,8 @@ export interface CommandContext {
   notices: Notices;
   /** The timeline panels (their code loads on first open). */
   timeline: { open(incidentId: string): Promise<unknown> };
+  /** The rollback wizards (their code loads on first open). */
+  rollback: { open(incidentId: string): Promise<unknown> };
 }
 
 export interface CommandDefinition {

@@ -130,6 +130,12 @@ export const DEPLOY_SETTINGS = {
   migrationGlobs: 'rollback.migrationGlobs',
 } as const;
 
+/** What the rollback wizard runs and how it verifies (read raw by the wizard; core/rollback/healthPolicy.ts normalises the health window). */
+export const ROLLBACK_SETTINGS = {
+  command: 'rollback.command',
+  health: 'rollback.health',
+} as const;
+
 export function readDeployTagPatterns(): string[] {
   return normalizeTagPatterns(cfg().get<unknown>(DEPLOY_SETTINGS.tagPatterns));
 }

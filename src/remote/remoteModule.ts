@@ -18,3 +18,11 @@ export { restartContainer, statsSnapshot } from '../services/docker/containerAct
 export { readLiveCommit } from '../services/ssh/liveCommit';
 export { openRepository } from '../services/git/gitRepository';
 export { GitError } from '../services/git/gitErrors';
+export { lastStableReport } from '../services/git/lastStable';
+export { detectComposeCommand } from '../services/ssh/composeCommand';
+export { followToEnd } from '../services/ssh/detachedCommand';
+export { runRollback } from '../services/rollback/runRollback';
+export { verifyRollback } from '../services/rollback/verify';
+export { probeFromHere } from '../services/rollback/probeHere';
+export { makeRevertBranch, planRevertBranch, pushRevertBranch } from '../services/git/revertBranch';
+export { appendLedger } from '../services/git/deployLedger';

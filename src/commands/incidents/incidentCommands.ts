@@ -10,6 +10,7 @@ import { openIncidentRecord, openIncidentTimeline, openIncidentTimelineFile } fr
 import { refreshIncidents, retryPendingWrites } from './refreshIncidents';
 import { reopenIncident } from './reopenIncident';
 import { resolveIncident } from './resolveIncident';
+import { rollBackIncident } from './rollBackIncident';
 import { setIncidentStatus } from './setIncidentStatus';
 import { showQuickActions } from './showQuickActions';
 import { starIncidentEvent } from './starIncidentEvent';
@@ -21,4 +22,5 @@ export const INCIDENT_COMMANDS: readonly CommandDefinition[] = [
   declareIncident, acknowledgeIncident, setIncidentStatus, changeIncidentSeverity, assignIncidentRole, addIncidentNote,
   copyStatusUpdate, resolveIncident, reopenIncident, focusIncident, openIncidentRecord, openIncidentTimeline, openIncidentTimelineFile,
   refreshIncidents, retryPendingWrites, useSeverityPreset, showQuickActions, starIncidentEvent, unstarIncidentEvent,
+  rollBackIncident,
 ];

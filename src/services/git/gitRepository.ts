@@ -34,6 +34,33 @@ export interface LogEntry {
   readonly subject: string;
 }
 
+/** One commit of a range, as the rollback preview lists it. */
+export interface RangeCommit {
+  readonly sha: string;
+  readonly subject: string;
+  readonly author: string;
+  /** Author date, ISO-8601 with its offset. */
+  readonly date: string;
+  readonly merge: boolean;
+}
+
+export interface RangeLog {
+  /** First-parent commits of the range, newest first, at most `max`. */
+  readonly commits: RangeCommit[];
+  /** How many first-parent commits the range has in all. */
+  readonly total: number;
+  /** Every author of the range (side branches of merges too), most commits first. */
+  readonly authors: Array<{ readonly name: string; readonly commits: number }>;
+}
+
+export interface DiffStat {
+  readonly filesChanged: number;
+  readonly insertions: number;
+  readonly deletions: number;
+  /** Per file (at most `max`), binary files with null counts. */
+  readonly files: Array<{ readonly path: string; readonly insertions: number | null; readonly deletions: number | null }>;
+}
+
 export interface HeadState {
   /** Undefined in a repository without commits. */
   readonly sha?: string;
@@ -261,6 +288,52 @@ export class GitRepository {
       from, to, files: [...files], merges, shallow: this.shallow, dirty,
       branch: branch ? { name: branch.name, containsLive: branch.sha === to || (await this.isAncestor(to, branch.sha)) } : undefined,
     };
+  }
+
+  /** `git log --first-parent from..to` (full ids): what a rollback from `to` to `from` undoes, newest first. */
+  async rangeLog(from: string, to: string, opts: { max?: number } = {}): Promise<RangeLog> {
+    this.requireShas(from, to);
+    const range = `${from}..${to}`;
+    const max = Math.max(0, Math.floor(opts.max ?? 500));
+    const [log, count, names] = await Promise.all([
+      run(this.git, ['log', '--first-parent', '--no-color', `--max-count=${max}`, '--format=%H%x1f%P%x1f%an%x1f%aI%x1f%s%x1e', '--end-of-options', range]),
+      run(this.git, ['rev-list', '--first-parent', '--count', '--end-of-options', range]),
+      run(this.git, ['log', '--no-color', '--format=%an%x1e', '--end-of-options', range]),
+    ]);
+    const commits: RangeCommit[] = [];
+    for (const record of log.split('\x1e')) {
+      const r = record.replace(/^\n/, '');
+      if (!r) continue;
+      const [sha, parents, author, date, subject] = r.split('\x1f');
+      commits.push({ sha: sha!, subject: subject ?? '', author: author ?? '', date: date ?? '', merge: (parents ?? '').split(' ').filter(Boolean).length > 1 });
+    }
+    const byAuthor = new Map<string, number>();
+    for (const n of names.split('\x1e')) {
+      const name = n.replace(/^\n/, '');
+      if (name) byAuthor.set(name, (byAuthor.get(name) ?? 0) + 1);
+    }
+    const authors = [...byAuthor].map(([name, c]) => ({ name, commits: c })).sort((a, b) => b.commits - a.commits || a.name.localeCompare(b.name));
+    return { commits, total: Number(count.trim()) || 0, authors };
+  }
+
+  /** `git diff --numstat from to` (full ids): the files, insertions and deletions between the two trees. */
+  async diffStat(from: string, to: string, opts: { max?: number } = {}): Promise<DiffStat> {
+    this.requireShas(from, to);
+    const max = Math.max(0, Math.floor(opts.max ?? 1000));
+    const out = await run(this.git, ['diff', '--numstat', '-z', '--no-renames', '--no-color', '--no-ext-diff', '--no-textconv', '--end-of-options', from, to, '--']);
+    const files: DiffStat['files'][number][] = [];
+    let filesChanged = 0, insertions = 0, deletions = 0;
+    for (const rec of out.split('\0')) {
+      const m = /^(-|\d+)\t(-|\d+)\t([\s\S]+)$/.exec(rec.replace(/^\n/, ''));
+      if (!m) continue;
+      const ins = m[1] === '-' ? null : Number(m[1]);
+      const del = m[2] === '-' ? null : Number(m[2]);
+      filesChanged++;
+      insertions += ins ?? 0;
+      deletions += del ?? 0;
+      if (files.length < max) files.push({ path: m[3]!, insertions: ins, deletions: del });
+    }
+    return { filesChanged, insertions, deletions, files };
   }
 
   private requireShas(...shas: string[]): void {

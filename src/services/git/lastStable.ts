@@ -4,25 +4,12 @@
 import { deploysFromEvidence } from '../../core/rollback/deploys';
 import type { LedgerProblem } from '../../core/rollback/ledger';
 import { type Risk, SHALLOW_RISK, rangeRisks } from '../../core/rollback/risks';
-import { type IncidentFact, type StableAnswer, findLastStable } from '../../core/rollback/stable';
+import { type StableAnswer, findLastStable } from '../../core/rollback/stable';
+import type { StableRequest } from '../../core/rollback/stableRequest';
 import { fetchLedger, readLedger } from './deployLedger';
 import type { GitRepository } from './gitRepository';
 
-export interface StableRequest {
-  readonly incidents: readonly IncidentFact[];
-  readonly service?: string;
-  readonly env: string;
-  /** Candidates were deployed before this (the incident's start, or a time). Epoch ms. */
-  readonly before: number;
-  readonly beforeLabel: string;
-  /** Live is read at this time. Epoch ms. */
-  readonly liveAt: number;
-  readonly tagPatterns: readonly string[];
-  readonly stableMinutes: number;
-  readonly migrationGlobs: readonly string[];
-  /** Fetch the remote's ledger first (fails soft). */
-  readonly fetch: boolean;
-}
+export type { StableRequest } from '../../core/rollback/stableRequest';
 
 export interface StableReport extends StableAnswer {
   readonly risks: Risk[];

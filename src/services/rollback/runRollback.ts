@@ -12,7 +12,7 @@ import { type DetachedOutcome, type DetachedRunRef, cancelDetached, followToEnd,
 import { type HostLockHandle, type HostLockHolder, acquireHostLock, releaseHostLock, renewHostLock } from '../ssh/hostLock';
 import type { RemoteExecutor } from '../ssh/remoteExec';
 import { SshError } from '../ssh/sshError';
-import { type VerifyCheck, type VerifySpec, verifyRollback } from './verify';
+import { type VerifyCheck, type VerifyPorts, type VerifySpec, verifyRollback } from './verify';
 
 export type RollbackEventType = 'rollback_started' | 'rollback_command_started' | 'rollback_command_finished' | 'rollback_verified' | 'rollback_failed' | 'rollback_unknown';
 
@@ -56,7 +56,7 @@ export interface RollbackPorts {
   /** Appends the ledger line after a verified redeploy (deployLedger.appendLedger bound to the repository). */
   readonly appendLedger?: (entry: LedgerEntry) => Promise<unknown>;
   /** Passed on to verify (tests shorten the window). */
-  readonly verifyPorts?: { readonly now?: () => number; readonly sleep?: (ms: number) => Promise<void> };
+  readonly verifyPorts?: Pick<VerifyPorts, 'now' | 'sleep' | 'onProbe' | 'probeFromHere'>;
   /** How often the lock is renewed while a command runs (default 5 minutes), so a long `compose up` never looks stale. */
   readonly renewEveryMs?: number;
   /** Reattach pacing (default 3 attempts, 1 s apart). */

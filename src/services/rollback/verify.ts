@@ -54,6 +54,11 @@ export interface VerifyPorts {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Each probe's outcome, for the wizard's live view. */
   readonly onProbe?: (probe: { readonly ok: boolean; readonly detail: string; readonly streak: number }) => void;
+  /**
+   * Polls the health URL from here instead of from the host (the wizard gives it for a public URL,
+   * core/rollback/healthPolicy.ts isPublicUrl); one probe's answer, never a rejection.
+   */
+  readonly probeFromHere?: (url: string, timeoutSeconds: number) => Promise<{ readonly ok: boolean; readonly detail: string }>;
 }
 
 export const HTTP_CLIENT_SCRIPT = [
@@ -109,6 +114,7 @@ async function checkHealth(spec: VerifySpec, ports: VerifyPorts): Promise<Verify
   const need = spec.consecutive ?? 3;
   const windowMs = spec.windowMs ?? 5 * 60_000;
   const interval = spec.intervalMs ?? 5000;
+  if (ports.probeFromHere) return pollFromHere(spec, ports, ports.probeFromHere, { need, windowMs, interval, now, sleep });
   let detection;
   try {
     detection = pickHttpClient((await runHostScript(ports.connection, HTTP_CLIENT_SCRIPT, { timeoutMs: 30_000 })).stdout);
@@ -141,6 +147,31 @@ async function checkHealth(spec: VerifySpec, ports: VerifyPorts): Promise<Verify
       return { name: 'health', status: 'failed', detail: `${spec.healthUrl} did not answer ${need} times in a row within ${Math.round(windowMs / 1000)} s from the host (${using}; ${probes} probes, ${streak} in a row at the end; last failure: ${last || 'none'})` };
     }
     await sleep(interval);
+  }
+}
+
+async function pollFromHere(
+  spec: VerifySpec,
+  ports: VerifyPorts,
+  probeOnce: NonNullable<VerifyPorts['probeFromHere']>,
+  o: { need: number; windowMs: number; interval: number; now: () => number; sleep: (ms: number) => Promise<void> },
+): Promise<VerifyCheck> {
+  const url = spec.healthUrl!;
+  const start = o.now();
+  let streak = 0;
+  let probes = 0;
+  let last = '';
+  for (;;) {
+    const probe = await probeOnce(url, spec.requestTimeoutSeconds ?? 5).catch((e: unknown) => ({ ok: false, detail: (e as Error)?.message ?? String(e) }));
+    probes++;
+    streak = probe.ok ? streak + 1 : 0;
+    if (!probe.ok) last = probe.detail;
+    ports.onProbe?.({ ...probe, streak });
+    if (streak >= o.need) return { name: 'health', status: 'passed', detail: `${url} answered ${o.need} times in a row from here (${probes} probes)` };
+    if (o.now() - start + o.interval > o.windowMs) {
+      return { name: 'health', status: 'failed', detail: `${url} did not answer ${o.need} times in a row within ${Math.round(o.windowMs / 1000)} s from here (${probes} probes, ${streak} in a row at the end; last failure: ${last || 'none'})` };
+    }
+    await o.sleep(o.interval);
   }
 }
 

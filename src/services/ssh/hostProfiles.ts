@@ -17,6 +17,11 @@ export interface HostProfile {
   readonly composeFile?: string;
   readonly healthUrl?: string;
   /**
+   * The compose service that is the app (`incidentDesk.hosts[].service`): the rollback's verify
+   * checks its containers (and reads their image label), and the ledger line names it.
+   */
+  readonly service?: string;
+  /**
    * The host's own rollback/redeploy commands (`incidentDesk.hosts[].deploy`), run in order in the
    * work dir instead of the default fetch, checkout and compose up; `${sha}` (and `${short_sha}`,
    * `${work_dir}`, `${compose_file}`, `${host}`) filled and quoted (core/rollback/redeployPlan.ts).
@@ -45,7 +50,7 @@ export interface MergedHostProfiles {
   readonly problems: HostProfileProblem[];
 }
 
-const KNOWN_FIELDS = new Set(['name', 'host', 'port', 'user', 'identityFile', 'workDir', 'composeFile', 'healthUrl', 'keepaliveInterval', 'deploy']);
+const KNOWN_FIELDS = new Set(['name', 'host', 'port', 'user', 'identityFile', 'workDir', 'composeFile', 'healthUrl', 'keepaliveInterval', 'deploy', 'service']);
 /** Upper bound of the keepaliveInterval setting, in seconds. */
 const MAX_KEEPALIVE_SECONDS = 3600;
 const USER = /^[A-Za-z0-9_][A-Za-z0-9_.@\\-]{0,63}\$?$/;
@@ -137,6 +142,13 @@ export function mergeHostProfiles(settingsHosts: unknown, sshConfig: string | re
       else fail(`"healthUrl" must be an http:// or https:// URL, not ${JSON.stringify(entry.healthUrl)}`);
     }
 
+    let service: string | undefined;
+    if (entry.service !== undefined) {
+      // A compose service name (compose's own rule), so it is safe in a docker label filter.
+      if (typeof entry.service === 'string' && /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/.test(entry.service.trim())) service = entry.service.trim();
+      else fail(`"service" must be a compose service name (letters, digits, '.', '_', '-'), not ${JSON.stringify(entry.service)}`);
+    }
+
     let deploy: string[] | undefined;
     if (entry.deploy !== undefined) {
       const v = entry.deploy;
@@ -179,6 +191,7 @@ export function mergeHostProfiles(settingsHosts: unknown, sshConfig: string | re
       composeFile: paths.composeFile,
       healthUrl,
       ...(deploy ? { deploy } : {}),
+      ...(service ? { service } : {}),
       ...keepaliveFrom(keepaliveInterval, ssh),
       source: fromConfig ? 'both' : 'settings',
       ssh,

@@ -28,3 +28,20 @@ describe('mergeHostProfiles: deploy commands', () => {
     }
   });
 });
+
+describe('mergeHostProfiles: the compose service', () => {
+  it('a compose service name is kept; none: no field', () => {
+    const { profiles, problems } = mergeHostProfiles([{ name: 'web', host: 'web.example.com', service: ' web ' }, { name: 'api', host: 'api.example.com' }], undefined, env);
+    assert.deepEqual(problems, []);
+    assert.equal(profiles.find((p) => p.name === 'web')!.service, 'web');
+    assert.equal('service' in profiles.find((p) => p.name === 'api')!, false);
+  });
+
+  it('not a service name (a label filter could be bent by it): the host is dropped with the reason', () => {
+    for (const service of ['', 'web,label=x', '-web', 'we b', 42]) {
+      const { profiles, problems } = mergeHostProfiles([{ name: 'web', host: 'web.example.com', service }], undefined, env);
+      assert.equal(profiles.length, 0, JSON.stringify(service));
+      assert.ok(problems.some((p) => /"service" must be a compose service name/.test(p.message)), JSON.stringify(problems));
+    }
+  });
+});
