@@ -251,6 +251,20 @@ export class GitRepository {
     return { known: true, branch: branch.name, ahead: ahead ?? 0, behind: behind ?? 0 };
   }
 
+  /** The subjects of these commits (full ids), in one git process; a commit not in the repository is left out. */
+  async subjects(shas: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(shas)];
+    this.requireShas(...wanted);
+    const found = new Map<string, string>();
+    if (wanted.length === 0) return found;
+    const out = await run(this.git, ['log', '--no-walk=unsorted', '--ignore-missing', '--no-color', '--format=%H%x1f%s', '--end-of-options', ...wanted]);
+    for (const line of out.split('\n')) {
+      const [sha, subject] = line.split('\x1f');
+      if (sha && subject !== undefined) found.set(sha, subject);
+    }
+    return found;
+  }
+
   /** Uncommitted changes (tracked and untracked), porcelain paths; undefined when not looked for (untrusted). */
   async dirtyPaths(): Promise<string[] | undefined> {
     if (this.untrusted) return undefined;

@@ -14,10 +14,10 @@ import { MAX_PREVIEW_COMMITS, MAX_PREVIEW_FILES, type PreviewData, type Resolved
 export type RepoFound = { repo: GitRepository; problem: null } | { repo: null; problem: string };
 
 /** The repository of `folder`: the one it is in, else the first folder one level below it holding a `.git`. */
-export async function findRepository(folder: string): Promise<RepoFound> {
+export async function findRepository(folder: string, options: { untrusted?: boolean } = {}): Promise<RepoFound> {
   const remote = await loadRemote();
   try {
-    return { repo: await remote.openRepository(folder), problem: null };
+    return { repo: await remote.openRepository(folder, options), problem: null };
   } catch (e) {
     if (!remote.GitError.is(e, 'notARepository')) {
       return { repo: null, problem: `Git cannot read ${folder}: ${e instanceof Error ? e.message : String(e)}. Check that git is installed and on the PATH, then Reload.` };
@@ -28,7 +28,7 @@ export async function findRepository(folder: string): Promise<RepoFound> {
     .map((d) => d.name).sort();
   for (const name of below) {
     try {
-      return { repo: await remote.openRepository(path.join(folder, name)), problem: null };
+      return { repo: await remote.openRepository(path.join(folder, name), options), problem: null };
     } catch {
       // not a usable repository after all: try the next
     }
@@ -39,10 +39,6 @@ export async function findRepository(folder: string): Promise<RepoFound> {
   };
 }
 
-async function subjectOf(repo: GitRepository, sha: string): Promise<string | null> {
-  if (!(await repo.hasCommit(sha))) return null;
-  return (await repo.firstParentLog(sha, { maxCount: 1 }))[0]?.subject ?? null;
-}
 
 export interface TargetRead {
   data: Omit<TargetData, 'incident' | 'trusted'>;
@@ -52,18 +48,21 @@ export interface TargetRead {
 }
 
 /** The Target step: the last stable commit, its evidence, the candidates and the live commit. */
-export async function readTarget(folder: string, req: StableRequest): Promise<TargetRead> {
-  const found = await findRepository(folder);
+export async function readTarget(folder: string, req: StableRequest, options: { untrusted?: boolean } = {}): Promise<TargetRead> {
+  const found = await findRepository(folder, options);
   const empty = { repo: null, problem: found.problem, env: req.env, live: null, stable: null, thin: false, reason: null, candidates: [], rejected: [], notes: [] };
   if (!found.repo) return { data: empty, live: null, repo: null };
   const repo = found.repo;
   const remote = await loadRemote();
   const report = await remote.lastStableReport(repo, req);
-  const wire = async (c: Candidate): Promise<WireCandidate> => ({ sha: c.sha, deployedAt: c.deployedAt, source: c.source, evidence: c.evidence, subject: await subjectOf(repo, c.sha) });
+  // Every subject shown in one git process (two per commit took ~470 ms on a 1,000-commit bench).
+  const subjects = await repo.subjects([report.live?.sha, repo.head.sha, report.stable?.sha, ...report.candidates.map((c) => c.sha)].filter((x): x is string => !!x));
+  const subjectOf = (sha: string) => subjects.get(sha) ?? null;
+  const wire = (c: Candidate): WireCandidate => ({ sha: c.sha, deployedAt: c.deployedAt, source: c.source, evidence: c.evidence, subject: subjectOf(c.sha) });
   let live: TargetData['live'] = null;
-  if (report.live) live = { sha: report.live.sha, evidence: report.live.evidence, subject: await subjectOf(repo, report.live.sha) };
+  if (report.live) live = { sha: report.live.sha, evidence: report.live.evidence, subject: subjectOf(report.live.sha) };
   else if (repo.head.sha) {
-    live = { sha: repo.head.sha, subject: await subjectOf(repo, repo.head.sha),
+    live = { sha: repo.head.sha, subject: subjectOf(repo.head.sha),
       evidence: [`no deploy record or deploy tag: the repository's HEAD${repo.head.branch ? ` (${repo.head.branch})` : ' (detached)'} is taken as live`] };
   }
   const notes = [...report.notes, ...report.ledger.problems.map((p) => `ledger line ${p.line} of ${p.note.slice(0, 12)} left out: ${p.message}`)];
@@ -72,8 +71,8 @@ export async function readTarget(folder: string, req: StableRequest): Promise<Ta
     live: live?.sha ?? null,
     data: {
       repo: { root: repo.root, branch: repo.head.branch ?? null, shallow: repo.shallow }, problem: null, env: req.env,
-      live, stable: report.stable ? await wire(report.stable) : null, thin: report.thin, reason: report.reason ?? null,
-      candidates: await Promise.all(report.candidates.map(wire)), notes,
+      live, stable: report.stable ? wire(report.stable) : null, thin: report.thin, reason: report.reason ?? null,
+      candidates: report.candidates.map(wire), notes,
       rejected: report.rejected.slice(0, 100).map((r) => ({ sha: r.sha, deployedAt: r.deployedAt, reasons: r.reasons })),
     },
   };
@@ -86,7 +85,7 @@ export async function resolveTarget(repo: GitRepository | null, name: string, li
   try {
     const sha = await repo.resolveCommit(name);
     if (sha === live) return { ok: 'no', error: `${name.trim()} is the live commit: rolling back to it changes nothing.` };
-    return { ok: 'yes', sha, subject: (await subjectOf(repo, sha)) ?? '' };
+    return { ok: 'yes', sha, subject: (await repo.subjects([sha])).get(sha) ?? '' };
   } catch (e) {
     if (remote.GitError.is(e, 'badObjectName') || remote.GitError.is(e, 'unknownRevision')) return { ok: 'no', error: e.message };
     throw e;

@@ -109,7 +109,12 @@ export class RollbackPanel implements vscode.Disposable {
     } as Handlers<RollbackToHost>;
     this.host = new WebviewHost<RollbackToHost, RollbackToWebview>({
       panel, extensionUri: deps.extensionUri, protocol: rollbackProtocol, title: panel.title, log: deps.log,
-      onReady: () => this.read(true), handlers: this.handlers,
+      // The first ready finds the read the constructor started (git is read while the app loads); a
+      // later one is a re-created webview and reads again.
+      onReady: () => {
+        if (this.readies++ > 0) this.read(true);
+      },
+      handlers: this.handlers,
     });
     this.disposables.push(this.host, panel.onDidDispose(() => this.dispose()));
     // The wizard was closed while its rollback ran: this one shows it (the lock, the timeline and the host never stopped).
@@ -119,7 +124,10 @@ export class RollbackPanel implements vscode.Disposable {
       this.session = running.session;
       this.step = 'run';
     }
+    this.read(true);
   }
+
+  private readies = 0;
 
   /** Where a run's state and output go: this panel's webview while it is open. */
   private view() {
@@ -325,7 +333,8 @@ export class RollbackPanel implements vscode.Disposable {
     this.request = stableRequest({ incident, incidents: this.deps.incidentFacts(), setting: this.deps.setting, now: Date.now(), fetch: this.deps.isTrusted() });
     let data;
     try {
-      const read = await readTarget(found.root, this.request);
+      // Restricted Mode: git status is not run (a repository's config can make it run programs).
+      const read = await readTarget(found.root, this.request, { untrusted: !this.deps.isTrusted() });
       this.repo = read.repo;
       this.live = this.liveOverride ?? read.live;
       data = read.data;
@@ -335,6 +344,9 @@ export class RollbackPanel implements vscode.Disposable {
       data = { repo: null, problem: `Reading the deploy evidence failed: ${e instanceof Error ? e.message : String(e)}`, env: this.request.env, live: null, stable: null, thin: false, reason: null, candidates: [], rejected: [], notes: [] };
     }
     this.lastTarget = { ...data, incident, trusted: this.deps.isTrusted() };
+    // Messages posted before the app listens are lost: the first read waits for it.
+    await this.host.whenReady();
+    if (this.disposed) return;
     // A run in progress first: the app then shows it rather than resuming its saved preview.
     if (this.lastRun) {
       this.lastRun.send();

@@ -96,6 +96,18 @@ describe('git adapter (real repositories)', function () {
     }));
   });
 
+  it('subjects of many commits in one git process; a commit not here is left out, a name that is not a full id refused', async () => {
+    const ran: string[][] = [];
+    const r = await openRepository(repo.dir, { onCommand: (args) => ran.push([...args]) });
+    ran.length = 0;
+    const missing = '0123456789abcdef0123456789abcdef01234567';
+    const got = await r.subjects([c4, c1, missing, c1, merge]);
+    assert.deepEqual([...got.entries()].sort(), [[c1, 'first'], [c4, 'fourth'], [merge, 'Merge feature']].sort());
+    assert.equal(ran.length, 1, 'one git process');
+    await assert.rejects(r.subjects(['--output=x']), (e) => GitError.is(e, 'badObjectName'));
+    assert.equal((await r.subjects([])).size, 0);
+  });
+
   it('first-parent log with dates: the merge, not its side commit', async () => {
     const r = await openRepository(repo.dir);
     const log = await r.firstParentLog(c4);
