@@ -1,13 +1,13 @@
 // `npm run bench` (scripts/bench.sh compiles, then runs this): measures, prints a table and writes
 // bench-results.json at the repository root. A measurement, not a test: it exits 0 when a target is
 // missed, and says so; with --strict it exits 2 then. Pick figures by name:
-// `npm run bench -- append load postmortem runbooks size stable pipeline logs logs-host timeline ssh activation`.
+// `npm run bench -- append load postmortem runbooks size stable pipeline logs logs-host timeline ssh hostcmd wizard activation`.
 //
 // Every figure is taken in rounds, ours interleaved with the plain tool (bench/stats.ts), and shows
 // the median over rounds with its min–max.
 //
 // Env: BENCH_QUICK=1 (3 rounds, fewer samples, one host launch), BENCH_ROUNDS=n (rounds for every
-// figure), BENCH_ACTIVATION_LAUNCHES (default 5), BENCH_HOST_LOGS_ROUNDS (default 3), BENCH_TIMELINE_ROUNDS (default 3),
+// figure), BENCH_ACTIVATION_LAUNCHES (default 5), BENCH_HOST_LOGS_ROUNDS (default 3), BENCH_TIMELINE_ROUNDS (default 3), BENCH_WIZARD_ROUNDS (default 3),
 // BENCH_PROFILE=1 (CPU profiles of activation in out/bench/profiles; skews the activation timings),
 // BENCH_EXTENSION_PATH (activate another build of the extension instead of the repository's dist/),
 // BENCH_ACTIVATION_BUDGET_S (default 120: no further host launch once launches took this long).
@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchActivation } from './activation';
 import { benchDockerLogs } from './dockerLogs';
+import { benchHostCommand } from './hostCommand';
 import { benchHostLogs } from './hostLogs';
 import { benchSshPrompt } from './sshPrompt';
 import { renderTable, rounded } from './figures';
@@ -30,6 +31,7 @@ import { benchRunbookIndex } from './runbookIndex';
 import { REPO_ROOT } from './scratch';
 import { benchTimelineAppend } from './timelineAppend';
 import { benchTimelineHost } from './timelineHost';
+import { benchWizardHost } from './wizardHost';
 
 const quick = process.env.BENCH_QUICK === '1';
 /** Rounds for every figure that repeats (BENCH_ROUNDS overrides; 3 when quick, else 7, or 5 for the slow ones). */
@@ -53,6 +55,10 @@ const BENCHES: Record<string, () => Promise<FigureGroup>> = {
   'logs-host': () => benchHostLogs({ lines: quick ? 200_000 : 1_000_000, rounds: Number(process.env.BENCH_HOST_LOGS_ROUNDS ?? roundsOverride ?? (quick ? 1 : 3)), timeoutMs: 300_000 }),
   // The timeline webview of a 10,000-event incident in the real extension host: first paint, rows, appends on screen, heap.
   timeline: () => benchTimelineHost({ events: 10_000, appends: quick ? 10 : 20, rounds: Number(process.env.BENCH_TIMELINE_ROUNDS ?? roundsOverride ?? (quick ? 1 : 3)) }),
+  // Host commands over a real loopback sshd: our exec / the rollback's detached run against the ssh client.
+  hostcmd: () => benchHostCommand({ rounds: rounds(5), perRound: quick ? 6 : 15, freshPerRound: quick ? 2 : 5, warmup: 2 }),
+  // Incident: Roll Back… on a 1,000-commit repository in the real extension host, to the Target step's candidates painted.
+  wizard: () => benchWizardHost({ commits: 1000, rounds: Number(process.env.BENCH_WIZARD_ROUNDS ?? roundsOverride ?? (quick ? 1 : 3)) }),
   ssh: () => benchSshPrompt({ rounds: rounds(7), perRound: quick ? 1 : 3, warmup: quick ? 1 : 2 }),
   activation: () => benchActivation({
     extensionPath: path.resolve(process.env.BENCH_EXTENSION_PATH ?? REPO_ROOT),

@@ -34,3 +34,7 @@ export const TIMELINE_APPEND_SHOWN_P95_TARGET_MS = 250;
 /** The last stable commit on a 100,000-commit repository with 2,000 tags and 5,000 ledger lines: ≤ 1 s and ≤ 1.5× the raw git reads. */
 export const LAST_STABLE_TARGET_MS = 1000;
 export const LAST_STABLE_TARGET_RATIO = 1.5;
+/** A host command on an open connection against the same command through `ssh` reusing a ControlMaster (median over rounds). */
+export const HOST_COMMAND_TARGET_RATIO = 1.2;
+/** Incident: Roll Back… to the Target step's candidates painted, on a 1,000-commit repository. */
+export const WIZARD_OPEN_TARGET_MS = 500;

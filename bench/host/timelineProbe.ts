@@ -56,7 +56,7 @@ async function openBare(): Promise<{ scriptMs: number; pageMs: number }> {
   }
 }
 
-async function measureBare(): Promise<TimelineProbeBare> {
+export async function measureBare(): Promise<TimelineProbeBare> {
   // As for the timeline: the extension is active and its views are up before the first webview opens.
   const ext = vscode.extensions.getExtension<IncidentDeskApi>(REAL_ID);
   if (!ext) throw new Error(`${REAL_ID} is not loaded`);

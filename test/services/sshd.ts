@@ -35,6 +35,8 @@ export interface SshdOptions {
   logLevel?: 'VERBOSE' | 'DEBUG3';
   /** More sshd_config lines, e.g. `MaxAuthTries 2`. */
   extraConfig?: string[];
+  /** The created login user's name starts with this (default `idtest`), e.g. `demo` for npm start's demo host. */
+  userPrefix?: string;
 }
 
 /** One HostKey of the server. */
@@ -301,7 +303,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     if (asRoot && opts.loginAs !== 'root') {
       // The user's sshd reads authorized_keys and its home as that user: let it pass through (not list) the folder.
       fs.chmodSync(dir, 0o711);
-      createdUser = createTestUser(dir, opts.dockerHost);
+      createdUser = createTestUser(dir, opts.dockerHost, opts.userPrefix);
       user = createdUser;
     }
     const kinds: readonly string[] = opts.hostKeys ?? [opts.hostKey ?? 'ed25519'];
@@ -398,10 +400,10 @@ let testUserCount = 0;
  * root dotfiles, nothing from an earlier run), bash as its shell, and the test Docker socket's group
  * when the server passes DOCKER_HOST. Removed by stop() (and by the exit hook if the test dies).
  */
-function createTestUser(dir: string, dockerHost: string | undefined): string {
+function createTestUser(dir: string, dockerHost: string | undefined, prefix = 'idtest'): string {
   // A random part too: a run killed before its stop() leaves its user behind, and a later process
   // can have the same pid (seen after a machine restart: "useradd: user 'idtest-17183-1' already exists").
-  const user = `idtest-${process.pid}-${++testUserCount}-${Math.random().toString(36).slice(2, 6)}`;
+  const user = `${prefix}-${process.pid}-${++testUserCount}-${Math.random().toString(36).slice(2, 6)}`;
   const home = path.join(dir, 'home');
   fs.mkdirSync(home, { mode: 0o755 });
   // -p '*': no password works, yet the account is not locked (sshd refuses locked accounts even for keys).

@@ -583,6 +583,24 @@ describe('connectSsh against a real sshd: commands, cancel, drops, shells', func
     }
   });
 
+  it('a command that ends at once keeps its exit status (ssh2 emits it before the channel reaches us, in the same read as the channel opening)', async () => {
+    const conn = await connectSsh(profileFor(sshd), w.deps());
+    try {
+      const outcomes = new Map<string, number>();
+      for (let i = 0; i < 200; i++) {
+        const r = await conn.exec(i % 2 ? 'exit 3' : 'true').done;
+        const key = `${i % 2 ? 'exit 3' : 'true'} → ${JSON.stringify(r)}`;
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+      }
+      assert.deepEqual(Object.fromEntries(outcomes), {
+        'true → {"outcome":"exited","exitCode":0}': 100,
+        'exit 3 → {"outcome":"exited","exitCode":3}': 100,
+      });
+    } finally {
+      conn.end();
+    }
+  });
+
   it('write() and endInput() feed the command stdin', async () => {
     const conn = await connectSsh(profileFor(sshd), w.deps());
     try {
