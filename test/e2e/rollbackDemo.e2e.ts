@@ -155,6 +155,12 @@ describe('e2e: the rollback wizard on the demo host', function () {
     this.timeout(180_000);
     // The extension is active (an SLA clock in the status bar): its commands are in the palette.
     await page.locator('.statusbar-item', { hasText: /P[12] / }).first().waitFor({ timeout: 90_000 });
+    // Beside the wizard in the screenshots: the incidents and the hosts, demo-host among them.
+    // From the palette (the activity bar icon wears a badge that takes the clicks once incidents are counted).
+    await wb.runCommand('View: Show Incident Desk');
+    const container = page.locator('[id="workbench.view.extension.incidentDesk"]');
+    await container.waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.treeRow(container, TITLE).first().waitFor({ timeout: 30_000 });
     await wb.runCommand('Incident: Roll Back');
     await wb.waitForQuickPick(new RegExp(TITLE));
     await wb.pickQuickPickItem('Checkout returns', new RegExp(TITLE));
@@ -223,6 +229,12 @@ describe('e2e: the rollback wizard on the demo host', function () {
     assert.match(await text('.check[data-name=health][data-status=passed]'), /answered 3 times in a row from the host/);
     assert.match(await text('.check[data-name=containers][data-status=passed]'), /1 container\(s\) of checkout-api running, 1 healthy by their health check/);
     assert.match(await text('.check[data-name=liveCommit][data-status=passed]'), new RegExp(`runs ${repo.releases['v1.1.0'].slice(0, 12)} \\(from the work dir\\)`));
+    // The probes, opened from the keyboard: each made on the host over SSH, the streak counted.
+    await frame.locator('rollback-app details.probes summary').focus();
+    await page.keyboard.press('Enter');
+    await wb.until('the probes shown', async () => ((await frame.locator('rollback-app details.probes li.probe.ok').filter({ visible: true }).count()) >= 3 ? true : undefined));
+    assert.match(await text('details.probes summary'), /Health probes \(\d+, from the host over SSH\)/);
+    assert.match(await text('details.probes li.probe.ok'), /\(3 in a row\)/);
     await shoot('verify');
   });
 
