@@ -196,6 +196,8 @@ describe('e2e: the rollback wizard on the demo host', function () {
       return t.includes(v110) ? t : undefined;
     }, 60_000);
     assert.equal(await frame.locator('rollback-app #host-select').inputValue(), 'demo-host');
+    // The demo host's `docker compose` is docker-compose 1.29 behind a CLI plugin (test/services/demoHost.ts): its version's first line.
+    assert.match((await text('.compose')).trim(), /^compose: docker compose \(docker-compose version 1\.\d+\.\d+, build \w+\)$/);
     assert.equal(await frame.locator('rollback-app .strategy[data-strategy=redeploy] input').isChecked(), true, 'redeploy preselected for a host with a profile');
     assert.deepEqual(commands.split('\n'), [
       `git cat-file -e '${v110}^{commit}' 2>/dev/null || git fetch --quiet origin`,
