@@ -222,9 +222,8 @@ async function checkContainers(spec: VerifySpec, ports: VerifyPorts, windowStart
     } catch (e) {
       return { name: 'containers', status: 'unknown', detail: `cannot ask the host: ${(e as Error)?.message ?? String(e)}` };
     }
-    const after = reads > 1 ? ` (after ${reads} reads)` : '';
-    if (check.status === 'passed') return { ...check, detail: `${check.detail}${after}` };
-    if (now() - windowStart + interval > windowMs) return { ...check, detail: `${check.detail}${after ? `${after.slice(0, -1)} within ${Math.round(windowMs / 1000)} s)` : ''}` };
+    if (check.status === 'passed') return { ...check, detail: `${check.detail}${reads > 1 ? ` (after ${reads} reads)` : ''}` };
+    if (now() - windowStart + interval > windowMs) return { ...check, detail: `${check.detail}${reads > 1 ? ` (after ${reads} reads within ${Math.round(windowMs / 1000)} s)` : ''}` };
     await sleep(interval);
   }
 }
