@@ -204,12 +204,27 @@ export function judgeContainers(stdout: string, service: string): VerifyCheck {
   return { name: 'containers', status: 'passed', detail: `${rows.length} container(s) of ${service} running${healthy ? `, ${healthy} healthy by their health check` : ' (no health check)'}: ${shown(rows)}` };
 }
 
-async function checkContainers(spec: VerifySpec, ports: VerifyPorts): Promise<VerifyCheck> {
+/**
+ * Reads the containers until they pass or the verify window (from `windowStart`) ends: a container
+ * just recreated by `compose up` is "health: starting" until its first health check ran, which
+ * may be seconds after the health URL already answered. A host that cannot be asked ends it at once.
+ */
+async function checkContainers(spec: VerifySpec, ports: VerifyPorts, windowStart: number): Promise<VerifyCheck> {
   if (!spec.service) return { name: 'containers', status: 'skipped', detail: 'no compose service named for this host' };
-  try {
-    return judgeContainers((await runHostScript(ports.connection, containersScript(spec.service, spec.project), { timeoutMs: 30_000 })).stdout, spec.service);
-  } catch (e) {
-    return { name: 'containers', status: 'unknown', detail: `cannot ask the host: ${(e as Error)?.message ?? String(e)}` };
+  const now = ports.now ?? Date.now;
+  const sleep = ports.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const windowMs = spec.windowMs ?? 5 * 60_000;
+  const interval = spec.intervalMs ?? 5000;
+  for (let reads = 1; ; reads++) {
+    let check: VerifyCheck;
+    try {
+      check = judgeContainers((await runHostScript(ports.connection, containersScript(spec.service, spec.project), { timeoutMs: 30_000 })).stdout, spec.service);
+    } catch (e) {
+      return { name: 'containers', status: 'unknown', detail: `cannot ask the host: ${(e as Error)?.message ?? String(e)}` };
+    }
+    if (check.status === 'passed') return { ...check, detail: `${check.detail}${reads > 1 ? ` (after ${reads} reads)` : ''}` };
+    if (now() - windowStart + interval > windowMs) return { ...check, detail: `${check.detail}${reads > 1 ? ` (after ${reads} reads within ${Math.round(windowMs / 1000)} s)` : ''}` };
+    await sleep(interval);
   }
 }
 
@@ -227,8 +242,9 @@ async function checkLiveCommit(spec: VerifySpec, ports: VerifyPorts): Promise<Ve
   return { name: 'liveCommit', status: 'passed', detail: `the host runs ${spec.target.slice(0, 12)} (from ${from})${warn ? ` ${warn}` : ''}` };
 }
 
-/** Runs the three checks in order (health first: the others are read once it settled). */
+/** Runs the three checks in order (health first: the others are read once it settled), the first two within one window. */
 export async function verifyRollback(spec: VerifySpec, ports: VerifyPorts): Promise<VerifyResult> {
-  const checks = [await checkHealth(spec, ports), await checkContainers(spec, ports), await checkLiveCommit(spec, ports)];
+  const windowStart = (ports.now ?? Date.now)();
+  const checks = [await checkHealth(spec, ports), await checkContainers(spec, ports, windowStart), await checkLiveCommit(spec, ports)];
   return { verified: checks.every((c) => c.status === 'passed' || c.status === 'skipped') && checks.some((c) => c.status === 'passed'), checks };
 }

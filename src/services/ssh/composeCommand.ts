@@ -9,7 +9,8 @@ export type ComposeCommand =
   | { readonly kind: 'none'; readonly message: string };
 
 export const COMPOSE_DETECT_SCRIPT = [
-  'flat() { tr "\\t\\n\\r" "   " | head -c 200; echo; }',
+  // The first line: docker-compose 1.x goes on with its docker-py, CPython and OpenSSL versions.
+  'flat() { head -n 1 | tr "\\t\\r" "  " | head -c 200; echo; }',
   'if v=$(docker compose version 2>/dev/null); then printf "plugin\\t"; printf %s "$v" | flat',
   'elif command -v docker-compose >/dev/null 2>&1 && v=$(docker-compose version 2>/dev/null); then printf "standalone\\t"; printf %s "$v" | flat',
   'elif command -v docker >/dev/null 2>&1; then echo "none	docker is installed without compose (neither the docker compose plugin nor docker-compose)"',

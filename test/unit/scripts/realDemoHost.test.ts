@@ -109,8 +109,8 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
         }
 
         // The wizard's redeploy to what `stable` named, on this host: the default commands with the compose detected, verified healthy.
-        // Probes 2.5 s apart (the default is 5 s): verify looks at the containers once health has passed, and the
-        // recreated container is 'health: starting' until its first check (every 3 s).
+        // Probes 1 s apart: /health passes 3 times in about 2 s, before the recreated container's first health
+        // check (every 3 s) has run; verify reads the containers again until they are healthy, within the window.
         const compose = await detectComposeCommand(conn);
         const target = repo.releases['v1.1.0'];
         const plan = planRedeploy({ strategy: 'redeploy', sha: target, host: { name: profile.name, workDir: profile.workDir, composeFile: profile.composeFile }, ...(compose.kind === 'none' ? {} : { compose: compose.command }) });
@@ -120,11 +120,13 @@ describe('the demo host of npm start (real dockerd, sshd, ssh-agent, docker-comp
         const outcome = await runRollback(
           {
             host: profile.name, who: 'demo', incidentId, from: bad, to: target, strategy: plan.strategy, commands: plan.commands, cwd: plan.cwd, service: DEMO_SERVICE,
-            verify: { healthUrl: profile.healthUrl, consecutive: 3, intervalMs: 2500, windowMs: 60_000, service: DEMO_SERVICE, workDir: profile.workDir },
+            verify: { healthUrl: profile.healthUrl, consecutive: 3, intervalMs: 1000, windowMs: 60_000, service: DEMO_SERVICE, workDir: profile.workDir },
           },
           { connection: conn, reconnect: connect, emit: () => undefined, onOutput: (_i, _s, c) => (output += c.toString()), appendLedger: (e) => appendLedger(wsRepo, e) },
         ).done;
         assert.equal(outcome.kind, 'verified', `${JSON.stringify(outcome)}\n${output}`);
+        const containers = outcome.kind === 'verified' ? outcome.checks.find((c) => c.name === 'containers') : undefined;
+        assert.match(containers?.detail ?? '', /1 container\(s\) of checkout-api running, 1 healthy by their health check/, JSON.stringify(outcome));
         assert.equal((await host.ssh(`curl -fsS '${profile.healthUrl}'`)).trim(), 'ok 1.1.0');
         const rolledBack = (await readLedger(wsRepo)).entries.find((e) => e.kind === 'rollback');
         assert.ok(rolledBack && rolledBack.sha === target && rolledBack.from === bad, JSON.stringify(rolledBack));

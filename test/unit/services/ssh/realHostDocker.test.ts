@@ -113,7 +113,7 @@ describe('the live commit from image labels and the compose command (real sshd +
     await world.sh(conn, `echo 'PATH=${bin}:${tools}' >> ~/.bashrc`);
     assert.deepEqual(await detectComposeCommand(conn), { kind: 'none', message: 'docker is installed without compose (neither the docker compose plugin nor docker-compose)' });
     // Stand-ins with what the real ones print for `version`.
-    await fsp.writeFile(path.join(bin, 'docker-compose'), '#!/bin/sh\n[ "$1" = version ] && echo "docker-compose version 1.29.2, build 5becea4c"\n', { mode: 0o755 });
+    await fsp.writeFile(path.join(bin, 'docker-compose'), '#!/bin/sh\n[ "$1" = version ] && printf "docker-compose version 1.29.2, build 5becea4c\\ndocker-py version: 5.0.3\\nCPython version: 3.11.2\\n"\n', { mode: 0o755 });
     assert.deepEqual(await detectComposeCommand(conn), { kind: 'standalone', command: 'docker-compose', version: 'docker-compose version 1.29.2, build 5becea4c' });
     await fsp.writeFile(path.join(bin, 'docker'), '#!/bin/sh\nif [ "$1 $2" = "compose version" ]; then echo "Docker Compose version v2.29.1"; else exec /usr/local/bin/docker "$@"; fi\n', { mode: 0o755 });
     assert.deepEqual(await detectComposeCommand(conn), { kind: 'plugin', command: 'docker compose', version: 'Docker Compose version v2.29.1' });
