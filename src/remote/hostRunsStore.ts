@@ -36,7 +36,8 @@ export class HostRunsStore {
     const remote = await loadRemote();
     // Connection errors (untrusted workspace, host key refused, login failed) are the command's to report.
     const conn = await this.hosts.connection(name);
-    const answer = answerOf(await remote.readLiveCommit(conn, { workDir: profile.workDir }));
+    // With a compose service, its containers' image label is asked too (the answer when the work dir is no git checkout).
+    const answer = answerOf(await remote.readLiveCommit(conn, { workDir: profile.workDir, service: profile.service }));
     const comparison = answer.kind === 'found' ? await this.compare(remote, answer.sha) : undefined;
     const runs: HostRuns = { host: name, answer, comparison, at: Date.now() };
     this.runs.set(name, runs);
