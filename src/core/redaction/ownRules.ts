@@ -60,8 +60,10 @@ const RULES: Rule[] = [
   // curl -u user:password, --user user:password
   { kind: 'basic-auth', re: /(?:^|\s)(?:-u|--user)(?:\s+|=)["']?[^\s:"']*:([^\s"']+)/gd, group: 1 },
   // Authorization headers: with a scheme, whatever follows it; without, a credential-looking value.
-  { kind: 'authorization', re: /(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token|digest|bot|apikey|sso-key)\s+([^\s"',;]+)/gid, group: 1 },
-  { kind: 'authorization', re: /(?:proxy-)?authorization["']?\s*[:=]\s*["']?((?=[^\s"',;]*\d)[^\s"',;]{12,})/gid, group: 1 },
+  // A value ends at a space, quote or separator, or where another Authorization header starts right
+  // after it (two headers run together): consuming that header would let its credential through.
+  { kind: 'authorization', re: /(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token|digest|bot|apikey|sso-key)\s+([^\s"',;]+?)(?=[\s"',;]|$|(?:proxy-)?authorization["']?\s*[:=])/gid, group: 1 },
+  { kind: 'authorization', re: /(?:proxy-)?authorization["']?\s*[:=]\s*["']?((?=[^\s"',;]*\d)[^\s"',;]{12,}?)(?=[\s"',;]|$|(?:proxy-)?authorization["']?\s*[:=])/gid, group: 1 },
   { kind: 'authorization', re: /bearer\s+((?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{12,}=*)/gid, group: 1 },
   // password=… / TOKEN := … / api_key => …
   { kind: 'assignment', re: new RegExp(String.raw`(?<![A-Za-z0-9_.-])${SECRET_KEY}\s*(?:=|:=|=>)\s*${VALUE}`, 'gid'), skip: isPlaceholder, needs: HAS_SECRET_WORD },

@@ -54,6 +54,17 @@ describe('redaction: rules of our own', () => {
     assert.equal(pgp.text, '[redacted: private-key]');
   });
 
+  it('two Authorization headers run together: both credentials go (found by the property test)', async () => {
+    const basic = 'Authorization: Basic ZmFrZS11c2VyOjh3YUZrNk94SmI0Vw==';
+    for (const text of [basic + basic, `${basic}Proxy-Authorization: Bearer abc123def456ghi789`, 'authorization=tok_1234567890abcdefAuthorization: Basic ZmFrZS11c2VyOjh3YUZrNk94SmI0Vw==']) {
+      const once = await redactText(text);
+      assert.doesNotMatch(once.text, /ZmFrZS11|abc123def|tok_1234/, once.text);
+      assert.equal((await redactText(once.text)).text, once.text, 'a second pass changes nothing');
+    }
+    // One header alone is still redacted to its end, and what follows a space is kept.
+    assert.equal((await redactText(`${basic} next`)).text, 'Authorization: Basic [redacted: authorization] next');
+  });
+
   it('placeholders and variables are names of secrets, not secrets', async () => {
     for (const t of ['password=$DB_PASSWORD', 'token: ${{ secrets.TOKEN }}', 'password=<your password>', 'secret=****', 'api_key=%API_KEY%']) {
       assert.equal((await redactText(t)).text, t);
