@@ -211,6 +211,24 @@ export function planCommandLines(plan: RevertPlan): string[] {
   return [`WORKTREE=$(mktemp -d)  # a temporary worktree: your checkout is not touched`, ...plan.commands.map(commandLine)];
 }
 
+/** What each of planCommandLines' lines does, in the same order, for the Strategy step. */
+export function planCommandLabels(plan: RevertPlan): string[] {
+  const subject = new Map(plan.reverts.map((r) => [r.sha, r]));
+  const label = (c: PlannedCommand): string => {
+    if (c.reverts) {
+      const r = subject.get(c.reverts);
+      return `revert ${c.reverts.slice(0, 12)}${r?.mainline ? ' (a merge: with its side branch)' : ''}${r?.subject ? `: ${r.subject}` : ''}`;
+    }
+    const [verb, sub] = c.args;
+    if (verb === 'worktree' && sub === 'add') return `a temporary worktree at the live commit ${plan.base.slice(0, 12)}`;
+    if (verb === 'switch') return `create the branch ${plan.branch} there`;
+    if (verb === 'worktree' && sub === 'remove') return 'remove the temporary worktree (the branch stays)';
+    if (verb === 'worktree' && sub === 'prune') return "forget the worktree's bookkeeping";
+    return 'git';
+  };
+  return ['make a temporary folder', ...plan.commands.map(label)];
+}
+
 /**
  * After a conflict at `sha`: what the user can run by hand to finish (Incident Desk never resolves
  * a conflict): the branch checked out where they choose, that revert again, the conflict resolved

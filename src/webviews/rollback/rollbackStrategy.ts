@@ -5,7 +5,7 @@
 // the revert branch is planned on the local repository. Plans are kept by the panel, which runs
 // only what it showed.
 import { planRedeploy, type ComposeCli, type RedeployPlan, type RedeployStrategy } from '../../core/rollback/redeployPlan';
-import { planCommandLines, type RevertPlan } from '../../core/rollback/revertPlan';
+import { planCommandLabels, planCommandLines, type RevertPlan } from '../../core/rollback/revertPlan';
 import type { GitRepository } from '../../services/git/gitRepository';
 import type { HostProfile } from '../../services/ssh/hostProfiles';
 import type { RemoteExecutor } from '../../services/ssh/remoteExec';
@@ -101,7 +101,8 @@ export async function readStrategies(i: StrategyInput): Promise<StrategyRead> {
       const remote = await loadRemote();
       revert = await remote.planRevertBranch(i.repo, { incidentId: i.incidentId, target: i.sha, live: i.live });
       revertOption.available = true;
-      revertOption.commands = planCommandLines(revert).map((command) => ({ command, label: 'git' }));
+      const labels = planCommandLabels(revert);
+      revertOption.commands = planCommandLines(revert).map((command, n) => ({ command, label: labels[n] ?? 'git' }));
       revertOption.notes.push(`makes the branch ${revert.branch} with ${revert.reverts.length} revert(s), newest first; a conflict stops there, shown, never resolved; pushing is its own confirmed step, never forced`);
       for (const s of revert.skipped) revertOption.notes.push(`${s.sha.slice(0, 12)} ${s.subject}: ${s.why}`);
     } catch (e) {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import fc from 'fast-check';
-import { type RangeCommit, RevertError, WORKTREE, commandLine, continueByHandLines, isValidBranchName, planCommandLines, planReverts, pushCommandLine, rollbackBranchName } from '../../../../src/core/rollback/revertPlan';
+import { type RangeCommit, RevertError, WORKTREE, commandLine, continueByHandLines, isValidBranchName, planCommandLabels, planCommandLines, planReverts, pushCommandLine, rollbackBranchName } from '../../../../src/core/rollback/revertPlan';
 
 const gitAccepts = (name: string) => spawnSync('git', ['check-ref-format', '--branch', name], { cwd: os.tmpdir(), stdio: 'ignore' }).status === 0;
 
@@ -77,6 +77,11 @@ describe('revert plan (pure)', () => {
         'git worktree prune',
       ]);
       assert.equal(pushCommandLine(plan.branch, 'origin'), 'git push --end-of-options origin refs/heads/rollback/2026-12-03-api:refs/heads/rollback/2026-12-03-api');
+      // What each line does, line for line, for the Strategy step.
+      const labels = planCommandLabels(plan);
+      assert.equal(labels.length, planCommandLines(plan).length);
+      assert.deepEqual(labels.slice(0, 4), ['make a temporary folder', `a temporary worktree at the live commit ${id(3).slice(0, 12)}`, 'create the branch rollback/2026-12-03-api there', `revert ${id(3).slice(0, 12)}: ${plan.reverts[0]!.subject}`]);
+      assert.deepEqual(labels.slice(-2), ['remove the temporary worktree (the branch stays)', "forget the worktree's bookkeeping"]);
     });
 
     it('a merge is reverted once with -m 1; its side parent is named, never reverted', () => {
