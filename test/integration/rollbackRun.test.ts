@@ -308,7 +308,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     await waitFor(() => panel.lastInterrupted !== null, 'the interrupted rollback to be offered', 20_000);
     assert.equal(panel.lastInterrupted?.summary, 'step 1 of 1 started, outcome unknown');
     assert.equal(panel.lastInterrupted?.canResume, true);
-    const r = (await panel.dispatch('interrupted', { action: 'resume' })) as { ok: boolean; message: string };
+    const r = (await panel.dispatch('interrupted', { action: 'resume', commands: panel.lastInterrupted!.remaining })) as { ok: boolean; message: string };
     assert.ok(r.ok, r.message);
     await waitFor(() => panel.lastRun?.state.phase === 'done', 'the resumed run to end', 60_000);
     assert.equal(panel.lastRun!.state.outcome?.kind, 'verified', JSON.stringify(panel.lastRun!.state.outcome));
