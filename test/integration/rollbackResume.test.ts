@@ -5,33 +5,15 @@
 // lock of another incident is refused and never touched. The reload is simulated as in
 // rollbackRun.test.ts: what the old window did is put on the host and on the timeline by hand.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { appendLedger } from '../../src/services/git/deployLedger';
-import { openRepository } from '../../src/services/git/gitRepository';
 import { startDetached } from '../../src/services/ssh/detachedCommand';
 import { acquireHostLock, readHostLock, releaseHostLock, type HostLockHandle } from '../../src/services/ssh/hostLock';
 import type { RollbackPanel } from '../../src/webviews/rollback/rollbackPanel';
-import { startSshd, type Sshd } from '../services/sshd';
+import type { Sshd } from '../services/sshd';
 import { api, incidentDir, timelineOf, waitFor, workspaceRoot } from './helpers';
-
-const git = (cwd: string, args: string[], date = '2026-11-20T10:00:00Z'): string =>
-  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', '-c', 'safe.directory=*', ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_NOSYSTEM: '1' },
-  }).trim();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
+import { git, shopApp, shopHost } from './rollbackWorld';
 
 describe('rollback wizard: resume after a reload runs the rest, leaves no lock (real sshd, real git)', function () {
   this.timeout(180_000);
@@ -51,32 +33,10 @@ describe('rollback wizard: resume after a reload runs the rest, leaves no lock (
   before(async () => {
     await api();
     app = path.join(workspaceRoot(), 'rollback-resume-app');
-    fs.mkdirSync(path.join(app, 'www'), { recursive: true });
-    git(app, ['init', '-q', '-b', 'main']);
-    fs.writeFileSync(path.join(app, 'www', 'health'), 'ok v1\n');
-    git(app, ['add', '-A']);
-    git(app, ['commit', '-q', '-m', 'v1: health'], '2026-11-20T09:00:00Z');
-    good = git(app, ['rev-parse', 'HEAD']);
-    fs.rmSync(path.join(app, 'www', 'health'));
-    fs.writeFileSync(path.join(app, 'www', 'index.html'), 'v2\n');
-    git(app, ['add', '-A']);
-    git(app, ['commit', '-q', '-m', 'v2: health removed'], '2026-11-20T10:00:00Z');
-    bad = git(app, ['rev-parse', 'HEAD']);
-    const repo = await openRepository(app);
-    const now = Date.now();
-    await appendLedger(repo, { sha: good, service: 'resume-shop', env: 'production', status: 'succeeded', at: new Date(now - 180 * 60_000).toISOString(), by: 'ci', kind: 'deploy' });
-    await appendLedger(repo, { sha: bad, service: 'resume-shop', env: 'production', status: 'succeeded', at: new Date(now - 10 * 60_000).toISOString(), by: 'ci', kind: 'deploy' });
-
-    sshd = await startSshd();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-desk-rbresume-it-'));
-    work = path.join(tmp, 'shop');
-    git(tmp, ['clone', '-q', app, work]);
-    git(work, ['checkout', '-q', '--detach', bad]);
-    sshd.giveToUser(tmp);
-    execFileSync('chown', ['-R', `${sshd.user}:`, tmp]);
-    const port = await freePort();
-    const knownHosts = path.join(tmp, 'known_hosts');
-    fs.writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
+    ({ good, bad } = await shopApp(app, 'resume-shop'));
+    const h = await shopHost(app, bad, 'incident-desk-rbresume-it-');
+    ({ sshd, tmp, work } = h);
+    const { port, knownHosts } = h;
     // What the old window's rollback_started recorded: three commands, the second checks out the target, the third serves it.
     commands = [
       'sleep 1; echo one',
