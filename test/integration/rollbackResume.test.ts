@@ -5,15 +5,14 @@
 // lock of another incident is refused and never touched. The reload is simulated as in
 // rollbackRun.test.ts: what the old window did is put on the host and on the timeline by hand.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startDetached } from '../../src/services/ssh/detachedCommand';
 import { acquireHostLock, readHostLock, releaseHostLock, type HostLockHandle } from '../../src/services/ssh/hostLock';
 import type { RollbackPanel } from '../../src/webviews/rollback/rollbackPanel';
 import type { Sshd } from '../services/sshd';
-import { api, incidentDir, timelineOf, waitFor, workspaceRoot } from './helpers';
-import { git, shopApp, shopHost } from './rollbackWorld';
+import { api, timelineOf, waitFor, workspaceRoot } from './helpers';
+import { git, openWizard, shopApp, shopHost, tearDown } from './rollbackWorld';
 
 describe('rollback wizard: resume after a reload runs the rest, leaves no lock (real sshd, real git)', function () {
   this.timeout(180_000);
@@ -50,34 +49,10 @@ describe('rollback wizard: resume after a reload runs the rest, leaves no lock (
     ], vscode.ConfigurationTarget.Global);
     await (await api()).container.views.hosts.reload();
 
-    id = (await vscode.commands.executeCommand<string>('incidentDesk.incident.declare', { title: 'Shop resumed', severity: 'P2', service: 'resume-shop' }))!;
-    await vscode.commands.executeCommand('incidentDesk.incident.rollback', id);
-    const launcher = (await api()).container.rollback;
-    await waitFor(async () => !!(await launcher.panel(id))?.lastTarget, 'the wizard to read its data', 60_000);
-    panel = (await launcher.panel(id))!;
+    ({ id, panel } = await openWizard('Shop resumed', 'resume-shop'));
   });
 
-  after(async () => {
-    const desk = await api();
-    panel?.panel.dispose();
-    try {
-      const pid = Number(fs.readFileSync(path.join(tmp, 'httpd.pid'), 'utf8'));
-      if (pid > 0) process.kill(pid);
-    } catch {
-      // httpd never started
-    }
-    await desk.container.views.hosts.disconnect(HOST);
-    for (const key of ['hosts', 'ssh.knownHostsFiles', 'rollback.health']) await cfg().update(key, undefined, vscode.ConfigurationTarget.Global);
-    await sshd?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-    fs.rmSync(app, { recursive: true, force: true });
-    if (id) {
-      fs.rmSync(incidentDir(id), { recursive: true, force: true });
-      const incidents = desk.container.incidents;
-      await incidents.store?.checkForChanges();
-      await waitFor(() => incidents.store?.get(id) === undefined, 'the incident to be gone', 20_000);
-    }
-  });
+  after(() => tearDown({ panel, tmp, hosts: [HOST], sshd, app, id }));
 
   /** The old window before the reload: the lock taken (for `lockFor`), command 1 started detached, both events on the timeline. */
   async function interruptedAfterCommandOne(lockFor: string): Promise<{ lock: HostLockHandle; runId: string }> {

@@ -14,8 +14,8 @@ import { acquireHostLock, releaseHostLock } from '../../src/services/ssh/hostLoc
 import type { RollbackPanel } from '../../src/webviews/rollback/rollbackPanel';
 import type { StrategyData } from '../../src/webviews/rollback/protocolRun';
 import type { Sshd } from '../services/sshd';
-import { api, incidentDir, timelineOf, waitFor, workspaceRoot } from './helpers';
-import { git, shopApp, shopHost } from './rollbackWorld';
+import { api, timelineOf, waitFor, workspaceRoot } from './helpers';
+import { git, openWizard, shopApp, shopHost, tearDown } from './rollbackWorld';
 
 describe('rollback wizard: strategy, run, verify, record (real sshd, real git)', function () {
   this.timeout(180_000);
@@ -48,35 +48,10 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     ], vscode.ConfigurationTarget.Global);
     await (await api()).container.views.hosts.reload();
 
-    const declared = await vscode.commands.executeCommand<string>('incidentDesk.incident.declare', { title: 'Shop health gone', severity: 'P2', service: 'run-shop' });
-    id = declared!;
-    await vscode.commands.executeCommand('incidentDesk.incident.rollback', id);
-    const launcher = (await api()).container.rollback;
-    await waitFor(async () => !!(await launcher.panel(id))?.lastTarget, 'the wizard to read its data', 60_000);
-    panel = (await launcher.panel(id))!;
+    ({ id, panel } = await openWizard('Shop health gone', 'run-shop'));
   });
 
-  after(async () => {
-    const desk = await api();
-    panel?.panel.dispose();
-    try {
-      const pid = Number(fs.readFileSync(path.join(tmp, 'httpd.pid'), 'utf8'));
-      if (pid > 0) process.kill(pid);
-    } catch {
-      // httpd never started
-    }
-    for (const name of ['shop-host', 'shop-fail', 'shop-slow', 'shop-compose']) await desk.container.views.hosts.disconnect(name);
-    for (const key of ['hosts', 'ssh.knownHostsFiles', 'rollback.health']) await cfg().update(key, undefined, vscode.ConfigurationTarget.Global);
-    await sshd?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-    fs.rmSync(app, { recursive: true, force: true });
-    if (id) {
-      fs.rmSync(incidentDir(id), { recursive: true, force: true });
-      const incidents = desk.container.incidents;
-      await incidents.store?.checkForChanges();
-      await waitFor(() => incidents.store?.get(id) === undefined, 'the incident to be gone', 20_000);
-    }
-  });
+  after(() => tearDown({ panel, tmp, hosts: ['shop-host', 'shop-fail', 'shop-slow', 'shop-compose'], sshd, app, id }));
 
   /** Target → Preview → Strategy on `host`, from the start. */
   async function planOn(host: string, target = good): Promise<StrategyData> {

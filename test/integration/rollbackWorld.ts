@@ -6,9 +6,12 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import { appendLedger } from '../../src/services/git/deployLedger';
 import { openRepository } from '../../src/services/git/gitRepository';
+import type { RollbackPanel } from '../../src/webviews/rollback/rollbackPanel';
 import { startSshd, type Sshd } from '../services/sshd';
+import { api, incidentDir, waitFor } from './helpers';
 
 export const git = (cwd: string, args: string[], date = '2026-11-20T10:00:00Z'): string =>
   execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', '-c', 'safe.directory=*', ...args], {
@@ -57,4 +60,38 @@ export async function shopHost(app: string, bad: string, prefix: string): Promis
   const knownHosts = path.join(tmp, 'known_hosts');
   fs.writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
   return { sshd, tmp, work, port, knownHosts };
+}
+
+/** Declares the incident and opens its wizard, once it has read its data. */
+export async function openWizard(title: string, service: string): Promise<{ id: string; panel: RollbackPanel }> {
+  const id = (await vscode.commands.executeCommand<string>('incidentDesk.incident.declare', { title, severity: 'P2', service }))!;
+  await vscode.commands.executeCommand('incidentDesk.incident.rollback', id);
+  const launcher = (await api()).container.rollback;
+  await waitFor(async () => !!(await launcher.panel(id))?.lastTarget, 'the wizard to read its data', 60_000);
+  return { id, panel: (await launcher.panel(id))! };
+}
+
+/** Undoes the world: the wizard, the app's httpd, the hosts and settings, the sshd, the folders, the incident. */
+export async function tearDown(w: { panel?: RollbackPanel; tmp?: string; hosts: string[]; sshd?: Sshd; app?: string; id?: string }): Promise<void> {
+  const desk = await api();
+  w.panel?.panel.dispose();
+  try {
+    const pid = Number(fs.readFileSync(path.join(w.tmp ?? '', 'httpd.pid'), 'utf8'));
+    if (pid > 0) process.kill(pid);
+  } catch {
+    // httpd never started
+  }
+  for (const name of w.hosts) await desk.container.views.hosts.disconnect(name);
+  const cfg = vscode.workspace.getConfiguration('incidentDesk');
+  for (const key of ['hosts', 'ssh.knownHostsFiles', 'rollback.health']) await cfg.update(key, undefined, vscode.ConfigurationTarget.Global);
+  await w.sshd?.stop();
+  if (w.tmp) fs.rmSync(w.tmp, { recursive: true, force: true });
+  if (w.app) fs.rmSync(w.app, { recursive: true, force: true });
+  const id = w.id;
+  if (id) {
+    fs.rmSync(incidentDir(id), { recursive: true, force: true });
+    const incidents = desk.container.incidents;
+    await incidents.store?.checkForChanges();
+    await waitFor(() => incidents.store?.get(id) === undefined, 'the incident to be gone', 20_000);
+  }
 }
