@@ -114,6 +114,19 @@ describe('resuming an interrupted rollback on a real sshd: the rest of its comma
     assert.deepEqual(r.ledger, []);
   });
 
+  it('Cancel while following the interrupted command: signalled on the host, recorded cancelled, nothing after it, the lock released', async () => {
+    const commands = ['echo waiting; sleep 30; touch slow.mark', 'touch after.mark'];
+    const old = await interrupted(commands);
+    const r = resume(commands, old.runId);
+    await new Promise((res) => setTimeout(res, 1500));
+    r.run.cancel();
+    const outcome = await r.run.done;
+    assert.ok(outcome.kind === 'failed' && outcome.stage === 'command' && outcome.index === 0 && outcome.cancelled && outcome.lockReleased, JSON.stringify(outcome));
+    assert.deepEqual(r.rec.types(), ['rollback_command_finished', 'rollback_failed']);
+    assert.equal((await host.world.sh(conn, 'ls shop/slow.mark shop/after.mark 2>/dev/null || echo absent')).trim(), 'absent');
+    assert.deepEqual(await readHostLock(conn), { kind: 'absent' });
+  });
+
   it('Abandon\'s release: this incident\'s lock released; another incident\'s left untouched; none: said so', async () => {
     const own = acquired(await acquireHostLock(conn, { who: 'old window', incidentId: INCIDENT }));
     const released = await releaseOwnLock(conn, { incidentId: INCIDENT, who: 'alice' });
