@@ -26,3 +26,5 @@ export { verifyRollback } from '../services/rollback/verify';
 export { probeFromHere } from '../services/rollback/probeHere';
 export { makeRevertBranch, planRevertBranch, pushRevertBranch } from '../services/git/revertBranch';
 export { appendLedger } from '../services/git/deployLedger';
+export { describeOwnLockRelease, releaseOwnLock } from '../services/rollback/ownLock';
+export { readDetachedState } from '../services/ssh/detachedCommand';

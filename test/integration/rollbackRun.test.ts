@@ -6,33 +6,16 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shellWord } from '../../src/core/runbooks/placeholderFill';
-import { appendLedger } from '../../src/services/git/deployLedger';
-import { openRepository } from '../../src/services/git/gitRepository';
 import { startDetached } from '../../src/services/ssh/detachedCommand';
 import { acquireHostLock, releaseHostLock } from '../../src/services/ssh/hostLock';
 import type { RollbackPanel } from '../../src/webviews/rollback/rollbackPanel';
 import type { StrategyData } from '../../src/webviews/rollback/protocolRun';
-import { startSshd, type Sshd } from '../services/sshd';
-import { api, incidentDir, timelineOf, waitFor, workspaceRoot } from './helpers';
-
-const git = (cwd: string, args: string[], date = '2026-11-20T10:00:00Z'): string =>
-  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', '-c', 'safe.directory=*', ...args], {
-    cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_NOSYSTEM: '1' },
-  }).trim();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
+import type { Sshd } from '../services/sshd';
+import { api, timelineOf, waitFor, workspaceRoot } from './helpers';
+import { git, openWizard, shopApp, shopHost, tearDown } from './rollbackWorld';
 
 describe('rollback wizard: strategy, run, verify, record (real sshd, real git)', function () {
   this.timeout(180_000);
@@ -49,32 +32,10 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
   before(async () => {
     await api();
     app = path.join(workspaceRoot(), 'rollback-run-app');
-    fs.mkdirSync(path.join(app, 'www'), { recursive: true });
-    git(app, ['init', '-q', '-b', 'main']);
-    fs.writeFileSync(path.join(app, 'www', 'health'), 'ok v1\n');
-    git(app, ['add', '-A']);
-    git(app, ['commit', '-q', '-m', 'v1: health'], '2026-11-20T09:00:00Z');
-    good = git(app, ['rev-parse', 'HEAD']);
-    fs.rmSync(path.join(app, 'www', 'health'));
-    fs.writeFileSync(path.join(app, 'www', 'index.html'), 'v2\n');
-    git(app, ['add', '-A']);
-    git(app, ['commit', '-q', '-m', 'v2: health removed'], '2026-11-20T10:00:00Z');
-    bad = git(app, ['rev-parse', 'HEAD']);
-    const repo = await openRepository(app);
-    const now = Date.now();
-    await appendLedger(repo, { sha: good, service: 'run-shop', env: 'production', status: 'succeeded', at: new Date(now - 180 * 60_000).toISOString(), by: 'ci', kind: 'deploy' });
-    await appendLedger(repo, { sha: bad, service: 'run-shop', env: 'production', status: 'succeeded', at: new Date(now - 10 * 60_000).toISOString(), by: 'ci', kind: 'deploy' });
-
-    sshd = await startSshd();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'incident-desk-rbrun-it-'));
-    work = path.join(tmp, 'shop');
-    git(tmp, ['clone', '-q', app, work]);
-    git(work, ['checkout', '-q', '--detach', bad]);
-    sshd.giveToUser(tmp);
-    execFileSync('chown', ['-R', `${sshd.user}:`, tmp]);
-    const port = await freePort();
-    const knownHosts = path.join(tmp, 'known_hosts');
-    fs.writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
+    ({ good, bad } = await shopApp(app, 'run-shop'));
+    const h = await shopHost(app, bad, 'incident-desk-rbrun-it-');
+    ({ sshd, tmp, work } = h);
+    const { port, knownHosts } = h;
     const login = { host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath, workDir: work };
     const serve = `if [ -f ../httpd.pid ]; then kill "$(cat ../httpd.pid)" 2>/dev/null; sleep 0.3; fi; nohup busybox httpd -f -p 127.0.0.1:${port} -h "$PWD/www" >/dev/null 2>&1 & echo $! > ../httpd.pid; echo "serving \${short_sha}"`;
     await cfg().update('ssh.knownHostsFiles', [knownHosts], vscode.ConfigurationTarget.Global);
@@ -87,35 +48,10 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     ], vscode.ConfigurationTarget.Global);
     await (await api()).container.views.hosts.reload();
 
-    const declared = await vscode.commands.executeCommand<string>('incidentDesk.incident.declare', { title: 'Shop health gone', severity: 'P2', service: 'run-shop' });
-    id = declared!;
-    await vscode.commands.executeCommand('incidentDesk.incident.rollback', id);
-    const launcher = (await api()).container.rollback;
-    await waitFor(async () => !!(await launcher.panel(id))?.lastTarget, 'the wizard to read its data', 60_000);
-    panel = (await launcher.panel(id))!;
+    ({ id, panel } = await openWizard('Shop health gone', 'run-shop'));
   });
 
-  after(async () => {
-    const desk = await api();
-    panel?.panel.dispose();
-    try {
-      const pid = Number(fs.readFileSync(path.join(tmp, 'httpd.pid'), 'utf8'));
-      if (pid > 0) process.kill(pid);
-    } catch {
-      // httpd never started
-    }
-    for (const name of ['shop-host', 'shop-fail', 'shop-slow', 'shop-compose']) await desk.container.views.hosts.disconnect(name);
-    for (const key of ['hosts', 'ssh.knownHostsFiles', 'rollback.health']) await cfg().update(key, undefined, vscode.ConfigurationTarget.Global);
-    await sshd?.stop();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-    fs.rmSync(app, { recursive: true, force: true });
-    if (id) {
-      fs.rmSync(incidentDir(id), { recursive: true, force: true });
-      const incidents = desk.container.incidents;
-      await incidents.store?.checkForChanges();
-      await waitFor(() => incidents.store?.get(id) === undefined, 'the incident to be gone', 20_000);
-    }
-  });
+  after(() => tearDown({ panel, tmp, hosts: ['shop-host', 'shop-fail', 'shop-slow', 'shop-compose'], sshd, app, id }));
 
   /** Target → Preview → Strategy on `host`, from the start. */
   async function planOn(host: string, target = good): Promise<StrategyData> {
@@ -308,7 +244,7 @@ describe('rollback wizard: strategy, run, verify, record (real sshd, real git)',
     await waitFor(() => panel.lastInterrupted !== null, 'the interrupted rollback to be offered', 20_000);
     assert.equal(panel.lastInterrupted?.summary, 'step 1 of 1 started, outcome unknown');
     assert.equal(panel.lastInterrupted?.canResume, true);
-    const r = (await panel.dispatch('interrupted', { action: 'resume' })) as { ok: boolean; message: string };
+    const r = (await panel.dispatch('interrupted', { action: 'resume', commands: panel.lastInterrupted!.remaining })) as { ok: boolean; message: string };
     assert.ok(r.ok, r.message);
     await waitFor(() => panel.lastRun?.state.phase === 'done', 'the resumed run to end', 60_000);
     assert.equal(panel.lastRun!.state.outcome?.kind, 'verified', JSON.stringify(panel.lastRun!.state.outcome));

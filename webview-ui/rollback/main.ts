@@ -46,6 +46,8 @@ class RollbackApp extends LitElement {
   interrupted: InterruptedData | null = null;
   /** The push was asked for once: the second press (Confirm Push) pushes. */
   pushArmed = false;
+  /** What Resume was shown to run after the interrupted command. */
+  private resumeCommands: string[] = [];
   /** A saved step to resume once the host has sent its data (after a reload). */
   private resume: SavedState | undefined;
   private readonly conn: HostConnection<RollbackToHost, RollbackToWebview>;
@@ -217,8 +219,11 @@ class RollbackApp extends LitElement {
     if (r) this.revert = r.ok ? { ...this.revert!, pushed: true, message: r.message } : { ...this.revert!, message: r.message };
   }
 
-  private async settleInterrupted(action: 'verify' | 'resume' | 'abandon'): Promise<void> {
-    const r = await this.call(() => this.conn.request('interrupted', { action }));
+  private async settleInterrupted(action: 'verify' | 'resume' | 'abandon', takeOverHolderId?: string): Promise<void> {
+    // The commands shown in the interrupted box (kept for a resume pressed again after the lock refused it).
+    if (action === 'resume' && this.interrupted) this.resumeCommands = this.interrupted.remaining;
+    const commands = action === 'resume' ? { commands: this.resumeCommands } : {};
+    const r = await this.call(() => this.conn.request('interrupted', { action, ...commands, ...(takeOverHolderId ? { takeOverHolderId } : {}) }));
     if (r && !r.ok) this.error = r.message;
   }
 
@@ -278,6 +283,13 @@ class RollbackApp extends LitElement {
           ${this.button('Back: Strategy', 'back', () => void this.goTo('strategy'), { secondary: true })}
           ${this.revert?.ok ? this.pushButton() : this.button('Make Branch', 'make-branch', () => void this.makeBranch(), { disabled: !this.data?.trusted || !!this.revert })}
           ${this.revert ? this.button('Next: Record', 'next', () => void this.goTo('record'), { secondary: true }) : nothing}
+        </div>`;
+      }
+      if (refused && this.run?.resumed) {
+        // A resumed run refused by the lock: pressed again, it resumes again (a stale lock taken over only as confirmed here).
+        return html`<div class="nav">
+          ${refused.stale && refused.holder ? this.button(`Take Over from ${refused.holder.who} and Resume`, 'take-over', () => void this.settleInterrupted('resume', refused.holder!.id))
+            : this.button('Try Again', 'run', () => void this.settleInterrupted('resume'), { disabled: !this.data?.trusted })}
         </div>`;
       }
       if (!this.run || refused) {

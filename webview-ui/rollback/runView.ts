@@ -86,10 +86,11 @@ export function interruptedView(d: InterruptedData, act: (a: 'verify' | 'resume'
   return html`<div class="box warn interrupted" role="alert">
     <p><strong>A rollback of ${d.host} was interrupted</strong> (to <span class="sha">${short(d.to)}</span>, started ${d.startedAt.slice(0, 19).replace('T', ' ')} UTC): ${d.summary}.</p>
     ${d.command ? html`<pre class="command">${d.command}</pre>` : nothing}
-    <p class="muted">If another window is still running it, leave it be: Resume only follows the command's output to its end, and Abandon records the outcome as unknown.</p>
+    ${d.canResume && d.remaining.length ? html`<p>Resume then runs exactly these, as recorded:</p><pre class="command remaining">${d.remaining.join('\n')}</pre>` : nothing}
+    <p class="muted">If another window is still running it, leave it be. Resume follows the interrupted command to its end, then runs the commands after it (those recorded, nothing planned again), verifies and records; this incident's rollback lock is carried on and released at the end. Abandon records the outcome as unknown and releases this incident's lock; a lock held for anything else is never touched.</p>
     <div class="nav">
       <vscode-button class="verify-now" ?disabled=${busy} @click=${() => act('verify')}>Verify ${d.host}</vscode-button>
-      <vscode-button secondary class="resume" ?disabled=${busy || !d.canResume} title=${d.canResume ? 'Follow the interrupted command to its end' : 'No command to follow'} @click=${() => act('resume')}>Resume</vscode-button>
+      <vscode-button secondary class="resume" ?disabled=${busy || !d.canResume} title=${d.canResume ? 'Follow the interrupted command to its end, then run the rest' : 'No command known to be on the host: Verify or Abandon'} @click=${() => act('resume')}>Resume</vscode-button>
       <vscode-button secondary class="abandon" ?disabled=${busy} @click=${() => act('abandon')}>Abandon</vscode-button>
     </div>
   </div>`;

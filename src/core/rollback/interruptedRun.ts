@@ -1,7 +1,8 @@
 // After a window reload or a crash mid-rollback, the timeline says how far the rollback got: a
 // `rollback_started` with no `rollback_verified`, `rollback_failed` or `rollback_unknown` after it
 // is a rollback whose outcome nobody knows yet. Pure: the wizard shows it ("step 2 of 3 started,
-// outcome unknown") and offers to verify, resume (follow the command by its run id) or abandon.
+// outcome unknown") and offers to verify, resume (follow the command by its run id, then run the
+// ones after it) or abandon.
 import type { TimelineEvent } from '../timeline/events';
 
 export interface InterruptedRollback {
@@ -70,4 +71,27 @@ export function describeInterrupted(r: InterruptedRollback): string {
   if (r.step === 0) return `the rollback of ${r.host} started (lock taken) but no command was recorded as started, outcome unknown`;
   if (r.stepFinished) return `step ${r.step} of ${of} ended${r.exitCode !== undefined ? ` with exit status ${r.exitCode}` : ''}, and what came after it is unknown`;
   return `step ${r.step} of ${of} started, outcome unknown`;
+}
+
+/** A detached run's id as detachedCommand.ts accepts it. */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/**
+ * Where Resume carries the run on: the command that started and was not seen to end (followed by
+ * its run id), then the ones after it. Undefined when no command is known to be on the host: none
+ * started, or the last one's end was recorded (whether the next had started is then not known, so
+ * it is never started a second time; Verify or Abandon settle those).
+ */
+export function resumePoint(r: InterruptedRollback): { index: number; runId: string } | undefined {
+  if (r.step < 1 || r.step > r.commands.length || r.stepFinished || !r.runId || !RUN_ID.test(r.runId) || r.runId.includes('..')) return undefined;
+  return { index: r.step - 1, runId: r.runId };
+}
+
+/**
+ * Whether the host's rollback lock is this incident's own (the interrupted run's, taken by a window
+ * of the same incident): only then may Resume adopt it or Abandon release it without asking. A lock
+ * without an incident is nobody's own.
+ */
+export function isOwnLock(holder: { readonly incidentId?: string } | undefined, incidentId: string | undefined): boolean {
+  return !!incidentId && holder?.incidentId === incidentId;
 }

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LedgerEntry } from '../../core/rollback/ledger';
 import type { PlannedCommand, RedeployStrategy } from '../../core/rollback/redeployPlan';
+import { isOwnLock } from '../../core/rollback/interruptedRun';
 import { type DetachedOutcome, type DetachedRunRef, cancelDetached, followToEnd, startDetached } from '../ssh/detachedCommand';
 import { type HostLockHandle, type HostLockHolder, acquireHostLock, releaseHostLock, renewHostLock } from '../ssh/hostLock';
 import type { RemoteExecutor } from '../ssh/remoteExec';
@@ -41,6 +42,23 @@ export interface RollbackRequest {
   readonly service?: string;
   /** A lock not renewed for this long is stale (default 3600). */
   readonly staleAfterSeconds?: number;
+  /** Carries on a rollback interrupted by a reload instead of starting one (see RollbackResume). */
+  readonly resume?: RollbackResume;
+}
+
+/**
+ * A rollback the timeline shows started and not ended: its command `index` (0-based) is on the host
+ * under `runId`, started and not seen to end. Resuming follows it to its end, then runs the
+ * commands after it (the request's `commands`: exactly those its `rollback_started` recorded, never
+ * planned again), verifies and records as a run does. No second `rollback_started` is written: the
+ * timeline goes on from the first, so a second reload finds the run where this one left it. The
+ * interrupted run's lock, when it is still there and this incident's (same incident id), is adopted:
+ * renewed and released as this run's own; anyone else's is refused, a stale one taken over only on
+ * confirmation, as for a new run.
+ */
+export interface RollbackResume {
+  readonly index: number;
+  readonly runId: string;
 }
 
 export interface RollbackPorts {
@@ -127,9 +145,10 @@ async function orchestrate(
   const now = ports.now ?? (() => new Date());
   const recordErrors: string[] = [];
   // A sink that fails (the timeline cannot be written) must not leave a half-done rollback and a held lock behind.
+  const resume = req.resume;
   const emit = async (type: RollbackEventType, text: string, data: Record<string, unknown>) => {
     try {
-      await ports.emit({ type, text, data: { host: req.host, ...data } });
+      await ports.emit({ type, text, data: { host: req.host, ...data, ...(resume ? { resumed: true } : {}) } });
     } catch (e) {
       recordErrors.push(`${type}: ${(e as Error)?.message ?? String(e)}`);
     }
@@ -137,9 +156,17 @@ async function orchestrate(
   let conn = ports.connection;
   const short = (sha: string) => sha.slice(0, 12);
 
+  if (resume && !(Number.isInteger(resume.index) && resume.index >= 0 && resume.index < req.commands.length)) throw new Error(`no command ${resume.index + 1} to resume at`);
   // 4a. the lock.
   const lockReq = { who: req.who, incidentId: req.incidentId, staleAfterSeconds: req.staleAfterSeconds, at: now().toISOString() };
   let got = await acquireHostLock(conn, lockReq);
+  let adopted: HostLockHolder | undefined;
+  if (resume && got.kind === 'held' && got.holder && isOwnLock(got.holder, req.incidentId)) {
+    // The interrupted run's own lock: this run carries it on (its holder, if alive, stops at its next renewal).
+    const own = got.holder;
+    got = await acquireHostLock(conn, { ...lockReq, takeOver: true, adopt: true, expectedHolderId: own.id });
+    if (got.kind === 'acquired') adopted = own;
+  }
   if (got.kind === 'held' && got.stale && ports.confirmTakeover && (await ports.confirmTakeover(got.holder))) {
     got = await acquireHostLock(conn, { ...lockReq, takeOver: true, expectedHolderId: got.holder?.id });
   }
@@ -153,6 +180,8 @@ async function orchestrate(
     return { kind: 'refused', holder: h, stale: got.stale, message, lockReleased: false };
   }
   const lock: HostLockHandle = got.lock;
+  /** What the lock step did, for the first event this run writes. */
+  const lockFacts = (h: HostLockHolder | undefined, key: string) => (h ? { [key]: { who: h.who, at: h.at, incidentId: h.incidentId } } : {});
 
   const finish = async (outcome: RollbackOutcome): Promise<RollbackOutcome & { lockReleased: boolean; recordErrors?: readonly string[] }> => {
     setCurrent(undefined);
@@ -167,7 +196,7 @@ async function orchestrate(
 
   const stamp = now().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   const runBase = `rollback-${stamp}-${randomBytes(4).toString('hex')}`;
-  await emit('rollback_started', `Rollback of ${req.host} from ${short(req.from)} to ${short(req.to)} started (${req.strategy === 'redeploy' ? 'redeploy on the host' : "the team's command"})`, {
+  if (!resume) await emit('rollback_started', `Rollback of ${req.host} from ${short(req.from)} to ${short(req.to)} started (${req.strategy === 'redeploy' ? 'redeploy on the host' : "the team's command"})`, {
     from: req.from,
     to: req.to,
     strategy: req.strategy,
@@ -177,14 +206,8 @@ async function orchestrate(
     ...(lock.tookOverFrom ? { tookOverFrom: { who: lock.tookOverFrom.who, at: lock.tookOverFrom.at, incidentId: lock.tookOverFrom.incidentId } } : {}),
   });
 
-  // 4b. the commands, one at a time.
-  for (const [index, planned] of req.commands.entries()) {
-    if (isCancelled()) {
-      await emit('rollback_failed', `Rollback of ${req.host} cancelled before command ${index + 1}`, { stage: 'command', index, cancelled: true });
-      return finish({ kind: 'failed', stage: 'command', index, exitCode: -1, cancelled: true, message: 'cancelled before this command started' });
-    }
-    const ref: DetachedRunRef = { id: `${runBase}-${index + 1}` };
-    const base = { index, command: planned.command, runId: ref.id };
+  /** Starts command `index` detached; undefined when it started (or may have: following it settles that), else how the run ended. */
+  const start = async (index: number, ref: DetachedRunRef, planned: PlannedCommand, base: Record<string, unknown>) => {
     try {
       try {
         await startDetached(conn, { ...ref, command: planned.command, cwd: req.cwd });
@@ -209,7 +232,26 @@ async function orchestrate(
         return finish({ kind: 'unknown', stage: 'command', index, runId: ref.id, message });
       }
     }
-    await emit('rollback_command_started', `Command ${index + 1} of ${req.commands.length} started on ${req.host}: ${planned.command}`, base);
+    return undefined;
+  };
+
+  // 4b. the commands, one at a time (resumed: from the interrupted one, followed by its run id).
+  let lockNote: Record<string, unknown> = resume ? { ...lockFacts(adopted, 'adoptedLock'), ...(adopted ? {} : lockFacts(lock.tookOverFrom, 'tookOverFrom')) } : {};
+  for (let index = resume?.index ?? 0; index < req.commands.length; index++) {
+    const planned = req.commands[index]!;
+    const follow = resume !== undefined && index === resume.index;
+    if (isCancelled() && !follow) {
+      await emit('rollback_failed', `Rollback of ${req.host} cancelled before command ${index + 1}`, { stage: 'command', index, cancelled: true });
+      return finish({ kind: 'failed', stage: 'command', index, exitCode: -1, cancelled: true, message: 'cancelled before this command started' });
+    }
+    const ref: DetachedRunRef = { id: follow ? resume.runId : `${runBase}-${index + 1}` };
+    const base = { index, command: planned.command, runId: ref.id, ...lockNote };
+    lockNote = {};
+    if (!follow) {
+      const ended = await start(index, ref, planned, base);
+      if (ended) return ended;
+      await emit('rollback_command_started', `Command ${index + 1} of ${req.commands.length} started on ${req.host}: ${planned.command}`, base);
+    }
     setCurrent({ ref, target: () => conn });
     if (isCancelled()) void cancelDetached(conn, ref).catch(() => undefined);
     const renewing = setInterval(() => void renewHostLock(conn, lock).catch(() => undefined), ports.renewEveryMs ?? 5 * 60_000);
@@ -226,7 +268,7 @@ async function orchestrate(
       await emit('rollback_unknown', `Whether command ${index + 1} on ${req.host} finished is unknown: ${outcome.message}`, { ...base, reason: outcome.reason, message: outcome.message });
       return finish({ kind: 'unknown', stage: 'command', index, runId: ref.id, message: outcome.message });
     }
-    await emit('rollback_command_finished', `Command ${index + 1} on ${req.host} ended: ${describeOutcome(outcome)}`, {
+    await emit('rollback_command_finished', `Command ${index + 1} on ${req.host} ended${follow ? ' (followed after a reload)' : ''}: ${describeOutcome(outcome)}`, {
       ...base,
       exitCode: outcome.exitCode,
       ...(outcome.signal ? { signal: outcome.signal } : {}),

@@ -34,6 +34,12 @@ export interface HostLockRequest {
   readonly takeOver?: boolean;
   /** With takeOver: only the holding that was shown (its id); a lock that changed since is not taken. */
   readonly expectedHolderId?: string;
+  /**
+   * With takeOver and expectedHolderId: take that holding over even when it is fresh. Only for the
+   * caller's own lock (a rollback of the same incident interrupted by a reload), which it checked
+   * with readHostLock; the holding's id makes sure it is the one checked.
+   */
+  readonly adopt?: boolean;
   /** ISO time to record (default now). */
   readonly at?: string;
 }
@@ -95,6 +101,9 @@ export function acquireScript(req: HostLockRequest, id: string, token: string): 
   if (!Number.isInteger(stale) || stale < 0) throw new Error('staleAfterSeconds must be a whole number');
   const expect = req.expectedHolderId ?? '';
   if (expect !== '' && !ID.test(expect)) throw new Error(`not a lock holder id: ${expect}`);
+  if (req.adopt && (!req.takeOver || expect === '')) throw new Error('adopting a lock needs takeOver and the holding\'s id');
+  // Adopting skips the staleness test (the holding is the caller's own), never the id test.
+  const fresh = (since: string) => (req.adopt ? 'false' : `[ $((now - ${since})) -lt ${stale} ]`);
   return [
     lockPaths(req.name ?? 'rollback'),
     SHOW_HOLDER,
@@ -107,13 +116,13 @@ export function acquireScript(req: HostLockRequest, id: string, token: string): 
     'fi',
     'show',
     `if [ ${req.takeOver ? 1 : 0} = 1 ]; then`,
-    '  if [ -z "$ssince" ] || [ $((now - ssince)) -lt ' + stale + ' ]; then echo "refused	fresh"',
+    `  if [ -z "$ssince" ] || ${fresh('ssince')}; then echo "refused	fresh"`,
     `  elif [ -n ${shellWord(expect)} ] && [ "$sid" != ${shellWord(expect)} ]; then echo "refused	changed"`,
     // One winner per holding: the same folder every taker (and the holder) must make first.
     '  elif mkdir "$lock/end.${sid:-none}" 2>/dev/null; then',
     '    osid=$sid; ossince=$ssince',
     '    if [ -r "$lock/state" ]; then read -r sid stok ssince < "$lock/state"; else sid=""; ssince=$ossince; fi',
-    '    if [ "$sid" != "$osid" ] || [ $((now - ssince)) -lt ' + stale + ' ]; then rmdir "$lock/end.${osid:-none}"; echo "refused	changed"',
+    `    if [ "$sid" != "$osid" ] || ${fresh('ssince')}; then rmdir "$lock/end.\${osid:-none}"; echo "refused	changed"`,
     `    elif ${writeHolding(id, token, holderJson)}; then echo "tookOver	$now"`,
     '    else echo "error	cannot write the lock"; fi',
     '  else echo "refused	raced"; fi',
@@ -164,6 +173,21 @@ export async function acquireHostLock(target: RemoteExecutor, req: HostLockReque
   const stale = holder?.ageSeconds !== undefined && holder.ageSeconds >= staleAfter;
   const refused = scriptValue(lines, 'refused') as 'fresh' | 'changed' | 'raced' | undefined;
   return { kind: 'held', holder, stale, why: refused ?? (stale ? 'notConfirmed' : 'fresh') };
+}
+
+export function readScript(name: string): string {
+  return [lockPaths(name), SHOW_HOLDER, 'now=$(date +%s)', 'echo "now	$now"', 'if [ -d "$lock" ]; then show; else echo "absent	1"; fi', `echo ${SCRIPT_END}`].join('\n');
+}
+
+export type HostLockRead = { readonly kind: 'absent' } | { readonly kind: 'held'; readonly holder: HostLockHolder | undefined } | { readonly kind: 'failed'; readonly message: string };
+
+/** Who holds the lock now, changing nothing (to decide whether it is the caller's own before adopting it). */
+export async function readHostLock(target: RemoteExecutor, name = 'rollback'): Promise<HostLockRead> {
+  const { stdout, stderr } = await runHostScript(target, readScript(name));
+  const lines = scriptLines(stdout);
+  if (!lines.some((l) => l.key === SCRIPT_END)) return { kind: 'failed', message: `the host did not finish reading the lock${stderr ? `: ${stderr.trim()}` : ''}` };
+  if (scriptValue(lines, 'absent') !== undefined) return { kind: 'absent' };
+  return { kind: 'held', holder: holderFrom(lines) };
 }
 
 function changeScript(lock: HostLockHandle, action: 'release' | 'renew'): string {

@@ -102,8 +102,8 @@ const toHost = {
   makeRevertBranch: request(empty(), revertResultSchema),
   /** Pushes the branch made (its own confirmed step; never forced). */
   pushRevertBranch: request(obj({ branch: str(300) }), revertResultSchema),
-  /** For a rollback the timeline shows started and not ended: verify the host, follow the interrupted command, or record it abandoned. */
-  interrupted: request(obj({ action: oneOf(['verify', 'resume', 'abandon'] as const) }), okMessageSchema),
+  /** For a rollback the timeline shows started and not ended: verify the host, resume it (follow the interrupted command, run the rest: `commands`, as shown in `remaining`, compared by the host; `takeOverHolderId`: a stale lock of someone else confirmed), or record it abandoned. */
+  interrupted: request(obj({ action: oneOf(['verify', 'resume', 'abandon'] as const), takeOverHolderId: optional(str(200)), commands: optional(arr(str(16_384), 500)) }), okMessageSchema),
   /** After a failed check: a new rollback to the commit rolled back from (the host's commit now as live). */
   rollForward: request(empty(), obj({ target: obj({ sha: SHA, label: TEXT }) })),
 };

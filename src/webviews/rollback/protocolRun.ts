@@ -91,7 +91,7 @@ export const runStateSchema = obj({
   outcome: nullable(outcomeSchema),
   /** What this wizard put on the incident's timeline, in order. */
   recorded: arr(obj({ type: str(60), text: TEXT }), 500),
-  /** The run was resumed after a reload (only the interrupted command was followed). */
+  /** The run was resumed after a reload (the interrupted command followed, the ones after it run). */
   resumed: bool(),
 });
 export type RunState = Infer<typeof runStateSchema>;
@@ -117,6 +117,8 @@ export const interruptedSchema = obj({
   command: nullable(str(16_384)),
   /** Resume is possible (a command was started and its run id is known). */
   canResume: bool(),
+  /** What Resume runs after the interrupted command: exactly what its rollback_started recorded, shown before it runs. */
+  remaining: arr(str(16_384), 500),
 });
 export type InterruptedData = Infer<typeof interruptedSchema>;
 

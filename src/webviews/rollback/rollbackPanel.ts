@@ -15,7 +15,7 @@ import { rollbackProtocol, type PreviewData, type RollbackToHost, type RollbackT
 import type { InterruptedData, RevertResult, StrategyData } from './protocolRun';
 import { readPreview, readTarget, resolveTarget } from './rollbackData';
 import { makeBranch, pushBranch } from './rollbackRevert';
-import { abandon, interruptedData, resume, resumeReport, verifyNow } from './rollbackResume';
+import { abandon, interruptedData, remainingCommands, resume, resumeReport, verifyNow } from './rollbackResume';
 import { startRun, type RunSession } from './rollbackRunner';
 import { readStrategies, type HostsPort, type StrategyRead } from './rollbackStrategy';
 import type { RunReport, RunReportPorts } from './runReport';
@@ -104,7 +104,7 @@ export class RollbackPanel implements vscode.Disposable {
       cancel: () => this.session?.cancel(),
       makeRevertBranch: after(() => this.makeRevertBranch()),
       pushRevertBranch: after(({ branch }) => this.pushRevertBranch(branch)),
-      interrupted: after(({ action }) => this.onInterrupted(action)),
+      interrupted: after(({ action, takeOverHolderId, commands }) => this.onInterrupted(action, takeOverHolderId, commands)),
       rollForward: after(() => this.rollForward()),
     } as Handlers<RollbackToHost>;
     this.host = new WebviewHost<RollbackToHost, RollbackToWebview>({
@@ -281,26 +281,41 @@ export class RollbackPanel implements vscode.Disposable {
     return pushed;
   }
 
-  private async onInterrupted(action: 'verify' | 'resume' | 'abandon'): Promise<{ ok: boolean; message: string }> {
+  private async onInterrupted(action: 'verify' | 'resume' | 'abandon', takeOverHolderId?: string, commands?: string[]): Promise<{ ok: boolean; message: string }> {
     const run = this.interrupted;
     if (!run) return { ok: false, message: 'No interrupted rollback on this incident\'s timeline.' };
+    // Resume runs what the timeline recorded: only once the user was shown exactly that (a timeline is a file anyone with the repository can edit).
+    if (action === 'resume' && JSON.stringify(commands ?? null) !== JSON.stringify(remainingCommands(run))) return { ok: false, message: 'The commands confirmed are not the ones the interrupted rollback recorded: reload and check them.' };
     if (this.lastRun && this.lastRun.state.phase !== 'done') return { ok: false, message: 'A rollback is running.' };
     if (action !== 'abandon' && !this.deps.isTrusted()) return { ok: false, message: TRUST };
-    // Settled once: a second press finds nothing to settle.
+    // Settled once: a second press finds nothing to settle (a Resume refused by the lock may be pressed again).
     this.interrupted = undefined;
-    const input = { hosts: this.deps.hosts, profile: this.deps.hosts.all().find((h) => h.name === run.host), run, health: normalizeHealthPolicy(this.deps.setting(ROLLBACK_SETTINGS.health)), who: await this.deps.actor() };
+    const input = {
+      hosts: this.deps.hosts, profile: this.deps.hosts.all().find((h) => h.name === run.host), run, health: normalizeHealthPolicy(this.deps.setting(ROLLBACK_SETTINGS.health)),
+      who: await this.deps.actor(), incidentId: this.incidentId,
+    };
+    const report = resumeReport(input, this.reportPorts());
+    const session = action === 'resume' ? resume({ ...input, env: this.request?.env ?? 'production', repo: this.repo, takeOverHolderId }, report) : undefined;
+    if (action === 'resume' && !session) {
+      this.interrupted = run;
+      return { ok: false, message: 'There is no interrupted command to follow: Verify or Abandon.' };
+    }
     this.lastInterrupted = null;
     this.host.peer.notify('interrupted', null);
     this.step = action === 'resume' ? 'run' : action === 'verify' ? 'verify' : 'record';
     this.host.peer.notify('step', { step: this.step });
-    const report = resumeReport(input, this.reportPorts());
     this.lastRun = report;
+    this.session = session;
     report.send();
-    const started = action === 'abandon' ? abandon(input, report) : action === 'verify' ? verifyNow(input, report) : resume(input, report);
+    const started = session ? session.done : action === 'abandon' ? abandon(input, report, this.deps.isTrusted()) : verifyNow(input, report);
     void started.catch((e) => this.deps.log.warn(`rollback ${this.incidentId}: ${action}: ${e instanceof Error ? e.message : String(e)}`));
-    this.track(report, undefined, started);
+    // Refused by the lock (or it could not be taken): nothing ran, the run stays to settle (a stale lock's take-over confirmed).
+    void session?.done.then(() => {
+      if (['refused', 'lockFailed'].includes(report.state.outcome?.kind ?? '') && this.lastRun === report) this.interrupted = run;
+    });
+    this.track(report, session, started);
     if (action === 'abandon') await started;
-    return { ok: true, message: action === 'abandon' ? 'Recorded as abandoned.' : action === 'verify' ? `Verifying ${run.host}…` : `Following command ${run.step} on ${run.host}…` };
+    return { ok: true, message: action === 'abandon' ? 'Recorded as abandoned.' : action === 'verify' ? `Verifying ${run.host}…` : `Resuming at command ${run.step} on ${run.host}…` };
   }
 
   private async rollForward(): Promise<{ target: { sha: string; label: string } }> {

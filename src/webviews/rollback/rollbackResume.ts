@@ -1,13 +1,18 @@
 // A rollback the timeline shows started and not ended (a window reload or a crash mid-run): the
-// wizard says how far it got and offers Verify (ask the host now), Resume (follow the interrupted
-// command by its run id to its end, reattaching as the run did) or Abandon (recorded, outcome
-// unknown: never success). What it learns goes on the timeline like the run's own events.
-import { describeInterrupted, type InterruptedRollback } from '../../core/rollback/interruptedRun';
+// wizard says how far it got and offers Verify (ask the host now), Resume (runRollback carrying the
+// run on: the interrupted command followed by its run id, then the commands after it exactly as
+// its rollback_started recorded them, verify, ledger line) or Abandon (recorded, outcome unknown:
+// never success). Settling it settles its host lock too when the lock is this incident's own
+// (Resume adopts it and releases it at the end; Abandon and Verify release it); anyone else's is
+// never touched. What it learns goes on the timeline like the run's own events.
+import { describeInterrupted, resumePoint, type InterruptedRollback } from '../../core/rollback/interruptedRun';
 import type { HealthPolicy } from '../../core/rollback/healthPolicy';
+import type { GitRepository } from '../../services/git/gitRepository';
 import type { HostProfile } from '../../services/ssh/hostProfiles';
+import type { RemoteExecutor } from '../../services/ssh/remoteExec';
 import { loadRemote } from '../../remote/loadRemote';
 import type { InterruptedData } from './protocolRun';
-import { probeFromHereFor, verifySpecFor } from './rollbackRunner';
+import { probeFromHereFor, startRun, verifySpecFor, type RunSession } from './rollbackRunner';
 import type { HostsPort } from './rollbackStrategy';
 import { RunReport, baseOutcome, wireChecks, type RunReportPorts } from './runReport';
 
@@ -18,8 +23,14 @@ export function interruptedData(r: InterruptedRollback): InterruptedData | null 
   return {
     host: r.host.slice(0, 300), from: r.from, to: r.to, strategy: r.strategy.slice(0, 40), startedAt: r.startedAt.slice(0, 64),
     summary: describeInterrupted(r).slice(0, 4096), step: r.step, of: r.commands.length, command: r.command?.slice(0, 16_384) ?? null,
-    canResume: r.step > 0 && !r.stepFinished && !!r.runId && /^[A-Za-z0-9._-]{1,200}$/.test(r.runId),
+    canResume: resumePoint(r) !== undefined, remaining: remainingCommands(r).slice(0, 500).map((c) => c.slice(0, 16_384)),
   };
+}
+
+/** The commands Resume runs after the interrupted one (none when it cannot resume). */
+export function remainingCommands(r: InterruptedRollback): string[] {
+  const point = resumePoint(r);
+  return point ? r.commands.slice(point.index + 1) : [];
 }
 
 export interface ResumeInput {
@@ -28,6 +39,14 @@ export interface ResumeInput {
   run: InterruptedRollback;
   health: HealthPolicy;
   who: string;
+  incidentId: string;
+}
+
+/** What Resume needs beyond the interrupted run: the ledger's repository and env, a confirmed take-over. */
+export interface ResumeRun extends ResumeInput {
+  env: string;
+  repo: GitRepository | null;
+  takeOverHolderId?: string;
 }
 
 /** The report a resumed run shows (the commands as the timeline recorded them). */
@@ -43,16 +62,39 @@ export function resumeReport(i: ResumeInput, ports: RunReportPorts): RunReport {
   });
 }
 
-/** Abandon: recorded as an unknown outcome, with who gave up on it. */
-export async function abandon(i: ResumeInput, report: RunReport): Promise<RunReport> {
+type Remote = Awaited<ReturnType<typeof loadRemote>>;
+
+/** Releases the interrupted run's lock when it is this incident's own; what happened (OwnLockRelease's kind), in words. */
+async function settleLock(remote: Remote, conn: RemoteExecutor, i: ResumeInput): Promise<{ lock: string; text: string }> {
+  try {
+    const r = await remote.releaseOwnLock(conn, { incidentId: i.incidentId, who: i.who });
+    return { lock: r.kind, text: remote.describeOwnLockRelease(r, i.run.host) };
+  } catch (e) {
+    return { lock: 'failed', text: `the rollback lock on ${i.run.host} could not be released: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** Abandon: recorded as an unknown outcome, with who gave up on it; this incident's lock released (trusted workspace: it takes the host's connection). */
+export async function abandon(i: ResumeInput, report: RunReport, trusted: boolean): Promise<RunReport> {
   const why = `abandoned by ${i.who} after a reload: ${describeInterrupted(i.run)}`;
-  await report.record('rollback_unknown', `Rollback of ${i.run.host} to ${i.run.to.slice(0, 12)} abandoned: ${describeInterrupted(i.run)}; never counted as success`, { host: i.run.host, stage: 'abandoned', to: i.run.to, reason: why }).catch(() => undefined);
-  report.done({ ...baseOutcome('unknown', `Abandoned: ${describeInterrupted(i.run)}. The host's rollback lock, if still there, shows as stale to the next rollback, with its holder.`), stage: 'abandoned', lockReleased: false,
+  let lock = { lock: 'untouched', text: trusted ? `no host named ${i.run.host} is configured: its rollback lock was not touched` : `the rollback lock on ${i.run.host} was not touched (an untrusted workspace does not connect to hosts)` };
+  if (trusted && i.profile) {
+    try {
+      const remote = await loadRemote();
+      lock = await settleLock(remote, await i.hosts.connection(i.profile.name), i);
+    } catch (e) {
+      lock = { lock: 'failed', text: `${i.run.host} could not be reached, its rollback lock was not released: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+  await report.record('rollback_unknown', `Rollback of ${i.run.host} to ${i.run.to.slice(0, 12)} abandoned: ${describeInterrupted(i.run)}; never counted as success; ${lock.text}`,
+    { host: i.run.host, stage: 'abandoned', to: i.run.to, reason: why, lock: lock.lock }).catch(() => undefined);
+  const released = lock.lock === 'released' || lock.lock === 'absent';
+  report.done({ ...baseOutcome('unknown', `Abandoned: ${describeInterrupted(i.run)}. ${lock.text[0]!.toUpperCase()}${lock.text.slice(1)}.`), stage: 'abandoned', lockReleased: released,
     ledgerWhy: 'nothing is written to the deploy ledger for an abandoned rollback' });
   return report;
 }
 
-/** Verify: the host's checks now, recorded as the run's end. */
+/** Verify: the host's checks now, recorded as the run's end; this incident's lock released unless the interrupted command still runs. */
 export async function verifyNow(i: ResumeInput, report: RunReport): Promise<RunReport> {
   if (!i.profile) {
     report.done({ ...baseOutcome('unknown', `No host named ${i.run.host} is configured any more: it cannot be asked.`), lockReleased: false });
@@ -72,60 +114,34 @@ export async function verifyNow(i: ResumeInput, report: RunReport): Promise<RunR
     const failed = result.checks.filter((c) => c.status === 'failed');
     const kind = result.verified ? 'verified' : failed.length ? 'failed' : 'unknown';
     const msg = result.verified ? 'Every check passed.' : (failed.length ? failed : result.checks.filter((c) => c.status === 'unknown')).map((c) => `${c.name}: ${c.detail}`).join('; ') || 'no check could be made';
+    // The run ends on the timeline here: its lock goes too, unless its command is still at work on the host.
+    const point = resumePoint(i.run);
+    const running = point ? (await remote.readDetachedState(conn, { id: point.runId }).catch(() => undefined))?.state === 'running' : false;
+    const lock = running ? { lock: 'running', text: `command ${point!.index + 1} still runs on ${profile.name}: its rollback lock stays` } : await settleLock(remote, conn, i);
     const type = kind === 'verified' ? 'rollback_verified' : kind === 'failed' ? 'rollback_failed' : 'rollback_unknown';
-    await report.record(type, `Rollback of ${profile.name} to ${i.run.to.slice(0, 12)} after a reload: ${kind === 'verified' ? 'verified' : kind === 'failed' ? `not verified: ${msg}` : `the checks could not be made: ${msg}`}`,
-      { host: profile.name, stage: 'verify', to: i.run.to, checks, resumed: true }).catch(() => undefined);
-    report.done({ ...baseOutcome(kind, msg), stage: 'verify', checks, lockReleased: false,
-      ledgerWhy: 'a rollback verified after a reload is not written to the deploy ledger from here (its commands were not all seen to end): record it with incident-desk deploy record if it stands' });
+    await report.record(type, `Rollback of ${profile.name} to ${i.run.to.slice(0, 12)} after a reload: ${kind === 'verified' ? 'verified' : kind === 'failed' ? `not verified: ${msg}` : `the checks could not be made: ${msg}`}; ${lock.text}`,
+      { host: profile.name, stage: 'verify', to: i.run.to, checks, resumed: true, lock: lock.lock }).catch(() => undefined);
+    report.done({ ...baseOutcome(kind, msg), stage: 'verify', checks, lockReleased: lock.lock === 'released' || lock.lock === 'absent',
+      ledgerWhy: 'Verify alone writes no deploy ledger line (the commands after the interrupted one were not seen to end): Resume writes one when verified, or record it with incident-desk deploy record if it stands' });
   } catch (e) {
     report.done({ ...baseOutcome('unknown', `${profile.name} could not be asked: ${e instanceof Error ? e.message : String(e)}`), lockReleased: false });
   }
   return report;
 }
 
-/** Resume: follow the interrupted command to its end, record it; the commands after it are not run from here. */
-export async function resume(i: ResumeInput, report: RunReport): Promise<RunReport> {
-  const index = i.run.step - 1;
-  const runId = interruptedData(i.run)?.canResume ? i.run.runId! : undefined;
-  if (!i.profile || runId === undefined) {
-    report.done({ ...baseOutcome('unknown', 'There is no interrupted command to follow.'), lockReleased: false });
-    return report;
-  }
-  const profile = i.profile;
-  report.state.phase = 'running';
-  report.setCommand(index, 'running');
-  const remote = await loadRemote();
-  const connect = () => i.hosts.connection(profile.name);
-  let followed;
-  try {
-    followed = await remote.followToEnd(await connect(), connect, { id: runId }, { onData: (stream, chunk) => report.chunk(index, stream, chunk) });
-  } catch (e) {
-    report.setCommand(index, 'unknown');
-    report.done({ ...baseOutcome('unknown', `${profile.name} could not be asked: ${e instanceof Error ? e.message : String(e)}`), lockReleased: false });
-    return report;
-  }
-  report.flush(index);
-  const o = followed.outcome;
-  const base = { host: profile.name, index, command: i.run.command, runId, resumed: true };
-  if (o.outcome === 'unknown') {
-    report.setCommand(index, 'unknown');
-    await report.record('rollback_unknown', `Whether command ${index + 1} on ${profile.name} finished is unknown after a reload: ${o.message}`, { ...base, reason: o.reason, message: o.message }).catch(() => undefined);
-    report.done({ ...baseOutcome('unknown', o.message), stage: 'command', lockReleased: false });
-    return report;
-  }
-  report.setCommand(index, o.cancelled ? 'cancelled' : o.exitCode === 0 ? 'ok' : 'failed', o.exitCode);
-  await report.record('rollback_command_finished', `Command ${index + 1} on ${profile.name} ended (followed after a reload): exit status ${o.exitCode}`, { ...base, exitCode: o.exitCode, cancelled: o.cancelled }).catch(() => undefined);
-  if (o.exitCode !== 0 || o.cancelled) {
-    const msg = `command ${index + 1} ended with exit status ${o.exitCode}${o.cancelled ? ' (cancelled)' : ''}; the commands after it did not run`;
-    await report.record('rollback_failed', `Rollback of ${profile.name} failed: ${msg}`, { host: profile.name, stage: 'command', index, exitCode: o.exitCode, cancelled: o.cancelled, resumed: true }).catch(() => undefined);
-    report.done({ ...baseOutcome('failed', msg), stage: 'command', lockReleased: false });
-    return report;
-  }
-  if (index < i.run.commands.length - 1) {
-    const msg = `command ${index + 1} of ${i.run.commands.length} ended well; the commands after it were not run after the reload. Start the rollback again (its lock shows as stale, with its holder, to take over).`;
-    await report.record('rollback_unknown', `Rollback of ${profile.name}: ${msg}`, { host: profile.name, stage: 'resume', index, to: i.run.to, reason: msg }).catch(() => undefined);
-    report.done({ ...baseOutcome('unknown', msg), stage: 'command', lockReleased: false });
-    return report;
-  }
-  return verifyNow(i, report);
+/**
+ * Resume: runRollback carries the interrupted run on from its command by run id (the lock adopted
+ * when it is this incident's), runs the commands after it, verifies and writes the ledger line.
+ * Undefined when there is no command to follow (Verify or Abandon then).
+ */
+export function resume(i: ResumeRun, report: RunReport): RunSession | undefined {
+  const point = resumePoint(i.run);
+  if (!i.profile || !point) return undefined;
+  const strategy = i.run.strategy === 'teamCommand' ? 'teamCommand' : 'redeploy';
+  const commands = i.run.commands.map((command, n) => ({ command, label: `command ${n + 1} of ${i.run.commands.length}` }));
+  return startRun({
+    hosts: i.hosts, profile: i.profile, from: i.run.from, incidentId: i.incidentId, who: i.who, env: i.env, repo: i.repo, health: i.health,
+    takeOverHolderId: i.takeOverHolderId, resume: point,
+    plan: { kind: 'plan', strategy, sha: i.run.to, commands, notes: [], ...(i.run.cwd !== undefined ? { cwd: i.run.cwd } : {}) },
+  }, report);
 }

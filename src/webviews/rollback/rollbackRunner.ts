@@ -6,7 +6,7 @@ import { isPublicUrl, type HealthPolicy } from '../../core/rollback/healthPolicy
 import type { RedeployPlan } from '../../core/rollback/redeployPlan';
 import type { GitRepository } from '../../services/git/gitRepository';
 import type { HostProfile } from '../../services/ssh/hostProfiles';
-import type { RollbackOutcome } from '../../services/rollback/runRollback';
+import type { RollbackOutcome, RollbackResume } from '../../services/rollback/runRollback';
 import { loadRemote } from '../../remote/loadRemote';
 import type { HostsPort } from './rollbackStrategy';
 import { RunReport, baseOutcome, wireChecks, wireHolder, type RunReportPorts } from './runReport';
@@ -23,6 +23,8 @@ export interface RunInput {
   repo: GitRepository | null;
   health: HealthPolicy;
   takeOverHolderId?: string;
+  /** Carry on an interrupted run (the plan is then the commands its rollback_started recorded). */
+  resume?: RollbackResume;
 }
 
 export interface RunSession {
@@ -43,8 +45,9 @@ export function probeFromHereFor(profile: HostProfile): boolean {
   return !!profile.healthUrl && isPublicUrl(profile.healthUrl);
 }
 
-export function startRun(i: RunInput, ports: RunReportPorts): RunSession {
-  const report = new RunReport(ports, {
+/** Starts the run, shown by a new report (or by `to`: a resumed run's, showing the commands that ended before the reload). */
+export function startRun(i: RunInput, to: RunReportPorts | RunReport): RunSession {
+  const report = to instanceof RunReport ? to : new RunReport(to, {
     host: i.profile.name, strategy: i.plan.strategy, from: i.from, to: i.plan.sha,
     commands: i.plan.commands.map((c) => ({ command: c.command, label: c.label, state: 'pending', exitCode: null })),
   });
@@ -61,16 +64,18 @@ export function startRun(i: RunInput, ports: RunReportPorts): RunSession {
         report.done(baseOutcome('failed', 'Cancelled before the rollback started: nothing ran.'));
         return;
       }
+      // Resumed: no rollback_started comes (the first is on the timeline); the interrupted command is followed.
+      if (i.resume) report.setCommand(i.resume.index, 'running');
       const run = remote.runRollback(
         {
           host: i.profile.name, who: i.who, incidentId: i.incidentId, from: i.from, to: i.plan.sha, strategy: i.plan.strategy,
-          commands: i.plan.commands, cwd: i.plan.cwd, env: i.env, service: i.profile.service, verify: verifySpecFor(i.profile, i.health),
+          commands: i.plan.commands, cwd: i.plan.cwd, env: i.env, service: i.profile.service, verify: verifySpecFor(i.profile, i.health), resume: i.resume,
         },
         {
           connection,
           reconnect: () => i.hosts.connection(i.profile.name),
           emit: async (e) => {
-            if (e.type === 'rollback_started') report.state.phase = 'running';
+            if (e.type === 'rollback_started' || (i.resume && report.state.phase === 'locking')) report.state.phase = 'running';
             const index = typeof e.data.index === 'number' ? e.data.index : -1;
             if (e.type === 'rollback_command_started') report.setCommand(index, 'running');
             if (e.type === 'rollback_command_finished') {
