@@ -116,11 +116,20 @@ export class Workbench {
 
   /** F1, type the command's palette label, wait for it to be the focused row, Enter. */
   async runCommand(label: string): Promise<void> {
-    await this.page.keyboard.press('Escape'); // close anything left open
-    await this.page.keyboard.press('F1');
-    await this.until('the command palette', async () => (await this.quickInputState())?.value.startsWith('>'));
-    await this.page.keyboard.type(label);
-    await this.until(`"${label}" to be the focused palette entry`, () => this.focusedRowMatches((t) => t.toLowerCase().startsWith(label.toLowerCase())));
+    // The palette can close again between opening and the typing (focus taken by a view or editor
+    // updating after a save; seen on CI, the label then typed into the editor): start over, up to 3 times.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape'); // close anything left open
+      await this.page.keyboard.press('F1');
+      await this.until('the command palette', async () => (await this.quickInputState())?.value.startsWith('>'));
+      await this.page.keyboard.type(label);
+      const found = await this.until(`"${label}" to be the focused palette entry`, () => this.focusedRowMatches((t) => t.toLowerCase().startsWith(label.toLowerCase())), attempt === 3 ? undefined : 10_000)
+        .then(() => true, (e: unknown) => {
+          if (attempt === 3) throw e;
+          return false;
+        });
+      if (found) break;
+    }
     await this.accept(`>${label}`);
   }
 
