@@ -78,7 +78,15 @@ export class IncidentStore {
   private readonly reportedDamage = new Set<string>();
   /** Reads can finish out of order; only the newest read of an incident may replace the cache. */
   private readSeq = 0;
-  private readonly latestRead = new Map<string, number>();
+  /**
+   * Per incident, the sequence number of the read whose result the entry holds. A read that started
+   * later saw the disk as it was then or later, so a result is applied unless a read that started
+   * after it was applied already: never older data over newer, and never a read discarded only
+   * because a newer one is still under way (a write's own re-read must be in the entry when the
+   * write returns: CI saw Copy Status Update render the state from before a setStatus that had
+   * returned, its re-read dropped for a folder scan still reading).
+   */
+  private readonly appliedRead = new Map<string, number>();
   private latestScan = 0;
   /** What the files of each incident looked like when last read (see checkForChanges). */
   private readonly signatures = new Map<string, string>();
@@ -167,13 +175,28 @@ export class IncidentStore {
     }
     const seq = ++this.readSeq;
     this.latestScan = seq;
-    for (const id of scan.ids) this.latestRead.set(id, seq);
     const loaded = await Promise.all(scan.ids.map((id) => this.loadOne(id)));
-    if (this.latestScan !== seq) return; // a newer scan is under way
+    const fresh = (id: string) => seq > (this.appliedRead.get(id) ?? 0);
+    if (this.latestScan !== seq) {
+      // A newer scan decides which incidents exist; what this one read of known ones still counts.
+      scan.ids.forEach((id, i) => {
+        const entry = loaded[i];
+        if (entry && this.entries.has(id) && fresh(id)) {
+          this.entries.set(id, entry);
+          this.appliedRead.set(id, seq);
+        }
+      });
+      this.changed.fire();
+      return;
+    }
     const next = new Map<string, IncidentEntry>();
     scan.ids.forEach((id, i) => {
-      // An incident re-read since this scan started keeps its newer entry.
-      const entry = this.latestRead.get(id) === seq ? loaded[i] : this.entries.get(id);
+      // An incident re-read (and applied) since this scan started keeps its newer entry.
+      let entry = this.entries.get(id);
+      if (fresh(id)) {
+        entry = loaded[i];
+        this.appliedRead.set(id, seq);
+      }
       if (entry) next.set(id, entry);
     });
     this.entries = next;
@@ -184,9 +207,9 @@ export class IncidentStore {
   /** Re-reads one incident (after an external edit, or our own write). */
   async reload(id: string): Promise<void> {
     const seq = ++this.readSeq;
-    this.latestRead.set(id, seq);
     const entry = await this.loadOne(id);
-    if (this.latestRead.get(id) !== seq) return; // a newer read of this incident wins
+    if (seq < (this.appliedRead.get(id) ?? 0)) return; // a read that started later is in the entry already
+    this.appliedRead.set(id, seq);
     if (entry) this.entries.set(id, entry);
     else this.entries.delete(id);
     this.changed.fire();
