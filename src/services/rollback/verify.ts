@@ -109,12 +109,13 @@ async function checkHealth(spec: VerifySpec, ports: VerifyPorts): Promise<Verify
   if (!spec.healthUrl) return { name: 'health', status: 'skipped', detail: 'no health URL configured for this host' };
   // Never an option to curl or wget: only an http(s) URL is polled.
   if (!/^https?:\/\/[^\s]+$/i.test(spec.healthUrl)) return { name: 'health', status: 'failed', detail: `not an http:// or https:// URL: ${JSON.stringify(spec.healthUrl)}` };
-  const now = ports.now ?? Date.now;
-  const sleep = ports.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const need = spec.consecutive ?? 3;
-  const windowMs = spec.windowMs ?? 5 * 60_000;
-  const interval = spec.intervalMs ?? 5000;
-  if (ports.probeFromHere) return pollFromHere(spec, ports, ports.probeFromHere, { need, windowMs, interval, now, sleep });
+  const url = spec.healthUrl;
+  const timeout = spec.requestTimeoutSeconds ?? 5;
+  const fromHere = ports.probeFromHere;
+  if (fromHere) {
+    return pollStreak(spec, ports, { url, from: 'here', using: '' },
+      () => fromHere(url, timeout).catch((e: unknown) => ({ ok: false, detail: (e as Error)?.message ?? String(e) })));
+  }
   let detection;
   try {
     detection = pickHttpClient((await runHostScript(ports.connection, HTTP_CLIENT_SCRIPT, { timeoutMs: 30_000 })).stdout);
@@ -127,51 +128,44 @@ async function checkHealth(spec: VerifySpec, ports: VerifyPorts): Promise<Verify
   const client = detection.client;
   const before = (['curl', 'wget', 'busybox wget'] as const).slice(0, ['curl', 'wget', 'busybox wget'].indexOf(client));
   const using = `${client}${before.length ? `, as ${before.join(' and ')} ${before.length > 1 ? 'are' : 'is'} missing` : ''}`;
+  return pollStreak(spec, ports, { url, from: 'the host', using: `${using}; ` }, async () => {
+    try {
+      return parseProbe((await runHostScript(ports.connection, probeScript(client, url, timeout), { timeoutMs: (timeout + 10) * 1000 })).stdout);
+    } catch (e) {
+      return { ok: false, detail: `the host could not be asked: ${(e as Error)?.message ?? String(e)}` };
+    }
+  });
+}
+
+/** The verify window's clock and pace (a test's clock may run fast). */
+function pacing(spec: VerifySpec, ports: VerifyPorts) {
+  return {
+    now: ports.now ?? Date.now,
+    sleep: ports.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    windowMs: spec.windowMs ?? 5 * 60_000,
+    interval: spec.intervalMs ?? 5000,
+  };
+}
+
+/** Probes the health URL (from the host or from here) until `consecutive` answers in a row, or the window ends. */
+async function pollStreak(spec: VerifySpec, ports: VerifyPorts, o: { url: string; from: string; using: string }, probeOnce: () => Promise<{ ok: boolean; detail: string }>): Promise<VerifyCheck> {
+  const { now, sleep, windowMs, interval } = pacing(spec, ports);
+  const need = spec.consecutive ?? 3;
   const start = now();
   let streak = 0;
   let probes = 0;
   let last = '';
   for (;;) {
-    let probe: { ok: boolean; detail: string };
-    try {
-      probe = parseProbe((await runHostScript(ports.connection, probeScript(client, spec.healthUrl, spec.requestTimeoutSeconds ?? 5), { timeoutMs: ((spec.requestTimeoutSeconds ?? 5) + 10) * 1000 })).stdout);
-    } catch (e) {
-      probe = { ok: false, detail: `the host could not be asked: ${(e as Error)?.message ?? String(e)}` };
-    }
+    const probe = await probeOnce();
     probes++;
     streak = probe.ok ? streak + 1 : 0;
     if (!probe.ok) last = probe.detail;
     ports.onProbe?.({ ...probe, streak });
-    if (streak >= need) return { name: 'health', status: 'passed', detail: `${spec.healthUrl} answered ${need} times in a row from the host (${using}; ${probes} probes)` };
+    if (streak >= need) return { name: 'health', status: 'passed', detail: `${o.url} answered ${need} times in a row from ${o.from} (${o.using}${probes} probes)` };
     if (now() - start + interval > windowMs) {
-      return { name: 'health', status: 'failed', detail: `${spec.healthUrl} did not answer ${need} times in a row within ${Math.round(windowMs / 1000)} s from the host (${using}; ${probes} probes, ${streak} in a row at the end; last failure: ${last || 'none'})` };
+      return { name: 'health', status: 'failed', detail: `${o.url} did not answer ${need} times in a row within ${Math.round(windowMs / 1000)} s from ${o.from} (${o.using}${probes} probes, ${streak} in a row at the end; last failure: ${last || 'none'})` };
     }
     await sleep(interval);
-  }
-}
-
-async function pollFromHere(
-  spec: VerifySpec,
-  ports: VerifyPorts,
-  probeOnce: NonNullable<VerifyPorts['probeFromHere']>,
-  o: { need: number; windowMs: number; interval: number; now: () => number; sleep: (ms: number) => Promise<void> },
-): Promise<VerifyCheck> {
-  const url = spec.healthUrl!;
-  const start = o.now();
-  let streak = 0;
-  let probes = 0;
-  let last = '';
-  for (;;) {
-    const probe = await probeOnce(url, spec.requestTimeoutSeconds ?? 5).catch((e: unknown) => ({ ok: false, detail: (e as Error)?.message ?? String(e) }));
-    probes++;
-    streak = probe.ok ? streak + 1 : 0;
-    if (!probe.ok) last = probe.detail;
-    ports.onProbe?.({ ...probe, streak });
-    if (streak >= o.need) return { name: 'health', status: 'passed', detail: `${url} answered ${o.need} times in a row from here (${probes} probes)` };
-    if (o.now() - start + o.interval > o.windowMs) {
-      return { name: 'health', status: 'failed', detail: `${url} did not answer ${o.need} times in a row within ${Math.round(o.windowMs / 1000)} s from here (${probes} probes, ${streak} in a row at the end; last failure: ${last || 'none'})` };
-    }
-    await o.sleep(o.interval);
   }
 }
 
@@ -211,10 +205,7 @@ export function judgeContainers(stdout: string, service: string): VerifyCheck {
  */
 async function checkContainers(spec: VerifySpec, ports: VerifyPorts, windowStart: number): Promise<VerifyCheck> {
   if (!spec.service) return { name: 'containers', status: 'skipped', detail: 'no compose service named for this host' };
-  const now = ports.now ?? Date.now;
-  const sleep = ports.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const windowMs = spec.windowMs ?? 5 * 60_000;
-  const interval = spec.intervalMs ?? 5000;
+  const { now, sleep, windowMs, interval } = pacing(spec, ports);
   for (let reads = 1; ; reads++) {
     let check: VerifyCheck;
     try {
