@@ -1,15 +1,21 @@
 // What a running (or resumed) rollback shows and records: the run's state sent to the app on every
-// change, each command's output as plain text (split into lines so an escape sequence cut across
-// two chunks is still stripped whole; the product's log sanitiser removes every control sequence),
-// and each event put on the incident's timeline, kept in order for the Record step.
+// change, each command's output as plain text (through the log pipeline's LineSplitter, so a UTF-8
+// character or an escape sequence cut across two chunks arrives whole, then the product's log
+// sanitiser removes every control sequence), and each event put on the incident's timeline, kept
+// in order for the Record step.
 import type { HostLockHolder } from '../../services/ssh/hostLock';
 import type { VerifyCheck } from '../../services/rollback/verify';
+import { LineSplitter } from '../../services/docker/logs/lineSplitter';
 import { stripAll } from '../../services/docker/logs/sanitize';
 import type { RunState, WireOutcome } from './protocolRun';
 
 /** Output kept per command on the host side (what tests read; the app keeps its own). */
 const KEEP_OUTPUT = 64 * 1024;
 const MAX_PROBES = 60;
+/** A line longer than this is cut with a marker (a progress bar redrawn with CR without a newline). */
+const MAX_LINE = 8192;
+/** A line redrawn with CR (progress) shows its last state; then every control sequence goes. */
+const plain = (line: string) => stripAll(line.replace(/^.*\r/s, ''));
 
 export interface RunReportPorts {
   send(state: RunState): void;
@@ -22,7 +28,8 @@ export class RunReport {
   readonly state: RunState;
   /** Each command's plain output (the last KEEP_OUTPUT characters). */
   readonly output: string[] = [];
-  private readonly partial = new Map<string, string>();
+  /** Per command and stream: the lines of the output so far (the unfinished one held until its end). */
+  private readonly splitters = new Map<string, LineSplitter>();
 
   constructor(private ports: RunReportPorts, init: Pick<RunState, 'host' | 'strategy' | 'from' | 'to' | 'commands'> & { resumed?: boolean }) {
     this.state = { ...init, phase: 'locking', probes: [], probeFrom: null, outcome: null, recorded: [], resumed: init.resumed ?? false };
@@ -54,31 +61,32 @@ export class RunReport {
   /** A chunk of a command's output: complete lines go out stripped; the rest waits for its end. */
   chunk(index: number, stream: 'stdout' | 'stderr', chunk: Buffer | string): void {
     const key = `${index}:${stream}`;
-    const text = (this.partial.get(key) ?? '') + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-    const cut = text.lastIndexOf('\n');
-    if (cut < 0) {
-      // A line this long without an end is shown as it is (a progress bar redrawn with CR).
-      if (text.length > 8192) this.emit(index, text);
-      else this.partial.set(key, text);
-      return;
+    let splitter = this.splitters.get(key);
+    if (!splitter) {
+      splitter = new LineSplitter({ maxLineLength: MAX_LINE, transform: plain }, (line) => this.lines.push(line));
+      this.splitters.set(key, splitter);
     }
-    this.partial.set(key, text.slice(cut + 1));
-    this.emit(index, text.slice(0, cut + 1));
+    splitter.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    this.emit(index);
   }
 
   /** The rest of a command's output (its end arrived). */
   flush(index: number): void {
     for (const stream of ['stdout', 'stderr']) {
       const key = `${index}:${stream}`;
-      const rest = this.partial.get(key);
-      this.partial.delete(key);
-      if (rest) this.emit(index, `${rest}\n`);
+      this.splitters.get(key)?.flush();
+      this.splitters.delete(key);
     }
+    this.emit(index);
   }
 
-  private emit(index: number, raw: string): void {
-    const text = raw.split('\n').map((l) => stripAll(l.replace(/\r+$/, '').replace(/^.*\r/, ''))).join('\n');
-    if (!text) return;
+  /** Lines the splitters delivered since the last emit. */
+  private lines: string[] = [];
+
+  private emit(index: number): void {
+    if (this.lines.length === 0) return;
+    const text = `${this.lines.join('\n')}\n`;
+    this.lines = [];
     this.output[index] = ((this.output[index] ?? '') + text).slice(-KEEP_OUTPUT);
     this.ports.sendOutput(index, text.slice(-(1 << 16)));
   }

@@ -30,6 +30,15 @@ describe('rollback run report', () => {
     assert.equal(r.output[0], 'red done\nprogress 100%\nwarn: no newline\n');
     assert.ok(!r.output[0]!.includes('\x1b'));
   });
+  it('a UTF-8 character cut across two chunks arrives whole (the log pipeline\'s splitter)', () => {
+    const { r } = report();
+    const bytes = Buffer.from('déploiement ✓ fini\n', 'utf8');
+    const cut = bytes.indexOf(0xe2) + 1; // inside the three bytes of ✓
+    r.chunk(0, 'stdout', bytes.subarray(0, cut));
+    r.chunk(0, 'stdout', bytes.subarray(cut));
+    r.flush(0);
+    assert.equal(r.output[0], 'déploiement ✓ fini\n');
+  });
   it('each state change is sent as a copy; a record the store refuses is kept in order', async () => {
     const { r, sent, recorded } = report();
     r.setCommand(0, 'running');
