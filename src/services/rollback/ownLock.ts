@@ -4,7 +4,7 @@
 // is never touched here (the next run shows it with its holder, and a stale one is taken over only
 // on confirmation, as always).
 import { isOwnLock } from '../../core/rollback/interruptedRun';
-import { type HostLockHolder, acquireHostLock, readHostLock, releaseHostLock } from '../ssh/hostLock';
+import { type HostLockHolder, acquireHostLock, describeHolder as who, readHostLock, releaseHostLock } from '../ssh/hostLock';
 import type { RemoteExecutor } from '../ssh/remoteExec';
 
 export type OwnLockRelease =
@@ -32,7 +32,6 @@ export async function releaseOwnLock(conn: RemoteExecutor, req: { incidentId: st
 
 /** The sentence the wizard and the timeline use. */
 export function describeOwnLockRelease(r: OwnLockRelease, host: string): string {
-  const who = (h: HostLockHolder | undefined) => (h ? `${h.who}${h.incidentId ? ` (incident ${h.incidentId})` : ''}${h.at ? ` since ${h.at}` : ''}` : 'someone');
   switch (r.kind) {
     case 'absent': return `no rollback lock was left on ${host}`;
     case 'released': return `the interrupted run's lock on ${host} (taken by ${who(r.holder)}) was released`;

@@ -10,7 +10,7 @@ import type { LedgerEntry } from '../../core/rollback/ledger';
 import type { PlannedCommand, RedeployStrategy } from '../../core/rollback/redeployPlan';
 import { isOwnLock } from '../../core/rollback/interruptedRun';
 import { type DetachedOutcome, type DetachedRunRef, cancelDetached, followToEnd, startDetached } from '../ssh/detachedCommand';
-import { type HostLockHandle, type HostLockHolder, acquireHostLock, releaseHostLock, renewHostLock } from '../ssh/hostLock';
+import { type HostLockHandle, type HostLockHolder, acquireHostLock, describeHolder, releaseHostLock, renewHostLock } from '../ssh/hostLock';
 import type { RemoteExecutor } from '../ssh/remoteExec';
 import { SshError } from '../ssh/sshError';
 import { type VerifyCheck, type VerifyPorts, type VerifySpec, verifyRollback } from './verify';
@@ -173,7 +173,7 @@ async function orchestrate(
   if (got.kind === 'failed') return { kind: 'lockFailed', message: `cannot take the rollback lock on ${req.host}: ${got.message}`, lockReleased: false };
   if (got.kind === 'held') {
     const h = got.holder;
-    const who = h ? `${h.who}${h.incidentId ? ` (incident ${h.incidentId})` : ''}${h.at ? ` since ${h.at}` : ''}` : 'someone';
+    const who = describeHolder(h);
     const message = got.stale
       ? `a stale rollback lock on ${req.host} is held by ${who}${h?.ageSeconds !== undefined ? `, not renewed for ${h.ageSeconds} s` : ''}; not taken over without confirmation`
       : `${req.host} is being rolled back by ${who}: one rollback per host at a time`;

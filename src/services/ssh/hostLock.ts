@@ -23,6 +23,11 @@ export interface HostLockHolder {
   readonly ageSeconds?: number;
 }
 
+/** A holder as the wizard and the timeline name it: `who (incident …) since …`, or `someone`. */
+export function describeHolder(h: HostLockHolder | undefined): string {
+  return h ? `${h.who}${h.incidentId ? ` (incident ${h.incidentId})` : ''}${h.at ? ` since ${h.at}` : ''}` : 'someone';
+}
+
 export interface HostLockRequest {
   /** Which lock: `rollback` unless said otherwise ([a-z0-9-]). */
   readonly name?: string;
