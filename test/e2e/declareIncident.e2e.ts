@@ -7,9 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
-import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
+import { REPO_ROOT, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
-import { Workbench, dependentSteps, screenshotFailure } from './workbench';
+import type { Workbench } from './workbench';
+import { dependentSteps, openWorkbench, screenshotFailure } from './workbench';
 
 const TITLE = 'Checkout returns 502';
 const SLUG = 'checkout-returns-502';
@@ -62,11 +63,7 @@ describe('e2e: declare and acknowledge an incident', function () {
     fs.cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
     // A fixed actor: screenshots and timelines do not depend on this machine's git user.name.
     server = await startCodeServer({ workspace, installExtensions: [vsix], settings: { 'incidentDesk.actor': 'Dana' } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    wb = new Workbench(page);
-    await page.goto(server.workbenchUrl());
-    await wb.ready();
+    ({ browser, page, wb } = await openWorkbench(server, { width: 1280, height: 800 }));
   });
 
   afterEach(async function () {

@@ -10,9 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { applyEdits, formEdits } from '../../src/core/postmortem/formEdits';
-import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer, type CodeServer } from '../runner/codeServer';
+import { REPO_ROOT, packagedVsix, removeOnExit, startCodeServer, type CodeServer } from '../runner/codeServer';
 import { captureInThemes } from './walkthroughPage';
-import { Workbench, dependentSteps, screenshotFailure } from './workbench';
+import type { Workbench } from './workbench';
+import { dependentSteps, openWorkbench, screenshotFailure } from './workbench';
 
 const ID = '2026-11-20-checkout-502s';
 const RESOLUTION = '<img src=x onerror="window.__pwned=7"> card payments back';
@@ -60,11 +61,7 @@ describe('e2e: post-mortem editor', function () {
     git(workspace, 'commit', '-q', '-m', 'the incident');
     file = path.join(workspace, 'incidents', `${ID}.md`);
     server = await startCodeServer({ workspace, installExtensions: [vsix], settings: { 'incidentDesk.actor': 'Dana', 'files.autoSave': 'off' } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    wb = new Workbench(page);
-    await page.goto(server.workbenchUrl());
-    await wb.ready();
+    ({ browser, page, wb } = await openWorkbench(server, { width: 1280, height: 860 }));
   });
 
   afterEach(async function () {

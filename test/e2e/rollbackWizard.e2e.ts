@@ -14,11 +14,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
+import { REPO_ROOT, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
 import { RepoBuilder } from '../unit/services/git/gitFixture';
 import { startSshd, type Sshd } from '../services/sshd';
-import { Workbench, dependentSteps, screenshotFailure } from './workbench';
+import type { Workbench } from './workbench';
+import { dependentSteps, openWorkbench, screenshotFailure } from './workbench';
 
 const SCREENSHOTS = process.env.INCIDENT_DESK_SCREENSHOT_DIR ?? path.join(REPO_ROOT, 'docs', 'screenshots');
 const FAILURES = path.join(REPO_ROOT, 'test-results');
@@ -123,11 +124,7 @@ describe('e2e: the rollback wizard (target and preview)', function () {
       'incidentDesk.hosts': [{ name: 'shop-1', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath, workDir: hostWork,
         healthUrl: `http://127.0.0.1:${port}/app.js`, deploy: ['git checkout --quiet --detach ${sha}', serve] }],
     } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    wb = new Workbench(page);
-    await page.goto(server.workbenchUrl());
-    await wb.ready();
+    ({ browser, page, wb } = await openWorkbench(server, { width: 1400, height: 1000 }));
   });
 
   afterEach(async function () {

@@ -9,9 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
-import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
+import { REPO_ROOT, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
-import { Workbench, dependentSteps, screenshotFailure } from './workbench';
+import type { Workbench } from './workbench';
+import { dependentSteps, openWorkbench, screenshotFailure } from './workbench';
 import { HIGH_CONTRAST, THEMES, captureInThemes, setTheme } from './walkthroughPage';
 import { INJECTED_ELEMENTS, appState, cssColor, focusState, timelineFrame, type AppState, type FocusState } from './timelineWebview';
 
@@ -85,11 +86,7 @@ describe('e2e: the timeline webview', function () {
     workspace = path.join(tmp, 'workspace');
     fs.cpSync(FIXTURE, workspace, { recursive: true });
     server = await startCodeServer({ workspace, installExtensions: [vsix], settings: { 'incidentDesk.actor': 'Dana' } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    wb = new Workbench(page);
-    await page.goto(server.workbenchUrl());
-    await wb.ready();
+    ({ browser, page, wb } = await openWorkbench(server, { width: 1400, height: 1000 }));
   });
 
   afterEach(async function () {

@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { REPO_ROOT, launchChromium, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
+import { REPO_ROOT, packagedVsix, removeOnExit, startCodeServer } from '../runner/codeServer';
 import type { CodeServer } from '../runner/codeServer';
-import { Workbench, dependentSteps, screenshotFailure } from './workbench';
+import type { Workbench } from './workbench';
+import { dependentSteps, openWorkbench, screenshotFailure } from './workbench';
 import { timelineFrame } from './timelineWebview';
 
 const CONTAINER_ID = 'workbench.view.extension.incidentDesk';
@@ -42,11 +43,7 @@ describe('e2e: the timeline follows new events on a long timeline', function () 
     const notes = Array.from({ length: EXTRA }, (_, i) => JSON.stringify({ ts: new Date(t0 + i * 1000).toISOString(), type: 'note', actor: 'Dana', text: `Earlier note ${i + 1}` }));
     fs.appendFileSync(path.join(workspace, 'incidents', ID, 'timeline.jsonl'), notes.join('\n') + '\n');
     server = await startCodeServer({ workspace, installExtensions: [vsix], settings: { 'incidentDesk.actor': 'Dana' } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    wb = new Workbench(page);
-    await page.goto(server.workbenchUrl());
-    await wb.ready();
+    ({ browser, page, wb } = await openWorkbench(server, { width: 1400, height: 1000 }));
   });
 
   afterEach(async function () {

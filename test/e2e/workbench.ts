@@ -3,7 +3,8 @@
 // never for a fixed time, and a timeout says what was on screen.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../runner/codeServer';
 
 const STEP_TIMEOUT_MS = 30_000;
 
@@ -212,4 +213,14 @@ export async function screenshotFailure(page: Page | undefined, test: Mocha.Test
   const name = `e2e-failure-${test.title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
   await page.screenshot({ path: path.join(resultsDir, name) }).catch(() => undefined);
   console.log(`      screenshot: ${path.relative(process.cwd(), path.join(resultsDir, name))}`);
+}
+
+/** Headless Chromium on the server's workbench, loaded and ready (every suite's `before` ends with this). */
+export async function openWorkbench(server: { workbenchUrl(): string }, viewport: { width: number; height: number }): Promise<{ browser: Browser; page: Page; wb: Workbench }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  const wb = new Workbench(page);
+  await page.goto(server.workbenchUrl());
+  await wb.ready();
+  return { browser, page, wb };
 }
