@@ -13,20 +13,10 @@ import type { IncidentDeskApi } from '../../src/extension';
 import { newEventId } from '../../src/core/timeline/eventRef';
 import { serializeEvent } from '../../src/core/timeline/timelineFile';
 import type { TimelinePanel } from '../../src/webviews/timeline/timelinePanel';
-import { BENCH_RESULTS_ENV, REAL_ID } from './activationProtocol';
+import { REAL_ID } from './activationProtocol';
+import { runProbe, sleep, until } from './probeParts';
 import { TIMELINE_ENV, type TimelineProbeBare, type TimelineProbeOk, type TimelineProbeRequest, type TimelineProbeResult } from './timelineProtocol';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 5): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /** Runs the command and waits for the webview's first paint after it; the time is the webview's (epoch ms). */
 async function openAndPaint(api: IncidentDeskApi, id: string): Promise<{ ms: number; panel: TimelinePanel; painted: TimelinePanel['metrics']['painted'][number]; split: TimelineProbeOk['split'] }> {
@@ -122,15 +112,5 @@ async function measure(req: TimelineProbeRequest): Promise<TimelineProbeResult> 
 }
 
 export async function run(): Promise<void> {
-  const file = process.env[BENCH_RESULTS_ENV];
-  const raw = process.env[TIMELINE_ENV];
-  if (!file || !raw) throw new Error(`${BENCH_RESULTS_ENV} and ${TIMELINE_ENV} must be set`);
-  let result: TimelineProbeResult;
-  try {
-    const req = JSON.parse(raw) as TimelineProbeRequest;
-    result = fs.existsSync(req.bareFlag) ? await measureBare() : await measure(req);
-  } catch (e) {
-    result = { ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) };
-  }
-  fs.writeFileSync(file, JSON.stringify(result));
+  await runProbe<TimelineProbeRequest, TimelineProbeResult>(TIMELINE_ENV, measureBare, measure);
 }

@@ -9,21 +9,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { IncidentDeskApi } from '../../src/extension';
-import { BENCH_RESULTS_ENV, REAL_ID } from './activationProtocol';
+import { REAL_ID } from './activationProtocol';
+import { runProbe, sleep, until } from './probeParts';
 import { measureBare } from './timelineProbe';
 import { type PaintReport, ROLLBACK_COMMAND, WIZARD_ENV, type WizardOpen, type WizardProbeRequest, type WizardProbeResult } from './wizardProtocol';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 5): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /** The part of the wizard's launcher (container.rollback) the probe reads. */
 interface WizardPanelView {
@@ -87,15 +77,5 @@ async function measure(req: WizardProbeRequest): Promise<WizardProbeResult> {
 }
 
 export async function run(): Promise<void> {
-  const file = process.env[BENCH_RESULTS_ENV];
-  const raw = process.env[WIZARD_ENV];
-  if (!file || !raw) throw new Error(`${BENCH_RESULTS_ENV} and ${WIZARD_ENV} must be set`);
-  let result: WizardProbeResult;
-  try {
-    const req = JSON.parse(raw) as WizardProbeRequest;
-    result = fs.existsSync(req.bareFlag) ? await measureBare() : await measure(req);
-  } catch (e) {
-    result = { ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) };
-  }
-  fs.writeFileSync(file, JSON.stringify(result));
+  await runProbe<WizardProbeRequest, WizardProbeResult>(WIZARD_ENV, measureBare, measure);
 }
