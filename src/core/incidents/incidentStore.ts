@@ -76,16 +76,12 @@ export class IncidentStore {
   private readonly pending: PendingOp[] = [];
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly reportedDamage = new Set<string>();
-  /** Reads can finish out of order; only the newest read of an incident may replace the cache. */
-  private readSeq = 0;
   /**
-   * Per incident, the sequence number of the read whose result the entry holds. A read that started
-   * later saw the disk as it was then or later, so a result is applied unless a read that started
-   * after it was applied already: never older data over newer, and never a read discarded only
-   * because a newer one is still under way (a write's own re-read must be in the entry when the
-   * write returns: CI saw Copy Status Update render the state from before a setStatus that had
-   * returned, its re-read dropped for a folder scan still reading).
+   * Reads finish out of order. Per incident, the number of the read its entry came from: a result is
+   * applied unless a read that started later (and so saw the disk as new or newer) was applied
+   * already, so a write's own re-read is in the entry when the write returns.
    */
+  private readSeq = 0;
   private readonly appliedRead = new Map<string, number>();
   private latestScan = 0;
   /** What the files of each incident looked like when last read (see checkForChanges). */
