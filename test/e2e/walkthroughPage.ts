@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { Workbench } from './workbench';
 
-const STEPS = '.gettingStartedSlideDetails button.getting-started-step';
+export const STEPS = '.gettingStartedSlideDetails button.getting-started-step';
 
 export class WalkthroughPage {
   constructor(private readonly page: Page, private readonly wb: Workbench, private readonly title: string) {}
@@ -51,9 +51,16 @@ export class WalkthroughPage {
     if (!/\bcomplete\b/.test((await icon.getAttribute('class')) ?? '')) throw new Error(`step ${id}: aria-checked but no check icon`);
   }
 
-  /** Opens it again if it is not showing (Escape in the walkthrough editor goes back to the Welcome page). */
+  /**
+   * Opens it again if it is not showing. Escape in the walkthrough editor (a theme switch's palette
+   * started over, say) goes back to the Welcome page, which keeps the steps in the page but
+   * disabled (VS Code disables the buttons of the slide it hides): seen on CI as a step title
+   * "not enabled" for 30 s. So "showing" is a step there and enabled.
+   */
   async show(): Promise<void> {
-    if ((await this.page.locator(STEPS).count()) === 0) await this.open();
+    const enabled = async (): Promise<boolean> => (await this.page.evaluate(`document.querySelector(${JSON.stringify(STEPS)})?.disabled`)) === false;
+    if (!(await enabled())) await this.open();
+    await this.wb.until('the walkthrough steps to be enabled', enabled, 10_000);
   }
 
   /** Expands step `id` (as a click on its title does) and clicks its button labelled `label`. */
