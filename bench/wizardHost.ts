@@ -103,7 +103,10 @@ async function roundOnce(server: CodeServer, browser: Browser, probe: string, re
     for (let k = 0; !bare && k < req.opens; k++) {
       if (!(await untilFile(path.join(req.flagDir, `open-${k}`), 180_000, () => fs.existsSync(results)))) break;
       const report = await paintIn(page, used, 60_000);
-      fs.writeFileSync(path.join(req.flagDir, `painted-${k}`), JSON.stringify(report));
+      // Written whole, then renamed: the probe polls for the file and must never read half of it.
+      const flag = path.join(req.flagDir, `painted-${k}`);
+      fs.writeFileSync(`${flag}.tmp`, JSON.stringify(report));
+      fs.renameSync(`${flag}.tmp`, flag);
     }
     await untilFile(results, 180_000, () => false);
   } finally {
