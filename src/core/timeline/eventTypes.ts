@@ -40,7 +40,12 @@ export const EVENT_TYPES = [
   'container_restarted',
   /** A rollback began on a host (its lock held): `data` { host, from, to, strategy, commands: string[], cwd?, tookOverFrom? }. */
   'rollback_started',
-  /** One of its host commands started (detached on the host): `data` { host, index, command, runId }. */
+  /**
+   * One of its host commands started (detached on the host): `data` { host, index, command, runId }.
+   * Every rollback_* event of a run resumed after a reload also has `resumed: true`; its first command
+   * event says whose lock it carries on: `adoptedLock` (this incident's, from the interrupted run) or
+   * `tookOverFrom` (a stale one the user confirmed), each { who, at, incidentId }.
+   */
   'rollback_command_started',
   /** …and ended with an exit status: `data` { host, index, command, runId, exitCode, signal?, cancelled }. */
   'rollback_command_finished',
@@ -48,7 +53,13 @@ export const EVENT_TYPES = [
   'rollback_verified',
   /** A command could not start (`stage: 'start'`), failed or was cancelled (`stage: 'command'`), the lock was taken over meanwhile (`stage: 'lock'`), or a check failed (`stage: 'verify'`, with `checks`). */
   'rollback_failed',
-  /** Not known, never counted as success: whether a command started or finished (connection lost, status gone; `data` { host, index, runId, reason }), or, the commands done, whether the host is healthy (`stage: 'verify'`, with `checks`). */
+  /**
+   * Not known, never counted as success: whether a command started or finished (connection lost, status gone; `data` { host, index, runId, reason }), or, the commands done, whether the host is healthy (`stage: 'verify'`, with `checks`).
+   * An interrupted run settled after a reload ends here (`stage: 'abandoned'`, with `reason`) or in
+   * rollback_verified/failed/unknown (`stage: 'verify'`, `resumed: true`); both carry `lock`: what
+   * became of the host's rollback lock (absent, released, other: not this incident's and left alone,
+   * running: its command still runs, untouched, failed).
+   */
   'rollback_unknown',
   /** An earlier event marked as a key moment: `data` { ref } (see eventRef.ts). */
   'starred',
