@@ -84,6 +84,7 @@ describe('rollback wizard: resume after a reload runs the rest, leaves no lock (
       await waitFor(() => panel.lastRun?.state.phase === 'done', 'the refused resume to end', 60_000);
       const o = panel.lastRun!.state.outcome!;
       assert.deepEqual([o.kind, o.stale, o.holder?.who, o.holder?.incidentId, o.lockReleased], ['refused', false, 'old window', 'another-incident', false], JSON.stringify(o));
+      assert.equal(o.lockNote, null, 'a refused run never held the lock: no "not released" line beside it');
       assert.match(o.message, /resume-host is being rolled back by old window \(incident another-incident\) since /);
       assert.equal(timelineOf(id).filter((e) => e.type.startsWith('rollback_')).length, before, 'no rollback event recorded: nothing ran');
       assert.equal(git(work, ['rev-parse', 'HEAD']), bad, 'command 2 did not run');
@@ -95,6 +96,9 @@ describe('rollback wizard: resume after a reload runs the rest, leaves no lock (
       const abandoned = rollbackEvents(before).find((e) => e.data?.stage === 'abandoned');
       assert.equal(abandoned?.data?.lock, 'other');
       assert.match(abandoned!.text, /held by old window \(incident another-incident\).*not this incident: left untouched/);
+      const gaveUp = panel.lastRun!.state.outcome!;
+      assert.deepEqual([gaveUp.stage, gaveUp.lockReleased, gaveUp.lockNote], ['abandoned', false, null], JSON.stringify(gaveUp));
+      assert.match(gaveUp.message, /not this incident: left untouched/, 'the wizard says whose lock it is, not that ours stayed');
       const after = await readHostLock(await conn());
       assert.ok(after.kind === 'held' && after.holder?.id === old.lock.id, 'untouched');
     } finally {

@@ -58,7 +58,7 @@ export function outcomeView(s: RunState): TemplateResult | typeof nothing {
   const cls = o.kind === 'verified' ? 'good' : o.kind === 'ran' ? 'warn' : 'bad';
   const title = o.kind === 'verified' ? 'Verified' : o.kind === 'ran' ? 'Ran, not verified' : o.kind === 'unknown' ? 'Outcome unknown (never counted as success)' : o.kind === 'refused' ? 'Refused' : 'Failed';
   return html`<div class=${`box ${cls} outcome`} data-kind=${o.kind} role="status"><p><strong>${title}.</strong> ${o.message}</p>
-    ${o.lockReleased ? nothing : html`<p class="muted">The host's rollback lock was not released (it shows as stale to the next rollback after its time).</p>`}</div>`;
+    ${o.lockNote ? html`<p class="muted lock-note">${o.lockNote}</p>` : nothing}</div>`;
 }
 
 export function recordView(s: RunState | undefined, revert: RevertResult | undefined): TemplateResult {

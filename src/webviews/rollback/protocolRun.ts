@@ -74,6 +74,8 @@ export const outcomeSchema = obj({
   /** Why no ledger line was written (not verified, the append failed, no repository). */
   ledgerWhy: nullable(TEXT),
   lockReleased: bool(),
+  /** What to say about the host's rollback lock beside the outcome; null when there is nothing to add (released, never taken, or said in the message). */
+  lockNote: nullable(TEXT),
   recordErrors: arr(TEXT, 100),
 });
 export type WireOutcome = Infer<typeof outcomeSchema>;

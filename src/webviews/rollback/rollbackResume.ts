@@ -121,7 +121,8 @@ export async function verifyNow(i: ResumeInput, report: RunReport): Promise<RunR
     const type = kind === 'verified' ? 'rollback_verified' : kind === 'failed' ? 'rollback_failed' : 'rollback_unknown';
     await report.record(type, `Rollback of ${profile.name} to ${i.run.to.slice(0, 12)} after a reload: ${kind === 'verified' ? 'verified' : kind === 'failed' ? `not verified: ${msg}` : `the checks could not be made: ${msg}`}; ${lock.text}`,
       { host: profile.name, stage: 'verify', to: i.run.to, checks, resumed: true, lock: lock.lock }).catch(() => undefined);
-    report.done({ ...baseOutcome(kind, msg), stage: 'verify', checks, lockReleased: lock.lock === 'released' || lock.lock === 'absent',
+    const lockReleased = lock.lock === 'released' || lock.lock === 'absent';
+    report.done({ ...baseOutcome(kind, msg), stage: 'verify', checks, lockReleased, lockNote: lockReleased ? null : `${lock.text[0]!.toUpperCase()}${lock.text.slice(1)}.`,
       ledgerWhy: 'Verify alone writes no deploy ledger line (the commands after the interrupted one were not seen to end): Resume writes one when verified, or record it with incident-desk deploy record if it stands' });
   } catch (e) {
     report.done({ ...baseOutcome('unknown', `${profile.name} could not be asked: ${e instanceof Error ? e.message : String(e)}`), lockReleased: false });

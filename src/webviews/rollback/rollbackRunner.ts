@@ -116,6 +116,9 @@ export function startRun(i: RunInput, to: RunReportPorts | RunReport): RunSessio
 function toWire(o: RollbackOutcome & { lockReleased: boolean; recordErrors?: readonly string[] }, hasRepo: boolean): WireOutcome {
   const w = baseOutcome(o.kind, 'message' in o ? o.message : o.kind === 'verified' ? 'Every check passed.' : 'The commands ran; nothing was verified.');
   w.lockReleased = o.lockReleased;
+  // Refused or lock failures never held it; a lock taken over mid-run is in the message.
+  const tookNoLock = o.kind === 'refused' || o.kind === 'lockFailed' || (o.kind === 'failed' && o.stage === 'lock');
+  w.lockNote = o.lockReleased || tookNoLock ? null : 'The host\'s rollback lock was not released (it shows as stale to the next rollback after its time).';
   w.recordErrors = [...(o.recordErrors ?? [])].map((r) => r.slice(0, 4096));
   if ('stage' in o) w.stage = o.stage;
   if (o.kind === 'refused') {

@@ -122,5 +122,5 @@ export function wireChecks(checks: readonly VerifyCheck[] | undefined): WireOutc
 }
 
 export function baseOutcome(kind: string, message: string): WireOutcome {
-  return { kind, stage: null, message: message.slice(0, 4096), holder: null, stale: false, checks: [], ledgerLine: null, ledgerWhy: null, lockReleased: true, recordErrors: [] };
+  return { kind, stage: null, message: message.slice(0, 4096), holder: null, stale: false, checks: [], ledgerLine: null, ledgerWhy: null, lockReleased: true, lockNote: null, recordErrors: [] };
 }

@@ -141,7 +141,7 @@ describe('rollback wizard protocol: the later steps', () => {
       host: 'web-1', strategy: 'redeploy', from: LIVE, to: SHA, phase: 'done', resumed: false, probeFrom: 'host',
       commands: [{ command: 'git checkout --quiet --detach x', label: 'check out', state: 'ok', exitCode: 0 }],
       probes: [{ ok: true, detail: 'answered', streak: 1 }],
-      outcome: { kind: 'refused', stage: null, message: 'held', holder: { id: 'h1', who: 'bob', at: '2026-11-20T09:00:00Z', incidentId: null, ageSeconds: 4000 }, stale: true, checks: [], ledgerLine: null, ledgerWhy: 'not verified', lockReleased: false, recordErrors: [] },
+      outcome: { kind: 'refused', stage: null, message: 'held', holder: { id: 'h1', who: 'bob', at: '2026-11-20T09:00:00Z', incidentId: null, ageSeconds: 4000 }, stale: true, checks: [], ledgerLine: null, ledgerWhy: 'not verified', lockReleased: false, lockNote: null, recordErrors: [] },
       recorded: [{ type: 'rollback_started', text: 'Rollback …' }],
     };
     const run = rollbackProtocol.toWebview.run.params;
