@@ -1,6 +1,8 @@
 import type { Placeholder } from './model';
 import { interpreterFor } from './interpreters';
-import { SHELL_FENCES } from './shellCommands';
+import { WELL_KNOWN, assignedNames, isCharClass, isNameChar, isPlainChar, isShellLanguage, isUpperName, isWordChar } from './shellWords';
+
+export { assignedNames, isShellLanguage } from './shellWords';
 
 /**
  * Placeholders are the parts of a command the author meant to be filled in: `[backup-file]`,
@@ -8,17 +10,6 @@ import { SHELL_FENCES } from './shellCommands';
  * enough shell (quotes, comments, heredoc bodies) to skip `[ -f x ]`, `[[ … ]]`, `arr[i]`, `<<EOF`,
  * `< file`, `$1`, `$?`, `$(…)`, `'$LITERAL'` and variables the block assigns itself.
  */
-
-
-/** Variables every shell or login environment already has: never something to ask the user for. */
-const WELL_KNOWN = new Set([
-  'HOME', 'PATH', 'USER', 'PWD', 'OLDPWD', 'SHELL', 'HOSTNAME', 'HOST', 'UID', 'EUID', 'PPID', 'RANDOM', 'LINENO',
-  'SECONDS', 'IFS', 'TERM', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TMP', 'TEMP', 'EDITOR', 'VISUAL',
-  'PAGER', 'LOGNAME', 'DISPLAY', 'SHLVL', 'PS1', 'PS2', 'PS4', 'REPLY', 'OPTARG', 'OPTIND', 'OSTYPE', 'HOSTTYPE',
-  'MACHTYPE', 'COLUMNS', 'LINES', 'BASH', 'BASH_SOURCE', 'BASH_VERSION', 'BASHPID', 'FUNCNAME', 'PIPESTATUS',
-  'GROUPS', 'HISTFILE', 'HISTSIZE', 'MAIL', 'SSH_AUTH_SOCK', 'SSH_CLIENT', 'SSH_CONNECTION', 'SSH_TTY', 'TZ',
-  'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR', 'ZSH_VERSION', 'CDPATH', 'EPOCHSECONDS',
-]);
 
 /**
  * Where a placeholder sits, which decides how a value is written into it: an unquoted word (also
@@ -38,58 +29,6 @@ export interface Occurrence {
   context: Context;
   /** In a heredoc body: its delimiter and the body line the placeholder is on. */
   heredoc?: { delim: string; strip: boolean; lineStart: number; lineEnd: number };
-}
-
-export function isShellLanguage(language: string): boolean {
-  // The same languages that make a block runnable (shellCommands), plus an unlabelled block.
-  return language === '' || SHELL_FENCES.has(language);
-}
-
-const ASSIGNMENT = /(?:^|[\s;&|(`])(?:(?:export|local|readonly|declare|typeset)\s+(?:-[A-Za-z]+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]\n]*\])?\+?=/g;
-const FOR_OR_READ = /(?:^|[\s;&|(])(?:for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b|read\s+((?:-[A-Za-z]+\s+(?:\S+\s+)?)*)([A-Za-z_][A-Za-z0-9_ ]*))/g;
-
-/** Names a command assigns (`FOO=1`, `export FOO=…`, `for f in`, `read -r A B`): later `$FOO` are not placeholders. */
-export function assignedNames(run: string): string[] {
-  const names: string[] = [];
-  if (!run.includes('=') && !run.includes('for') && !run.includes('read')) return names;
-  for (const m of run.matchAll(ASSIGNMENT)) names.push(m[1]);
-  for (const m of run.matchAll(FOR_OR_READ)) {
-    if (m[1]) names.push(m[1]);
-    else if (m[3]) for (const n of m[3].trim().split(/\s+/)) names.push(n);
-  }
-  return names;
-}
-
-/**
- * Characters that neither start a placeholder (`[`, `<`, `$`) nor change the shell state (quotes,
- * backslash, `#`, newline, blanks, `;&|(`): letters, digits and `_-./:=,@%+*!?^~]>)}{`.
- */
-const PLAIN_CHARS = (() => {
-  const t = new Uint8Array(128);
-  for (let c = 33; c < 127; c++) t[c] = 1;
-  for (const ch of '[<$\'"\\#;&|(`') t[ch.charCodeAt(0)] = 0;
-  return t;
-})();
-
-function isPlainChar(c: number): boolean {
-  return c < 128 && PLAIN_CHARS[c] === 1;
-}
-
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-function isNameChar(c: number): boolean {
-  return isWordChar(c) || c === 45; // letters, digits, _ and -
-}
-
-function isUpperName(name: string): boolean {
-  return /^[A-Z][A-Z0-9_]+$/.test(name);
-}
-
-/** `[a-z]`, `[0-9A-F]`: character classes, not names to fill in. */
-function isCharClass(name: string): boolean {
-  return /^(?:[A-Za-z0-9]-[A-Za-z0-9])+$/.test(name);
 }
 
 /** Reads `[name]` / `<name>` starting at `i` (the opening char); returns the end index or -1. */
