@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { type RollbackRequest, runRollback } from '../../../../src/services/rollback/runRollback';
 import { describeOwnLockRelease, releaseOwnLock } from '../../../../src/services/rollback/ownLock';
 import { startDetached } from '../../../../src/services/ssh/detachedCommand';
-import { type HostLockHandle, type HostLockResult, acquireHostLock, readHostLock, releaseHostLock, renewHostLock } from '../../../../src/services/ssh/hostLock';
+import { acquireHostLock, readHostLock, releaseHostLock, renewHostLock } from '../../../../src/services/ssh/hostLock';
 import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
 import { TempDirs } from '../../support/tempDirs';
-import { realHost } from '../ssh/hostWorld';
-import { type ShopRepo, cloneOnHost, recorder, shopRepo } from './rollbackWorld';
+import { acquired, realHost } from '../ssh/hostWorld';
+import { type ShopRepo, recorder, shopOnHost } from './rollbackWorld';
 
 // A rollback interrupted by a reload, carried on by runRollback on a real sshd: the interrupted
 // command followed by its run id, the commands after it run (exactly those recorded), verified and
@@ -18,11 +18,6 @@ after(() => temp.cleanup());
 
 const INCIDENT = '2026-01-12-shop-down';
 
-function acquired(r: HostLockResult): HostLockHandle {
-  assert.equal(r.kind, 'acquired', JSON.stringify(r));
-  return (r as Extract<HostLockResult, { kind: 'acquired' }>).lock;
-}
-
 describe('resuming an interrupted rollback on a real sshd: the rest of its commands, its own lock', function () {
   this.timeout(120_000);
   const host = realHost(temp);
@@ -30,9 +25,7 @@ describe('resuming an interrupted rollback on a real sshd: the rest of its comma
   let shop: ShopRepo;
 
   before(async () => {
-    conn = await host.connect();
-    shop = await shopRepo(await temp.make('ids-rbr-repo-'), 1);
-    await cloneOnHost(host.sshd, host.world, conn, temp, shop.repo, 'shop');
+    ({ conn, shop } = await shopOnHost(host, temp, 'ids-rbr-repo-'));
   });
 
   afterEach(async () => {

@@ -8,7 +8,7 @@ import { acquireHostLock, releaseHostLock } from '../../../../src/services/ssh/h
 import type { SshConnection } from '../../../../src/services/ssh/sshConnection';
 import { TempDirs } from '../../support/tempDirs';
 import { realHost, waitFor } from '../ssh/hostWorld';
-import { type ShopRepo, cloneOnHost, recorder, shopRepo } from './rollbackWorld';
+import { type ShopRepo, recorder, shopOnHost } from './rollbackWorld';
 
 // The orchestrator's promises on a real sshd (no Docker needed): one rollback per host (the second
 // refused, naming the holder; a stale lock taken over only when confirmed); a dropped connection
@@ -25,9 +25,7 @@ describe('rollback orchestration on a real sshd: lock, drops, unknown, cancel, q
   let shop: ShopRepo;
 
   before(async () => {
-    conn = await host.connect();
-    shop = await shopRepo(await temp.make('ids-rbs-repo-'), 1);
-    await cloneOnHost(host.sshd, host.world, conn, temp, shop.repo, 'shop');
+    ({ conn, shop } = await shopOnHost(host, temp, 'ids-rbs-repo-'));
   });
 
   function start(h: RedeployHost, opts: { who?: string; to?: string; ports?: Partial<RollbackPorts>; req?: Partial<RollbackRequest>; compose?: 'docker-compose' } = {}) {

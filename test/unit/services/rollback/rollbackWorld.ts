@@ -61,6 +61,14 @@ export async function cloneOnHost(sshd: Sshd, world: HostWorld, conn: SshConnect
   await world.sh(conn, `git clone -q ${bundle} ${name} && git -C ${name} checkout -q main`);
 }
 
+/** What both orchestration suites start from: a connection to the host, and the shop repository (at `port`) cloned there as `shop`. */
+export async function shopOnHost(host: { readonly sshd: Sshd; readonly world: HostWorld; connect(): Promise<SshConnection> }, temp: TempDirs, prefix: string, port = 1): Promise<{ conn: SshConnection; shop: ShopRepo }> {
+  const conn = await host.connect();
+  const shop = await shopRepo(await temp.make(prefix), port);
+  await cloneOnHost(host.sshd, host.world, conn, temp, shop.repo, 'shop');
+  return { conn, shop };
+}
+
 /** The host's own deploy list: check out, build labelled with the commit, replace the container. */
 export function dockerDeploy(container: string, project = 'shop', service = 'web'): string[] {
   return [

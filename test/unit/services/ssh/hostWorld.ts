@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import type { HostLockHandle, HostLockResult } from '../../../../src/services/ssh/hostLock';
 import type { HostProfile } from '../../../../src/services/ssh/hostProfiles';
 import { type SshConnection, connectSsh } from '../../../../src/services/ssh/sshConnection';
 import { TrustStore } from '../../../../src/services/ssh/trustStore';
@@ -125,4 +126,10 @@ export function realHost(temp: TempDirs, opts: SshdOptions = {}): { readonly ssh
       return c;
     },
   };
+}
+
+/** The lock a take was expected to get; fails with what it got instead. */
+export function acquired(r: HostLockResult): HostLockHandle {
+  assert.equal(r.kind, 'acquired', JSON.stringify(r));
+  return (r as Extract<HostLockResult, { kind: 'acquired' }>).lock;
 }

@@ -2,22 +2,17 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { type HostLockHandle, type HostLockResult, acquireHostLock, releaseHostLock, renewHostLock } from '../../../../src/services/ssh/hostLock';
+import { acquireHostLock, releaseHostLock, renewHostLock } from '../../../../src/services/ssh/hostLock';
 import type { RemoteExecOutcome, RemoteExecution, RemoteExecutor } from '../../../../src/services/ssh/remoteExec';
 import { sleep } from '../../../services/processes';
 import { TempDirs } from '../../support/tempDirs';
-import { realHost } from './hostWorld';
+import { acquired, realHost } from './hostWorld';
 
 // "One rollback per host at a time", on a real sshd: the lock lives on the host, so every taker
 // below is a separate SSH connection, as two windows on two laptops would be.
 
 const temp = new TempDirs();
 after(() => temp.cleanup());
-
-function acquired(r: HostLockResult): HostLockHandle {
-  assert.equal(r.kind, 'acquired', JSON.stringify(r));
-  return (r as Extract<HostLockResult, { kind: 'acquired' }>).lock;
-}
 
 describe('host lock on a real sshd', function () {
   this.timeout(90_000);
